@@ -1,0 +1,48 @@
+import type { RetryPolicy } from '@loom/sdk';
+
+/** Where a step input comes from: another step's output port. */
+export interface PlanInputRef {
+  step: string;
+  port: string;
+}
+
+/** One node of the document, ready to run. */
+export interface PlanStep {
+  /** The node id in the document. */
+  id: string;
+  type: string;
+  version: string;
+  /** The node's label in the designer, or its id. */
+  title: string;
+  /** Parameters with defaults applied and pipeline parameter references replaced by their values. */
+  params: Record<string, unknown>;
+  /** For each connected input port, its sources in edge order (several only for `multiple` ports). */
+  inputs: Record<string, PlanInputRef[]>;
+  /** Output port name → port type. */
+  outputs: Record<string, string>;
+  /** Ids of the steps whose outputs this one reads, sorted. */
+  dependsOn: string[];
+  backend: 'cpu' | 'gpu' | 'kubernetes';
+  resources: { cpu: number; memoryMb: number; gpu: number };
+  retry: RetryPolicy;
+  timeoutMs: number;
+  cacheable: boolean;
+  /** sha256 of node type, version, implementation hash and canonical parameters. */
+  identityKey: string;
+  /**
+   * sha256 of `identityKey` and the cache keys of the steps feeding each input: unchanged exactly when
+   * nothing upstream or in this step changed. The runtime refines it with the inputs' content hashes.
+   */
+  cacheKey: string;
+}
+
+/** A compiled pipeline: steps in topological order. Serialisable; the same input gives the same bytes. */
+export interface Plan {
+  planVersion: 1;
+  pipeline: string;
+  /** sha256 of the canonical document the plan was compiled from. */
+  documentHash: string;
+  /** Pipeline parameter values the plan was resolved with. */
+  parameters: Record<string, string | number | boolean>;
+  steps: PlanStep[];
+}

@@ -1,0 +1,95 @@
+import { type Diagnostic, error, isParameterReference, type PipelineNode, pointer } from '@loom/graph';
+import type { AnyNodeDefinition } from '@loom/sdk';
+import type { TObject } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+import { Value } from '@sinclair/typebox/value';
+
+// Compiling a schema costs far more than checking with it, and one definition serves many nodes.
+const checkers = new WeakMap<TObject, TypeCheck<TObject>>();
+
+function checkerFor(schema: TObject): TypeCheck<TObject> {
+  let checker = checkers.get(schema);
+  if (checker === undefined) {
+    checker = TypeCompiler.Compile(schema);
+    checkers.set(schema, checker);
+  }
+  return checker;
+}
+
+/** A pipeline parameter's value, or a marker that it has none yet (validating without values). */
+export type ParameterValues = ReadonlyMap<string, string | number | boolean | typeof UNSET>;
+export const UNSET: unique symbol = Symbol('unset pipeline parameter');
+
+/**
+ * Replaces `{ "$param": name }` with the parameter's value, applies the schema's defaults and checks the
+ * result. Returns the resolved params, or diagnostics that name the node and the parameter's path.
+ * A reference to a parameter without a value skips the schema check (validation before a run).
+ */
+export function resolveNodeParams(
+  node: PipelineNode,
+  nodeIndex: number,
+  definition: AnyNodeDefinition,
+  values: ParameterValues,
+): { params: Record<string, unknown>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const basePath = pointer('nodes', nodeIndex, 'params');
+  const schema = definition.params;
+  const given = node.params ?? {};
+  const known = schema.properties as Record<string, unknown>;
+
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(known, key)) {
+      const names = Object.keys(known);
+      diagnostics.push(
+        error(
+          'param.unknown',
+          `${definition.type}@${definition.version} has no parameter "${key}"${names.length > 0 ? `; its parameters are ${names.join(', ')}` : ''}`,
+          { nodeId: node.id, path: `${basePath}/${key}` },
+        ),
+      );
+    }
+  }
+
+  let unresolved = false;
+  const substitute = (value: unknown): unknown => {
+    if (isParameterReference(value)) {
+      const resolved = values.get(value.$param);
+      if (resolved === undefined || resolved === UNSET) {
+        unresolved = true;
+        return undefined;
+      }
+      return resolved;
+    }
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    }
+    return value;
+  };
+  const substituted = substitute(given) as Record<string, unknown>;
+  const params = Value.Default(schema, substituted) as Record<string, unknown>;
+  if (unresolved || diagnostics.length > 0) return { params, diagnostics };
+
+  const checker = checkerFor(schema);
+  if (!checker.Check(params)) {
+    const seen = new Set<string>();
+    for (const issue of checker.Errors(params)) {
+      if (seen.has(issue.path)) continue;
+      seen.add(issue.path);
+      const name = issue.path.slice(1) || '(params)';
+      const message =
+        issue.type === ValueErrorType.ObjectRequiredProperty
+          ? `parameter "${name}" is required by ${definition.type}@${definition.version}`
+          : `parameter "${name}" ${describeValue(issue.value)} is invalid: ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
+      diagnostics.push(error('param.invalid', message, { nodeId: node.id, path: `${basePath}${issue.path}` }));
+    }
+  }
+  return { params, diagnostics };
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return '';
+  return `(${text.length > 40 ? `${text.slice(0, 37)}…` : text})`;
+}

@@ -1,0 +1,125 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** The `format` every pipeline document carries. */
+export const DOCUMENT_FORMAT = 'loom.pipeline';
+/** The format version this build of Loom reads and writes. Older versions are migrated on load. */
+export const CURRENT_FORMAT_VERSION = 1;
+
+const Identifier = Type.String({
+  pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+  maxLength: 128,
+  description: 'Letters, digits, `_`, `.` and `-`, starting with a letter or `_`.',
+});
+
+/** A pipeline parameter: a named, typed value that node parameters may refer to with `{ "$param": name }`. */
+export const PipelineParameterSchema = Type.Object(
+  {
+    type: Type.Union([
+      Type.Literal('string'),
+      Type.Literal('number'),
+      Type.Literal('integer'),
+      Type.Literal('boolean'),
+    ]),
+    default: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    enum: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1 })),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** Where the designer draws a node and what it shows; free-form beyond the named fields. */
+export const NodeUiSchema = Type.Object(
+  {
+    position: Type.Optional(Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false })),
+    label: Type.Optional(Type.String()),
+    color: Type.Optional(Type.String()),
+    comment: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+export const PipelineNodeSchema = Type.Object(
+  {
+    id: Identifier,
+    type: Type.String({ minLength: 1, description: 'The node type, e.g. `core.read_json`.' }),
+    version: Type.String({
+      pattern: '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$',
+      description: 'The exact semver version of the node type this document was made with.',
+    }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    retries: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 20,
+        description: 'Overrides the node type default: attempts after the first.',
+      }),
+    ),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Overrides the node type default step timeout.' }),
+    ),
+    ui: Type.Optional(NodeUiSchema),
+  },
+  { additionalProperties: false },
+);
+
+const PortRefSchema = Type.Object(
+  { node: Type.String({ minLength: 1 }), port: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+export const PipelineEdgeSchema = Type.Object(
+  {
+    id: Type.Optional(Identifier),
+    from: PortRefSchema,
+    to: PortRefSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** The JSON Schema of a pipeline document (`*.loom.json`), format version 1. */
+export const PipelineDocumentSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    format: Type.Literal(DOCUMENT_FORMAT),
+    formatVersion: Type.Literal(CURRENT_FORMAT_VERSION),
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    parameters: Type.Optional(Type.Record(Identifier, PipelineParameterSchema)),
+    nodes: Type.Array(PipelineNodeSchema),
+    edges: Type.Array(PipelineEdgeSchema),
+  },
+  {
+    $id: 'https://loom.dev/schemas/pipeline-1.json',
+    title: 'Loom pipeline document',
+    additionalProperties: false,
+  },
+);
+
+export type PipelineParameter = Static<typeof PipelineParameterSchema>;
+export type NodeUi = Static<typeof NodeUiSchema>;
+export type PipelineNode = Static<typeof PipelineNodeSchema>;
+export type PipelineEdge = Static<typeof PipelineEdgeSchema>;
+export type PortRef = Static<typeof PortRefSchema>;
+export type PipelineDocument = Static<typeof PipelineDocumentSchema>;
+
+/** A node parameter value that stands for a pipeline parameter. */
+export interface ParameterReference {
+  $param: string;
+}
+
+/** True when `value` is `{ "$param": "name" }` and nothing else. */
+export function isParameterReference(value: unknown): value is ParameterReference {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$param' && typeof (value as ParameterReference).$param === 'string';
+}
+
+/** The label an edge goes by in messages: its id, or `from.port→to.port` when it has none. */
+export function edgeLabel(edge: PipelineEdge): string {
+  return edge.id ?? `${edge.from.node}.${edge.from.port}→${edge.to.node}.${edge.to.port}`;
+}
+
+/** The published JSON Schema, as plain JSON (TypeBox's symbols dropped). */
+export function documentJsonSchema(): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(PipelineDocumentSchema)) as Record<string, unknown>;
+}

@@ -1,0 +1,260 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+import { type Diagnostic, error, pointer, pointerSegment } from './diagnostic.ts';
+import {
+  edgeLabel,
+  isParameterReference,
+  type PipelineDocument,
+  PipelineDocumentSchema,
+  type PipelineParameter,
+} from './document.ts';
+import { migrateDocument } from './migrate-document.ts';
+
+const checkDocumentShape = TypeCompiler.Compile(PipelineDocumentSchema);
+
+/** Past this many shape errors the rest are summarised: they are nearly always one mistake repeated. */
+const MAX_SHAPE_DIAGNOSTICS = 50;
+
+export type LoadResult =
+  | { ok: true; document: PipelineDocument; migratedFrom?: number }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Parses the text of a `*.loom.json` file: JSON syntax (with line and column), format version
+ * (migrating older ones), shape against the JSON Schema, then the checks that need no node registry
+ * (duplicate ids, dangling edges, parameter references). Reports every problem found, not the first.
+ */
+export function parseDocument(text: string): LoadResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    return { ok: false, diagnostics: [error('document.invalid-json', describeJsonError(text, cause), { path: '' })] };
+  }
+  return loadDocument(raw);
+}
+
+/** As {@link parseDocument}, for a value already parsed from JSON. */
+export function loadDocument(raw: unknown): LoadResult {
+  const migrated = migrateDocument(raw);
+  if (!migrated.ok) return migrated;
+  const shape = shapeDiagnostics(migrated.document);
+  if (shape.length > 0) return { ok: false, diagnostics: shape };
+  const document = migrated.document as unknown as PipelineDocument;
+  const structural = structuralDiagnostics(document);
+  if (structural.length > 0) return { ok: false, diagnostics: structural };
+  return migrated.migratedFrom === undefined
+    ? { ok: true, document }
+    : { ok: true, document, migratedFrom: migrated.migratedFrom };
+}
+
+function describeJsonError(text: string, cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const position = /at position (\d+)/.exec(message);
+  if (position?.[1] === undefined) {
+    return text.trim() === '' ? 'the file is empty, expected a JSON object' : `invalid JSON: ${message}`;
+  }
+  const offset = Number(position[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const reason = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
+}
+
+function shapeDiagnostics(document: Record<string, unknown>): Diagnostic[] {
+  if (checkDocumentShape.Check(document)) return [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  let more = 0;
+  for (const issue of checkDocumentShape.Errors(document)) {
+    // A union reports once per member; the first message per path is the useful one.
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    if (diagnostics.length >= MAX_SHAPE_DIAGNOSTICS) {
+      more++;
+      continue;
+    }
+    diagnostics.push(
+      error('document.schema', shapeMessage(issue.type, issue.path, issue.message, issue.schema), {
+        path: issue.path,
+        nodeId: nodeIdAt(document, issue.path),
+      }),
+    );
+  }
+  if (more > 0) {
+    diagnostics.push(error('document.schema', `…and ${more} more problems of the same kind`, { path: '' }));
+  }
+  return diagnostics;
+}
+
+function shapeMessage(type: ValueErrorType, path: string, message: string, schema: { [key: string]: unknown }): string {
+  const property = path.slice(path.lastIndexOf('/') + 1);
+  switch (type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return `missing required property "${property}"`;
+    case ValueErrorType.ObjectAdditionalProperties:
+      return `unknown property "${property}"`;
+    case ValueErrorType.StringPattern:
+      return `"${property}" ${describePattern(schema)}`;
+    case ValueErrorType.Union: {
+      const options = (schema.anyOf as Array<{ const?: unknown; type?: unknown }> | undefined) ?? [];
+      const literals = options.map((o) => o.const).filter((v) => v !== undefined);
+      if (literals.length === options.length && literals.length > 0) {
+        return `"${property}" must be one of ${literals.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      return `"${property}" must be ${options.map((o) => String(o.type ?? 'value')).join(' or ')}`;
+    }
+    default:
+      return property === ''
+        ? message.toLowerCase()
+        : `"${property}": ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+  }
+}
+
+function describePattern(schema: { [key: string]: unknown }): string {
+  if (typeof schema.description === 'string' && schema.description.length > 0) {
+    return `must match ${schema.pattern as string} (${schema.description})`;
+  }
+  return `must match ${schema.pattern as string}`;
+}
+
+function nodeIdAt(document: Record<string, unknown>, path: string): string | undefined {
+  const match = /^\/nodes\/(\d+)/.exec(path);
+  if (match?.[1] === undefined || !Array.isArray(document.nodes)) return undefined;
+  const node = document.nodes[Number(match[1])] as { id?: unknown } | undefined;
+  return typeof node?.id === 'string' ? node.id : undefined;
+}
+
+/** Checks that need the whole document but no node registry. */
+function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const parameters = document.parameters ?? {};
+
+  for (const [name, parameter] of Object.entries(parameters)) {
+    const problem = parameterDefaultProblem(parameter);
+    if (problem !== undefined) {
+      diagnostics.push(
+        error('parameter.bad-default', `pipeline parameter "${name}": ${problem}`, {
+          path: pointer('parameters', name, 'default'),
+        }),
+      );
+    }
+  }
+
+  const nodeIndex = new Map<string, number>();
+  document.nodes.forEach((node, index) => {
+    const first = nodeIndex.get(node.id);
+    if (first !== undefined) {
+      diagnostics.push(
+        error(
+          'node.duplicate-id',
+          `node id "${node.id}" is used by nodes ${first} and ${index}; node ids must be unique`,
+          {
+            nodeId: node.id,
+            path: pointer('nodes', index, 'id'),
+          },
+        ),
+      );
+    } else {
+      nodeIndex.set(node.id, index);
+    }
+    forEachParameterReference(node.params ?? {}, pointer('nodes', index, 'params'), (name, path) => {
+      if (!Object.hasOwn(parameters, name)) {
+        diagnostics.push(
+          error(
+            'param.unknown-reference',
+            `parameter refers to pipeline parameter "${name}", which is not defined in "parameters"`,
+            {
+              nodeId: node.id,
+              path,
+            },
+          ),
+        );
+      }
+    });
+  });
+
+  const edgeIndex = new Map<string, number>();
+  document.edges.forEach((edge, index) => {
+    if (edge.id !== undefined) {
+      const first = edgeIndex.get(edge.id);
+      if (first !== undefined) {
+        diagnostics.push(
+          error(
+            'edge.duplicate-id',
+            `edge id "${edge.id}" is used by edges ${first} and ${index}; edge ids must be unique`,
+            {
+              edgeId: edge.id,
+              path: pointer('edges', index, 'id'),
+            },
+          ),
+        );
+      } else {
+        edgeIndex.set(edge.id, index);
+      }
+    }
+    for (const end of ['from', 'to'] as const) {
+      if (!nodeIndex.has(edge[end].node)) {
+        diagnostics.push(
+          error(
+            'edge.unknown-node',
+            `edge ${edgeLabel(edge)} ${end === 'from' ? 'starts at' : 'ends at'} node "${edge[end].node}", which does not exist`,
+            {
+              edgeId: edge.id,
+              path: pointer('edges', index, end, 'node'),
+            },
+          ),
+        );
+      }
+    }
+  });
+  return diagnostics;
+}
+
+function parameterDefaultProblem(parameter: PipelineParameter): string | undefined {
+  const value = parameter.default;
+  if (value === undefined) return undefined;
+  if (!valueMatchesParameterType(parameter, value)) {
+    return `default ${JSON.stringify(value)} is not of type ${parameter.type}`;
+  }
+  if (parameter.enum !== undefined && !parameter.enum.includes(value as string | number)) {
+    return `default ${JSON.stringify(value)} is not one of ${parameter.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return undefined;
+}
+
+/** True when `value` fits the declared type of a pipeline parameter. */
+export function valueMatchesParameterType(parameter: PipelineParameter, value: unknown): boolean {
+  switch (parameter.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+  }
+}
+
+/** Calls `visit` for every `{ "$param": name }` inside `value`, with its JSON Pointer. */
+export function forEachParameterReference(
+  value: unknown,
+  path: string,
+  visit: (name: string, path: string) => void,
+): void {
+  if (isParameterReference(value)) {
+    visit(value.$param, path);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      forEachParameterReference(item, `${path}/${i}`, visit);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      forEachParameterReference(item, `${path}/${pointerSegment(key)}`, visit);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { type Static, type TObject, Type } from '@sinclair/typebox';
+import type { InputPorts, InputValues, OutputPorts, OutputValues } from './ports.ts';
+import type { FingerprintContext, StepContext } from './step-context.ts';
+
+/** The categories the designer's palette groups by; plugins may use their own. */
+export type NodeCategory =
+  | 'data'
+  | 'transform'
+  | 'train'
+  | 'export'
+  | 'validate'
+  | 'deploy'
+  | 'monitor'
+  | 'utility'
+  | (string & {});
+
+/** What a step needs to run; the plan turns these into the backend that must run it. */
+export interface ResourceNeeds {
+  /** CPU cores. @default 1 */
+  cpu?: number;
+  /** Memory in MiB. @default 512 */
+  memoryMb?: number;
+  /** GPUs; more than 0 sends the step to the `gpu` backend. @default 0 */
+  gpu?: number;
+  /** Forces a backend, e.g. `kubernetes`. @default 'gpu' when `gpu > 0`, else 'cpu' */
+  backend?: 'cpu' | 'gpu' | 'kubernetes';
+}
+
+/** How often and how patiently a failed step is tried again. */
+export interface RetryPolicy {
+  /** Attempts after the first. @default 0 */
+  retries: number;
+  /** Delay before the first retry, doubled for each later one. @default 1000 */
+  backoffMs: number;
+  /** The longest delay between attempts. @default 60000 */
+  maxBackoffMs: number;
+}
+
+export interface NodeDefinitionInput<P extends TObject, I extends InputPorts, O extends OutputPorts> {
+  /** Dotted type name, e.g. `core.read_json`. Documents pin it together with `version`. */
+  type: string;
+  /** Semver. A change that alters results or parameters gets a new version; old ones stay installed. */
+  version: string;
+  title: string;
+  description: string;
+  category: NodeCategory;
+  inputs?: I;
+  outputs?: O;
+  /** A TypeBox object schema: it types `ctx.params`, validates documents and draws the designer's form. */
+  params?: P;
+  resources?: ResourceNeeds;
+  retry?: Partial<RetryPolicy>;
+  /** Aborts an attempt that runs longer. @default 600000 (10 minutes) */
+  timeoutMs?: number;
+  /**
+   * Whether results may be reused when the cache key is unchanged. Turn off for nodes whose result
+   * depends on the outside world in ways no {@link fingerprint} can capture. @default true
+   */
+  cacheable?: boolean;
+  /**
+   * Describes outside state the result depends on (a file's contents, a URL's ETag); it becomes part of
+   * the step's cache key so that a changed input file re-runs the step.
+   */
+  fingerprint?: (ctx: FingerprintContext<Static<P>>) => Promise<string | undefined>;
+  run: (ctx: StepContext<Static<P>, InputValues<I>>) => Promise<OutputValues<O>>;
+}
+
+/** A node type as the registry, compiler and runtime see it: every optional field filled in. */
+export interface NodeDefinition<
+  P extends TObject = TObject,
+  I extends InputPorts = InputPorts,
+  O extends OutputPorts = OutputPorts,
+> extends Omit<
+    NodeDefinitionInput<P, I, O>,
+    'inputs' | 'outputs' | 'params' | 'resources' | 'retry' | 'timeoutMs' | 'cacheable'
+  > {
+  inputs: I;
+  outputs: O;
+  params: P;
+  resources: Required<Omit<ResourceNeeds, 'backend'>> & { backend: 'cpu' | 'gpu' | 'kubernetes' };
+  retry: RetryPolicy;
+  timeoutMs: number;
+  cacheable: boolean;
+}
+
+/** A node definition with its port and parameter types erased, for collections. */
+// biome-ignore lint/suspicious/noExplicitAny: erasing the generics is the point of this alias
+export type AnyNodeDefinition = NodeDefinition<TObject, InputPorts, any>;
+
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+const TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/**
+ * Defines a node type.
+ *
+ * @example
+ * export const readJson = defineNode({
+ *   type: 'core.read_json', version: '1.0.0', title: 'Read JSON', category: 'data',
+ *   description: 'Reads a JSON file.',
+ *   params: Type.Object({ path: Type.String() }),
+ *   outputs: { data: output('json') },
+ *   async run(ctx) {
+ *     return { data: JSON.parse(await readFile(ctx.resolvePath(ctx.params.path), 'utf8')) };
+ *   },
+ * });
+ */
+export function defineNode<
+  const I extends InputPorts = {},
+  const O extends OutputPorts = {},
+  P extends TObject = TObject<{}>,
+>(definition: NodeDefinitionInput<P, I, O>): NodeDefinition<P, I, O> {
+  if (!TYPE_NAME.test(definition.type)) {
+    throw new Error(`defineNode: type "${definition.type}" must be dotted lower-case words, e.g. "acme.resize_image"`);
+  }
+  if (!SEMVER.test(definition.version)) {
+    throw new Error(`defineNode(${definition.type}): version "${definition.version}" is not semver (e.g. "1.0.0")`);
+  }
+  const gpu = definition.resources?.gpu ?? 0;
+  const { inputs, outputs, params, resources, retry, timeoutMs, cacheable, ...rest } = definition;
+  return {
+    ...rest,
+    inputs: inputs ?? ({} as I),
+    outputs: outputs ?? ({} as O),
+    params: params ?? (Type.Object({}) as TObject as P),
+    resources: {
+      cpu: resources?.cpu ?? 1,
+      memoryMb: resources?.memoryMb ?? 512,
+      gpu,
+      backend: resources?.backend ?? (gpu > 0 ? 'gpu' : 'cpu'),
+    },
+    retry: {
+      retries: retry?.retries ?? 0,
+      backoffMs: retry?.backoffMs ?? 1000,
+      maxBackoffMs: retry?.maxBackoffMs ?? 60_000,
+    },
+    timeoutMs: timeoutMs ?? 600_000,
+    cacheable: cacheable ?? true,
+  };
+}

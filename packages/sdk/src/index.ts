@@ -1,0 +1,47 @@
+export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+export {
+  type AnyNodeDefinition,
+  defineNode,
+  type NodeCategory,
+  type NodeDefinition,
+  type NodeDefinitionInput,
+  type ResourceNeeds,
+  type RetryPolicy,
+} from './define-node.ts';
+export { compareSemver, type NodeRegistration, NodeRegistry, type RegisteredNode } from './node-registry.ts';
+export {
+  type ArtifactRef,
+  BUILTIN_PORT_TYPES,
+  definePortType,
+  type Endpoint,
+  isPortTypeCompatible,
+  type MetricCurve,
+  type MetricMatrix,
+  type Metrics,
+  type MetricValue,
+  type PortStorage,
+  type PortTypeDefinition,
+  type PortTypeName,
+  type PortValue,
+  type PortValueTypes,
+} from './port-types.ts';
+export {
+  type InputPort,
+  type InputPortOptions,
+  type InputPorts,
+  type InputValue,
+  type InputValues,
+  input,
+  type OutputPort,
+  type OutputPorts,
+  type OutputValues,
+  output,
+} from './ports.ts';
+export type {
+  ArtifactAccess,
+  FingerprintContext,
+  LogLevel,
+  StepContext,
+  StepIdentity,
+  StepLogger,
+} from './step-context.ts';

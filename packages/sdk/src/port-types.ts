@@ -1,0 +1,132 @@
+import type { JsonValue } from '@loom/graph';
+
+/**
+ * A file held by the artifact store, named by the sha256 of its bytes. `path` is where the step that
+ * receives it can read it on its own machine.
+ */
+export interface ArtifactRef {
+  sha256: string;
+  size: number;
+  path: string;
+  mediaType?: string;
+}
+
+/** A named number series, e.g. a loss curve: `y[i]` measured at `x[i]`. */
+export interface MetricCurve {
+  kind: 'curve';
+  x: number[];
+  y: number[];
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/** A matrix with labelled rows and columns, e.g. a confusion matrix (rows: actual, columns: predicted). */
+export interface MetricMatrix {
+  kind: 'matrix';
+  labels: string[];
+  values: number[][];
+}
+
+export type MetricValue = number | MetricCurve | MetricMatrix;
+
+/** Named numbers, curves and matrices. */
+export type Metrics = Record<string, MetricValue>;
+
+/** A deployed model's address and version. */
+export interface Endpoint {
+  url: string;
+  version: string;
+}
+
+/**
+ * The JavaScript value a port of each type carries. Plugins add their own types by declaration
+ * merging, then register them with {@link definePortType}:
+ *
+ * @example
+ * declare module '@loom/sdk' { interface PortValueTypes { image: ArtifactRef } }
+ */
+export interface PortValueTypes {
+  any: unknown;
+  json: JsonValue;
+  text: string;
+  metrics: Metrics;
+  endpoint: Endpoint;
+  file: ArtifactRef;
+  table: ArtifactRef;
+  model: ArtifactRef;
+  onnx: ArtifactRef;
+}
+
+export type PortTypeName = keyof PortValueTypes & string;
+export type PortValue<T extends PortTypeName> = PortValueTypes[T];
+
+/**
+ * How a port type's values travel between steps: `json` values are stored as canonical JSON,
+ * `text` as UTF-8, and `file` values are artifacts the node wrote through `ctx.artifacts`.
+ * `abstract` types (only `any`) exist only to accept other types on inputs.
+ */
+export type PortStorage = 'json' | 'text' | 'file' | 'abstract';
+
+export interface PortTypeDefinition {
+  name: string;
+  description: string;
+  storage: PortStorage;
+  /** The more general type this one can stand in for: an output of type `metrics` fits an input of type `json`. */
+  extends?: string;
+  /** A CSS colour for the port's handle in the designer. */
+  color: string;
+}
+
+/** Describes a port type; plugins call this for the types they add. */
+export function definePortType(definition: PortTypeDefinition): PortTypeDefinition {
+  return definition;
+}
+
+export const BUILTIN_PORT_TYPES: readonly PortTypeDefinition[] = [
+  { name: 'any', description: 'Accepts a value of any type (inputs only).', storage: 'abstract', color: '#94a3b8' },
+  { name: 'json', description: 'A JSON value.', storage: 'json', extends: 'any', color: '#64748b' },
+  { name: 'text', description: 'A UTF-8 string.', storage: 'text', extends: 'any', color: '#78716c' },
+  {
+    name: 'metrics',
+    description: 'Named numbers, curves and matrices.',
+    storage: 'json',
+    extends: 'json',
+    color: '#d97706',
+  },
+  {
+    name: 'endpoint',
+    description: "A deployed model's address and version.",
+    storage: 'json',
+    extends: 'json',
+    color: '#db2777',
+  },
+  { name: 'file', description: 'A file of any kind.', storage: 'file', extends: 'any', color: '#475569' },
+  { name: 'table', description: 'Columnar data (Parquet).', storage: 'file', extends: 'file', color: '#2563eb' },
+  {
+    name: 'model',
+    description: 'A trained model with its feature schema and fitted preprocessing.',
+    storage: 'file',
+    extends: 'file',
+    color: '#7c3aed',
+  },
+  { name: 'onnx', description: 'An ONNX model file.', storage: 'file', extends: 'file', color: '#059669' },
+];
+
+/**
+ * The one connection rule, used by the compiler and the canvas alike: an output fits an input when
+ * its type is the input's type or extends it, directly or through other types.
+ */
+export function isPortTypeCompatible(
+  outputType: string,
+  inputType: string,
+  lookup: (name: string) => PortTypeDefinition | undefined,
+): boolean {
+  let current: string | undefined = outputType;
+  const visited = new Set<string>();
+  while (current !== undefined && !visited.has(current)) {
+    if (current === inputType) return true;
+    visited.add(current);
+    current = lookup(current)?.extends;
+  }
+  return false;
+}

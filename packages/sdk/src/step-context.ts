@@ -1,0 +1,59 @@
+import type { ArtifactRef } from './port-types.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A structured logger: a message and optional fields, kept with the step's run. */
+export interface StepLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Reads and writes content-addressed artifacts; a node never sees where they are stored. */
+export interface ArtifactAccess {
+  /** Stores bytes and returns their reference. */
+  write(bytes: Uint8Array | string, options?: { mediaType?: string }): Promise<ArtifactRef>;
+  /** Moves a file the step produced (e.g. under {@link ArtifactAccess.tempDir}) into the store. */
+  importFile(path: string, options?: { mediaType?: string }): Promise<ArtifactRef>;
+  /** Reads an artifact's bytes. */
+  read(ref: ArtifactRef): Promise<Uint8Array>;
+  /** A directory private to this attempt, removed when it ends, for files before they are imported. */
+  tempDir(): Promise<string>;
+}
+
+/** Who and where a step is; for logs and for nodes that name things after their run. */
+export interface StepIdentity {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  nodeType: string;
+  nodeVersion: string;
+}
+
+/** What a node's `fingerprint` may use to describe the outside state its result depends on. */
+export interface FingerprintContext<P> {
+  params: P;
+  /** Resolves a path the way the step will (relative paths against the pipeline document's folder). */
+  resolvePath(path: string): string;
+  /** The sha256 of a file's contents. */
+  hashFile(path: string): Promise<string>;
+  signal: AbortSignal;
+}
+
+/** What `run(ctx)` receives. A node's code never touches the queue, the store or HTTP directly. */
+export interface StepContext<P, I> {
+  params: P;
+  inputs: I;
+  /** Aborted on cancellation and on timeout; long loops should check it and stop. */
+  signal: AbortSignal;
+  log: StepLogger;
+  /** Reports progress: `fraction` from 0 to 1, with an optional short message. */
+  progress(fraction: number, message?: string): void;
+  /** Records a named number; `step` makes it a series (e.g. loss per epoch). */
+  metric(name: string, value: number, options?: { step?: number }): void;
+  artifacts: ArtifactAccess;
+  /** Resolves a path given in a parameter: relative paths are taken against the pipeline document's folder. */
+  resolvePath(path: string): string;
+  step: StepIdentity;
+}
