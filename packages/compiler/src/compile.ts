@@ -9,7 +9,7 @@ import {
   pointer,
   valueMatchesParameterType,
 } from '@loom/graph';
-import type { NodeRegistry, RegisteredNode } from '@loom/sdk';
+import type { InputPorts, NodeRegistry, RegisteredNode } from '@loom/sdk';
 import { simpleCycleOrder, topologicalOrder } from './graph-order.ts';
 import { sha256Hex } from './hash.ts';
 import type { Plan, PlanInputRef, PlanStep } from './plan.ts';
@@ -92,7 +92,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     if (source === undefined || target === undefined) return; // unknown type, reported above
     const where = { edgeId: edge.id, path: pointer('edges', edgeIndex) };
     const outputPort = (source.definition.outputs as Record<string, { type: string }>)[edge.from.port];
-    const inputPort = target.definition.inputs[edge.to.port];
+    const inputPort = (target.definition.inputs as InputPorts)[edge.to.port];
     if (outputPort === undefined) {
       diagnostics.push(
         error(
@@ -153,7 +153,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
   nodes.forEach((node, index) => {
     const entry = entries[index];
     if (entry === undefined) return;
-    for (const [port, spec] of Object.entries(entry.definition.inputs)) {
+    for (const [port, spec] of Object.entries(entry.definition.inputs as InputPorts)) {
       if (spec.required && !spec.multiple && inputs[index]?.[port] === undefined) {
         diagnostics.push(
           error('input.unconnected', `required input "${port}" (${spec.type}) of node "${node.id}" is not connected`, {

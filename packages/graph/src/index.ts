@@ -15,12 +15,14 @@ export {
   type PipelineParameter,
   type PortRef,
 } from './document.ts';
+export { describeJsonError, parseJsonText } from './json-text.ts';
 export {
   DOCUMENT_MIGRATIONS,
   type DocumentMigration,
   type MigrationResult,
   migrateDocument,
 } from './migrate-document.ts';
+export { parseParameterText } from './parameter-value.ts';
 export { serializeDocument } from './serialize-document.ts';
 export {
   forEachParameterReference,

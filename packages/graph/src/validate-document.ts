@@ -8,6 +8,7 @@ import {
   PipelineDocumentSchema,
   type PipelineParameter,
 } from './document.ts';
+import { parseJsonText } from './json-text.ts';
 import { migrateDocument } from './migrate-document.ts';
 
 const checkDocumentShape = TypeCompiler.Compile(PipelineDocumentSchema);
@@ -25,13 +26,14 @@ export type LoadResult =
  * (duplicate ids, dangling edges, parameter references). Reports every problem found, not the first.
  */
 export function parseDocument(text: string): LoadResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    return { ok: false, diagnostics: [error('document.invalid-json', describeJsonError(text, cause), { path: '' })] };
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      diagnostics: [error('document.invalid-json', `invalid JSON: ${parsed.message}`, { path: '' })],
+    };
   }
-  return loadDocument(raw);
+  return loadDocument(parsed.value);
 }
 
 /** As {@link parseDocument}, for a value already parsed from JSON. */
@@ -46,20 +48,6 @@ export function loadDocument(raw: unknown): LoadResult {
   return migrated.migratedFrom === undefined
     ? { ok: true, document }
     : { ok: true, document, migratedFrom: migrated.migratedFrom };
-}
-
-function describeJsonError(text: string, cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const position = /at position (\d+)/.exec(message);
-  if (position?.[1] === undefined) {
-    return text.trim() === '' ? 'the file is empty, expected a JSON object' : `invalid JSON: ${message}`;
-  }
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  const reason = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
 }
 
 function shapeDiagnostics(document: Record<string, unknown>): Diagnostic[] {

@@ -85,7 +85,7 @@ export interface NodeDefinition<
 
 /** A node definition with its port and parameter types erased, for collections. */
 // biome-ignore lint/suspicious/noExplicitAny: erasing the generics is the point of this alias
-export type AnyNodeDefinition = NodeDefinition<TObject, InputPorts, any>;
+export type AnyNodeDefinition = NodeDefinition<any, any, any>;
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

@@ -1,3 +1,4 @@
+export { describeJsonError, type JsonValue } from '@loom/graph';
 export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 export {
   type AnyNodeDefinition,
@@ -8,6 +9,7 @@ export {
   type ResourceNeeds,
   type RetryPolicy,
 } from './define-node.ts';
+export { NodeError } from './node-error.ts';
 export { compareSemver, type NodeRegistration, NodeRegistry, type RegisteredNode } from './node-registry.ts';
 export {
   type ArtifactRef,

@@ -49,7 +49,7 @@ export class NodeRegistry {
       );
     }
     const ports: Array<[string, { type: string }]> = [
-      ...Object.entries(definition.inputs),
+      ...Object.entries(definition.inputs as Record<string, { type: string }>),
       ...Object.entries(definition.outputs as Record<string, { type: string }>),
     ];
     for (const [name, port] of ports) {

@@ -1,0 +1,19 @@
+import type { AnyNodeDefinition } from '@loom/sdk';
+import { jsonToMetrics } from './json-to-metrics.ts';
+import { mergeMetrics } from './merge-metrics.ts';
+import { metricsGate } from './metrics-gate.ts';
+import { readJson } from './read-json.ts';
+import { readText } from './read-text.ts';
+import { value } from './value.ts';
+
+export { jsonToMetrics, mergeMetrics, metricsGate, readJson, readText, value };
+
+/** Every node this package provides. */
+export const coreNodes: readonly AnyNodeDefinition[] = [
+  readJson,
+  readText,
+  value,
+  jsonToMetrics,
+  mergeMetrics,
+  metricsGate,
+];

@@ -1,0 +1,21 @@
+import { defineNode, output, Type } from '@loom/sdk';
+import { readTextFile } from './read-file.ts';
+
+export const readText = defineNode({
+  type: 'core.read_text',
+  version: '1.0.0',
+  title: 'Read text',
+  description: 'Reads a UTF-8 text file from disk.',
+  category: 'data',
+  params: Type.Object({
+    path: Type.String({
+      minLength: 1,
+      description: 'File path; relative paths are taken from the pipeline file’s folder.',
+    }),
+  }),
+  outputs: { text: output('text', { description: 'The file’s contents.' }) },
+  fingerprint: async (ctx) => ctx.hashFile(ctx.resolvePath(ctx.params.path)),
+  async run(ctx) {
+    return { text: await readTextFile(ctx.params.path, ctx.resolvePath(ctx.params.path)) };
+  },
+});

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { compile, type Plan } from '@loom/compiler';
+import { type Diagnostic, formatDiagnostic, loadDocument, parseParameterText } from '@loom/graph';
+import { InlineTransport, LocalArtifactStore, LocalStepCache, newRunId, type RunResult, runPlan } from '@loom/runtime';
+import type { NodeRegistry } from '@loom/sdk';
+import pc from 'picocolors';
+import { formatDuration, formatNumber, renderTable } from '../format.ts';
+import { resolveLoomHome } from '../loom-home.ts';
+import { readDocumentFile } from '../read-document.ts';
+import { createRunProgress } from '../run-progress.ts';
+import { statusLabel, statusSymbol } from '../status-style.ts';
+import { UserError } from '../user-error.ts';
+import { publicDiagnostic } from './validate.ts';
+
+export interface RunOptions {
+  param: string[];
+  cache: boolean;
+  json?: boolean;
+  home?: string;
+  concurrency?: string;
+}
+
+const nativeSha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** `loom run FILE`: compiles and runs a pipeline here, showing progress. Returns the exit code. */
+export async function runCommand(file: string, options: RunOptions, registry: NodeRegistry): Promise<number> {
+  const read = await readDocumentFile(file);
+  if (!read.ok) return reportDiagnostics(file, read.diagnostics, options);
+  const parameters = parseParameterFlags(read.raw, options.param);
+  const compiled = compile(read.raw, registry, { parameters, hash: nativeSha256 });
+  if (!compiled.ok) return reportDiagnostics(file, compiled.diagnostics, options);
+  const plan = compiled.plan;
+
+  const home = resolveLoomHome(options.home);
+  const store = new LocalArtifactStore(home);
+  const cache = new LocalStepCache(home, store);
+  const baseDir = dirname(resolve(file));
+  const concurrency = parseConcurrency(options.concurrency);
+  const transport = new InlineTransport({
+    environment: { registry, store, baseDir },
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+
+  // Ctrl-C cancels the run (running steps see their abort signal); a second Ctrl-C quits at once.
+  const cancel = new AbortController();
+  const onSigint = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    if (!options.json) process.stderr.write(pc.yellow('\ncancelling… (Ctrl-C again to quit now)\n'));
+    cancel.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const progress = options.json ? undefined : createRunProgress(plan.steps, process.stderr);
+  const runId = newRunId();
+  let result: RunResult;
+  try {
+    result = await runPlan(plan, {
+      runId,
+      registry,
+      store,
+      cache,
+      transport,
+      baseDir,
+      noCache: !options.cache,
+      signal: cancel.signal,
+      onEvent: (event) => progress?.onEvent(event),
+    });
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+    await transport.close();
+  }
+
+  const report = await buildReport(result, store);
+  await saveRunRecord(home, plan, result).catch((cause: unknown) => {
+    process.stderr.write(pc.yellow(`warning: could not save the run record: ${(cause as Error).message}\n`));
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    printSummary(result);
+  }
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+function reportDiagnostics(file: string, diagnostics: Diagnostic[], options: RunOptions): number {
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ status: 'invalid', diagnostics: diagnostics.map(publicDiagnostic) }, null, 2)}\n`,
+    );
+  } else {
+    process.stderr.write(
+      `${pc.red('✖')} ${file} cannot run: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}\n`,
+    );
+    for (const d of diagnostics) process.stderr.write(`  ${formatDiagnostic(d)}\n`);
+  }
+  return 1;
+}
+
+/** `--param name=value` flags, typed by the document's parameter declarations. */
+function parseParameterFlags(raw: unknown, flags: string[]): Record<string, unknown> {
+  const loaded = loadDocument(raw);
+  const declared = loaded.ok ? (loaded.document.parameters ?? {}) : {};
+  const values: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param ${flag}: expected name=value`, 2);
+    const name = flag.slice(0, eq);
+    const text = flag.slice(eq + 1);
+    const parameter = declared[name];
+    if (parameter === undefined) {
+      const known = Object.keys(declared);
+      throw new UserError(
+        `--param ${name}: the pipeline has no parameter "${name}"${known.length > 0 ? `; its parameters are ${known.join(', ')}` : ''}`,
+        2,
+      );
+    }
+    const parsed = parseParameterText(parameter, text);
+    if (!parsed.ok) throw new UserError(`--param ${name}: ${parsed.message}`, 2);
+    values[name] = parsed.value;
+  }
+  return values;
+}
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UserError(`--concurrency ${text}: expected a whole number of at least 1`, 2);
+  return value;
+}
+
+async function buildReport(result: RunResult, store: LocalArtifactStore) {
+  return {
+    runId: result.runId,
+    status: result.status,
+    durationMs: result.durationMs,
+    steps: await Promise.all(
+      result.steps.map(async (step) => ({
+        id: step.id,
+        type: step.type,
+        version: step.version,
+        status: step.status,
+        cached: step.cached,
+        attempts: step.attempts,
+        durationMs: step.durationMs,
+        metrics: step.metrics,
+        outputs: await Promise.all(
+          Object.entries(step.outputs).map(async ([port, record]) => ({
+            port,
+            type: record.type,
+            sha256: record.sha256,
+            path: await store.localPath(record.sha256),
+          })),
+        ),
+        ...(step.failure === undefined ? {} : { error: step.failure }),
+        ...(step.skippedBecause === undefined ? {} : { skippedBecause: step.skippedBecause }),
+      })),
+    ),
+  };
+}
+
+async function saveRunRecord(home: string, plan: Plan, result: RunResult): Promise<void> {
+  const dir = join(home, 'runs');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, `${result.runId}.json`),
+    `${JSON.stringify({ recordVersion: 1, plan, result }, null, 2)}\n`,
+  );
+}
+
+function printSummary(result: RunResult): void {
+  const rows = result.steps.map((step) => [
+    `${statusSymbol(step.status)} ${step.id}`,
+    pc.dim(`${step.type}@${step.version}`),
+    statusLabel(step.status),
+    step.status === 'cached' ? pc.dim('—') : step.durationMs > 0 ? formatDuration(step.durationMs) : '',
+    Object.entries(step.metrics)
+      .slice(0, 4)
+      .map(([name, value]) => `${name}=${formatNumber(value)}`)
+      .join(' '),
+  ]);
+  process.stdout.write(`\n${renderTable(['step', 'node', 'status', 'time', 'metrics'], rows)}\n\n`);
+  for (const step of result.steps) {
+    if (step.status === 'failed' && step.failure !== undefined) {
+      process.stdout.write(
+        `${pc.red('✖')} ${pc.bold(step.id)} failed (${step.failure.reason}): ${step.failure.message}\n`,
+      );
+    }
+  }
+  const colour = result.status === 'succeeded' ? pc.green : result.status === 'cancelled' ? pc.yellow : pc.red;
+  const cached = result.steps.filter((s) => s.cached).length;
+  process.stdout.write(
+    `${colour(`run ${result.status}`)} in ${formatDuration(result.durationMs)} · ${result.steps.length} steps${cached > 0 ? `, ${cached} cached` : ''} · ${pc.dim(result.runId)}\n`,
+  );
+}

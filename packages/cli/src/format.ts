@@ -1,0 +1,42 @@
+import pc from 'picocolors';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The printed width of a string, ignoring colour codes. */
+export function visibleWidth(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+export function padEndVisible(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
+}
+
+/** `850 ms`, `4.2 s`, `3 min 05 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** Numbers as people read them in a table: 4 significant digits, no exponent for ordinary sizes. */
+export function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** A plain text table: header row, then rows; columns padded to their widest cell. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) =>
+    Math.max(visibleWidth(cell), ...rows.map((row) => visibleWidth(row[i] ?? ''))),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : padEndVisible(cell, widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [pc.bold(line(header)), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,1 @@
+export { hashSources, loadBuiltinRegistry } from './builtin-registry.ts';

@@ -1,0 +1,79 @@
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { loadBuiltinRegistry } from './builtin-registry.ts';
+import { nodesCommand } from './commands/nodes.ts';
+import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
+import { validateCommand } from './commands/validate.ts';
+import { UserError } from './user-error.ts';
+
+const program = new Command('loom')
+  .description('Loom: design, validate and run machine-learning pipelines')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('validate')
+  .description('check a pipeline document and report every problem')
+  .argument('<file>', 'a .loom.json pipeline document')
+  .option('--json', 'print { ok, diagnostics } as JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    process.exitCode = await validateCommand(file, options, await loadBuiltinRegistry());
+  });
+
+program
+  .command('run')
+  .description('run a pipeline on this machine, reusing cached results of unchanged steps')
+  .argument('<file>', 'a .loom.json pipeline document')
+  .option(
+    '-p, --param <name=value>',
+    'set a pipeline parameter (repeatable)',
+    (value: string, all: string[]) => [...all, value],
+    [],
+  )
+  .option('--no-cache', 'run every step, even those with cached results')
+  .option('--concurrency <n>', 'steps to run at once (default: the number of CPUs)')
+  .option('--home <dir>', 'state directory for artifacts, cache and runs (default: $LOOM_HOME or ./.loom)')
+  .option('--json', 'print the run as one JSON object instead of progress and a table')
+  .action(
+    async (
+      file: string,
+      options: { param: string[]; cache: boolean; json?: boolean; home?: string; concurrency?: string },
+    ) => {
+      process.exitCode = await runCommand(file, options, await loadBuiltinRegistry());
+    },
+  );
+
+program
+  .command('nodes')
+  .description('list the installed node types')
+  .option('--json', 'print the catalog as JSON')
+  .action(async (options: { json?: boolean }) => {
+    process.exitCode = nodesCommand(options, await loadBuiltinRegistry());
+  });
+
+program
+  .command('schema')
+  .description("print the pipeline document's JSON Schema")
+  .action(() => {
+    process.exitCode = schemaCommand();
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (cause) {
+  if (cause instanceof CommanderError) {
+    process.exitCode = cause.exitCode === 0 ? 0 : 2;
+  } else if (cause instanceof UserError) {
+    process.stderr.write(`${pc.red('error:')} ${cause.message}\n`);
+    process.exitCode = cause.exitCode;
+  } else {
+    process.stderr.write(
+      `${pc.red('internal error:')} ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`,
+    );
+    process.exitCode = 70;
+  }
+}
+// A node that ignored its abort signal may still hold timers; the run is over, so leave.
+process.exit(process.exitCode ?? 0);

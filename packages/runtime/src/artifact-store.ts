@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A stored blob: its content hash and size. */
+export interface StoredArtifact {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Content-addressed blob storage. Writes are atomic: a blob is visible under its hash only once all of
+ * its bytes are, so an interrupted step never leaves a half-written artifact that a later run reuses.
+ *
+ * Deliberately left out here: metadata beyond hash and size (cache records and run records carry it),
+ * deletion and garbage collection (a later `loom gc`).
+ */
+export interface ArtifactStore {
+  /** Stores bytes; storing the same bytes twice is cheap and returns the same hash. */
+  put(bytes: Uint8Array | string): Promise<StoredArtifact>;
+  /** Moves (or copies, across devices) a finished file into the store. */
+  importFile(path: string): Promise<StoredArtifact>;
+  has(sha256: string): Promise<boolean>;
+  read(sha256: string): Promise<Uint8Array>;
+  /** A local path from which the blob can be read. */
+  localPath(sha256: string): Promise<string>;
+  /** A fresh directory for a step attempt's scratch files, on the same device as the store. */
+  makeTempDir(label: string): Promise<string>;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The default store: files under `<root>/artifacts/sha256/<first two hex digits>/<hash>`.
+ *
+ * @example
+ * const store = new LocalArtifactStore('.loom');
+ * const { sha256 } = await store.put('hello');
+ */
+export class LocalArtifactStore implements ArtifactStore {
+  readonly root: string;
+  readonly #blobs: string;
+  readonly #tmp: string;
+
+  /** @param root the Loom state directory. @default '.loom' */
+  constructor(root = '.loom') {
+    this.root = root;
+    this.#blobs = join(root, 'artifacts', 'sha256');
+    this.#tmp = join(root, 'tmp');
+  }
+
+  async put(bytes: Uint8Array | string): Promise<StoredArtifact> {
+    const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const target = this.#blobPath(sha256);
+    if (await exists(target)) return { sha256, size: data.byteLength };
+    await mkdir(this.#tmp, { recursive: true });
+    const temp = join(this.#tmp, `put-${randomUUID()}`);
+    try {
+      await writeFile(temp, data);
+      await this.#moveIntoPlace(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return { sha256, size: data.byteLength };
+  }
+
+  async importFile(path: string): Promise<StoredArtifact> {
+    const { sha256, size } = await hashFile(path);
+    const target = this.#blobPath(sha256);
+    if (!(await exists(target))) {
+      try {
+        await this.#moveIntoPlace(path, target);
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code !== 'EXDEV') throw cause;
+        // Another device: copy into our temp directory first, so the final step is still an atomic rename.
+        await mkdir(this.#tmp, { recursive: true });
+        const temp = join(this.#tmp, `import-${randomUUID()}`);
+        try {
+          await writeFile(temp, await readFile(path));
+          await this.#moveIntoPlace(temp, target);
+        } finally {
+          await rm(temp, { force: true });
+        }
+      }
+    }
+    return { sha256, size };
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return SHA256_HEX.test(sha256) && exists(this.#blobPath(sha256));
+  }
+
+  async read(sha256: string): Promise<Uint8Array> {
+    return readFile(this.#checkedPath(sha256));
+  }
+
+  async localPath(sha256: string): Promise<string> {
+    return this.#checkedPath(sha256);
+  }
+
+  async makeTempDir(label: string): Promise<string> {
+    const dir = join(this.#tmp, `${label.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomUUID()}`);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  #checkedPath(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256 artifact id: "${sha256}"`);
+    return this.#blobPath(sha256);
+  }
+
+  #blobPath(sha256: string): string {
+    return join(this.#blobs, sha256.slice(0, 2), sha256);
+  }
+
+  async #moveIntoPlace(from: string, to: string): Promise<void> {
+    await mkdir(join(to, '..'), { recursive: true });
+    await rename(from, to);
+  }
+}
+
+/** Streams a file through sha256. */
+export async function hashFile(path: string): Promise<StoredArtifact> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

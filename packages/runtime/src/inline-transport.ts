@@ -1,0 +1,92 @@
+import { availableParallelism } from 'node:os';
+import {
+  type AttemptEnvironment,
+  type AttemptHooks,
+  type AttemptOutcome,
+  type AttemptRequest,
+  executeAttempt,
+} from './execute-attempt.ts';
+
+/**
+ * Carries attempts from the run driver to whatever executes them. Implementations: inline (this
+ * process) and, later, BullMQ (workers on other machines). `run` never rejects: every way an attempt
+ * can end is an {@link AttemptOutcome}.
+ */
+export interface StepTransport {
+  run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome>;
+  close(): Promise<void>;
+}
+
+export interface InlineTransportOptions {
+  environment: AttemptEnvironment;
+  /** Attempts running at once; the rest wait in order. @default os.availableParallelism() */
+  concurrency?: number;
+}
+
+/**
+ * Runs attempts in this process, at most `concurrency` at a time: the embedded default. Deliberately
+ * left out: isolation. A node that ignores its abort signal keeps its promise alive after its step
+ * timed out; process-level isolation belongs to workers.
+ */
+export class InlineTransport implements StepTransport {
+  readonly #environment: AttemptEnvironment;
+  readonly #concurrency: number;
+  readonly #waiting: Array<() => void> = [];
+  #running = 0;
+
+  constructor(options: InlineTransportOptions) {
+    this.#environment = options.environment;
+    this.#concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  }
+
+  async run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome> {
+    await this.#acquire(request.signal);
+    try {
+      return await executeAttempt(request, hooks, this.#environment);
+    } catch (cause) {
+      // executeAttempt reports node failures itself; reaching here means the store failed under it.
+      return {
+        ok: false,
+        durationMs: 0,
+        failure: {
+          reason: 'error',
+          message: `internal error: ${cause instanceof Error ? cause.message : String(cause)}`,
+        },
+        retryable: true,
+      };
+    } finally {
+      this.#release();
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  #acquire(signal: AbortSignal): Promise<void> {
+    if (this.#running < this.#concurrency) {
+      this.#running += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolveSlot) => {
+      const grant = () => {
+        signal.removeEventListener('abort', onAbort);
+        this.#running += 1;
+        resolveSlot();
+      };
+      // A cancelled attempt leaves the line at once; executeAttempt then sees the aborted signal.
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(grant);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        this.#running += 1;
+        resolveSlot();
+      };
+      this.#waiting.push(grant);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #release(): void {
+    this.#running -= 1;
+    const next = this.#waiting.shift();
+    if (next !== undefined) next();
+  }
+}

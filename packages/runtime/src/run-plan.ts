@@ -1,0 +1,367 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Plan, PlanStep } from '@loom/compiler';
+import { canonicalJson } from '@loom/graph';
+import type { NodeRegistry } from '@loom/sdk';
+import { type ArtifactStore, hashFile } from './artifact-store.ts';
+import { type AttemptHooks, type AttemptOutcome, resolvePath } from './execute-attempt.ts';
+import type { StepTransport } from './inline-transport.ts';
+import type { OutputRecord } from './output-record.ts';
+import type { RunEvent, RunEventBody, RunStatus, StepFailure, StepStatus } from './run-events.ts';
+import { RunScheduler, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
+import type { StepCache } from './step-cache.ts';
+
+export interface RunPlanOptions {
+  registry: NodeRegistry;
+  store: ArtifactStore;
+  cache: StepCache;
+  transport: StepTransport;
+  /** Relative paths in parameters resolve against this directory (the pipeline document's folder). */
+  baseDir: string;
+  /** @default a new time-ordered id */
+  runId?: string;
+  /** Run every step even when its result is cached (results are still stored for next time). @default false */
+  noCache?: boolean;
+  /** Aborting it cancels the run: queued steps are dropped, running ones get their signal aborted. */
+  signal?: AbortSignal;
+  /** Every event of the run, in order. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** How one step ended. */
+export interface StepResult {
+  id: string;
+  type: string;
+  version: string;
+  title: string;
+  status: StepStatus;
+  cached: boolean;
+  attempts: number;
+  durationMs: number;
+  metrics: Record<string, number>;
+  outputs: Record<string, OutputRecord>;
+  contentKey?: string;
+  failure?: StepFailure;
+  skippedBecause?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  pipeline: string;
+  status: Exclude<RunStatus, 'running'>;
+  durationMs: number;
+  steps: StepResult[];
+}
+
+/** A sortable, unique run id: `20261126T053012Z-3f9a1c`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs a plan to the end: drives the {@link RunScheduler} with cache look-ups and attempts on the
+ * transport, and reports every event. Resolves when the run has finished, whatever its status.
+ */
+export function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunResult> {
+  return new RunDriver(plan, options).run();
+}
+
+class RunDriver {
+  readonly #plan: Plan;
+  readonly #options: RunPlanOptions;
+  readonly #runId: string;
+  readonly #scheduler: RunScheduler;
+  readonly #steps = new Map<string, PlanStep>();
+  readonly #results = new Map<string, StepResult>();
+  readonly #contentKeys = new Map<string, string>();
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #retryTimers = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
+  readonly #startedAt = performance.now();
+  #seq = 0;
+  #finish: (status: Exclude<RunStatus, 'running'>) => void = () => undefined;
+
+  constructor(plan: Plan, options: RunPlanOptions) {
+    this.#plan = plan;
+    this.#options = options;
+    this.#runId = options.runId ?? newRunId();
+    this.#scheduler = new RunScheduler(plan);
+    for (const step of plan.steps) {
+      this.#steps.set(step.id, step);
+      this.#results.set(step.id, {
+        id: step.id,
+        type: step.type,
+        version: step.version,
+        title: step.title,
+        status: 'pending',
+        cached: false,
+        attempts: 0,
+        durationMs: 0,
+        metrics: {},
+        outputs: {},
+      });
+    }
+  }
+
+  async run(): Promise<RunResult> {
+    const finished = new Promise<Exclude<RunStatus, 'running'>>((resolveRun) => {
+      this.#finish = resolveRun;
+    });
+    const signal = this.#options.signal;
+    const onAbort = () => this.#feed({ kind: 'cancel' });
+    this.#emit({ kind: 'run.started', pipeline: this.#plan.pipeline, stepCount: this.#plan.steps.length });
+    this.#feed({ kind: 'start' });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const status = await finished;
+    signal?.removeEventListener('abort', onAbort);
+    const durationMs = this.#elapsed();
+    this.#emit({ kind: 'run.finished', status, durationMs });
+    return {
+      runId: this.#runId,
+      pipeline: this.#plan.pipeline,
+      status,
+      durationMs,
+      steps: [...this.#results.values()],
+    };
+  }
+
+  #feed(input: SchedulerInput): void {
+    for (const command of this.#scheduler.handle(input)) this.#apply(command);
+  }
+
+  #apply(command: SchedulerCommand): void {
+    switch (command.kind) {
+      case 'emit':
+        this.#emit(command.event);
+        break;
+      case 'resolve':
+        void this.#resolve(command.stepId);
+        break;
+      case 'dispatch':
+        if (command.delayMs > 0) {
+          const timer = setTimeout(() => {
+            this.#retryTimers.delete(command.stepId);
+            void this.#dispatch(command.stepId, command.attempt);
+          }, command.delayMs);
+          this.#retryTimers.set(command.stepId, { timer, attempt: command.attempt });
+        } else {
+          void this.#dispatch(command.stepId, command.attempt);
+        }
+        break;
+      case 'abort': {
+        const waiting = this.#retryTimers.get(command.stepId);
+        if (waiting !== undefined) {
+          clearTimeout(waiting.timer);
+          this.#retryTimers.delete(command.stepId);
+          this.#feed({
+            kind: 'attempt-failed',
+            stepId: command.stepId,
+            attempt: waiting.attempt,
+            durationMs: 0,
+            failure: { reason: 'cancelled', message: 'cancelled' },
+            retryable: false,
+          });
+        }
+        this.#controllers.get(command.stepId)?.abort();
+        break;
+      }
+      case 'finished':
+        this.#finish(command.status);
+        break;
+    }
+  }
+
+  /** Works out the step's content key and looks it up in the cache. */
+  async #resolve(stepId: string): Promise<void> {
+    const step = this.#steps.get(stepId) as PlanStep;
+    let contentKey: string;
+    try {
+      contentKey = await this.#contentKey(step);
+    } catch {
+      // The fingerprint could not be taken (say, the input file is missing): run the step, which
+      // reports the problem in its own words.
+      contentKey = createHash('sha256').update(`${step.identityKey}:unfingerprinted:${this.#runId}`).digest('hex');
+    }
+    this.#contentKeys.set(stepId, contentKey);
+    if (step.cacheable && this.#options.noCache !== true) {
+      const hit = await this.#options.cache.get(contentKey).catch(() => undefined);
+      if (hit !== undefined) {
+        this.#feed({
+          kind: 'cache-hit',
+          stepId,
+          contentKey,
+          outputs: hit.outputs,
+          metrics: hit.metrics,
+          fromRunId: hit.runId,
+        });
+        return;
+      }
+    }
+    this.#feed({ kind: 'cache-miss', stepId });
+  }
+
+  /**
+   * The cache key refined by what actually arrived: the content hashes of the inputs and the node's
+   * fingerprint of outside state. An upstream step that re-ran but produced the same bytes therefore
+   * leaves this step cached.
+   */
+  async #contentKey(step: PlanStep): Promise<string> {
+    const inputs = Object.keys(step.inputs)
+      .sort()
+      .map((port) => [
+        port,
+        (step.inputs[port] ?? []).map((ref) => this.#scheduler.outputs(ref.step)?.[ref.port]?.sha256 ?? null),
+      ]);
+    const definition = this.#options.registry.get(step.type, step.version)?.definition;
+    let fingerprint: string | null = null;
+    if (definition?.fingerprint !== undefined) {
+      const controller = new AbortController();
+      this.#options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      fingerprint =
+        (await definition.fingerprint({
+          params: structuredClone(step.params),
+          resolvePath: (path) => resolvePath(this.#options.baseDir, path),
+          hashFile: async (path) => (await hashFile(path)).sha256,
+          signal: controller.signal,
+        })) ?? null;
+    }
+    return createHash('sha256')
+      .update(canonicalJson(['loom.content/1', step.identityKey, inputs, fingerprint]))
+      .digest('hex');
+  }
+
+  async #dispatch(stepId: string, attempt: number): Promise<void> {
+    const step = this.#steps.get(stepId) as PlanStep;
+    const controller = new AbortController();
+    this.#controllers.set(stepId, controller);
+    const inputs: Record<string, OutputRecord[]> = {};
+    for (const [port, refs] of Object.entries(step.inputs)) {
+      inputs[port] = refs.map((ref) => this.#scheduler.outputs(ref.step)?.[ref.port] as OutputRecord);
+    }
+    const hooks: AttemptHooks = {
+      started: () => this.#feed({ kind: 'attempt-started', stepId, attempt }),
+      progress: (fraction, message) =>
+        this.#emit(
+          message === undefined
+            ? { kind: 'step.progress', stepId, attempt, fraction }
+            : { kind: 'step.progress', stepId, attempt, fraction, message },
+        ),
+      log: (level, message, fields) =>
+        this.#emit(
+          fields === undefined
+            ? { kind: 'step.log', stepId, attempt, level, message }
+            : { kind: 'step.log', stepId, attempt, level, message, fields },
+        ),
+      metric: (name, value, metricStep) =>
+        this.#emit(
+          metricStep === undefined
+            ? { kind: 'step.metric', stepId, attempt, name, value }
+            : { kind: 'step.metric', stepId, attempt, name, value, step: metricStep },
+        ),
+    };
+    const contentKey = this.#contentKeys.get(stepId) as string;
+    const outcome: AttemptOutcome = await this.#options.transport.run(
+      { runId: this.#runId, step, attempt, inputs, contentKey, signal: controller.signal },
+      hooks,
+    );
+    if (this.#controllers.get(stepId) === controller) this.#controllers.delete(stepId);
+    if (outcome.ok) {
+      if (step.cacheable) {
+        await this.#options.cache
+          .put(contentKey, {
+            outputs: outcome.outputs,
+            metrics: outcome.metrics,
+            runId: this.#runId,
+            stepId,
+            durationMs: outcome.durationMs,
+            createdAt: new Date().toISOString(),
+          })
+          .catch((cause: unknown) =>
+            hooks.log(
+              'warn',
+              `could not record the result in the cache: ${cause instanceof Error ? cause.message : String(cause)}`,
+            ),
+          );
+      }
+      this.#feed({
+        kind: 'attempt-succeeded',
+        stepId,
+        attempt,
+        durationMs: outcome.durationMs,
+        contentKey,
+        outputs: outcome.outputs,
+        metrics: outcome.metrics,
+      });
+    } else {
+      if (outcome.failure.detail !== undefined) hooks.log('debug', outcome.failure.detail);
+      this.#feed({
+        kind: 'attempt-failed',
+        stepId,
+        attempt,
+        durationMs: outcome.durationMs,
+        failure: outcome.failure,
+        retryable: outcome.retryable,
+      });
+    }
+  }
+
+  #emit(body: RunEventBody): void {
+    const event = { ...body, runId: this.#runId, seq: ++this.#seq, at: new Date().toISOString() } as RunEvent;
+    this.#record(event);
+    this.#options.onEvent?.(event);
+  }
+
+  #record(event: RunEvent): void {
+    if (!('stepId' in event)) return;
+    const result = this.#results.get(event.stepId);
+    if (result === undefined) return;
+    switch (event.kind) {
+      case 'step.queued':
+        result.status = 'queued';
+        result.attempts = event.attempt;
+        break;
+      case 'step.started':
+        result.status = 'running';
+        break;
+      case 'step.succeeded':
+        Object.assign(result, {
+          status: 'succeeded',
+          durationMs: event.durationMs,
+          outputs: event.outputs,
+          metrics: event.metrics,
+          contentKey: event.contentKey,
+        });
+        break;
+      case 'step.cached':
+        Object.assign(result, {
+          status: 'cached',
+          cached: true,
+          outputs: event.outputs,
+          metrics: event.metrics,
+          contentKey: event.contentKey,
+        });
+        break;
+      case 'step.failed':
+        Object.assign(result, { status: 'failed', durationMs: event.durationMs, failure: event.failure });
+        break;
+      case 'step.skipped':
+        Object.assign(result, { status: 'skipped', skippedBecause: event.because });
+        break;
+      case 'step.cancelled':
+        result.status = 'cancelled';
+        break;
+      case 'step.progress':
+      case 'step.log':
+      case 'step.metric':
+      case 'step.retrying':
+        break;
+    }
+  }
+
+  #elapsed(): number {
+    return Math.round((performance.now() - this.#startedAt) * 1000) / 1000;
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactStore } from './artifact-store.ts';
+import type { OutputRecord } from './output-record.ts';
+
+/** What a successful step left behind, keyed by its content key. */
+export interface CachedStepResult {
+  outputs: Record<string, OutputRecord>;
+  metrics: Record<string, number>;
+  runId: string;
+  stepId: string;
+  durationMs: number;
+  createdAt: string;
+}
+
+/** Maps a step's content key to its stored result. Deliberately left out: eviction (a later `loom gc`). */
+export interface StepCache {
+  get(key: string): Promise<CachedStepResult | undefined>;
+  put(key: string, result: CachedStepResult): Promise<void>;
+}
+
+/**
+ * Cache records as small JSON files under `<root>/cache`, written atomically. A record whose artifacts
+ * have gone missing, or that cannot be read, counts as a miss: the step runs again.
+ */
+export class LocalStepCache implements StepCache {
+  readonly #dir: string;
+  readonly #tmp: string;
+  readonly #store: ArtifactStore;
+
+  constructor(root: string, store: ArtifactStore) {
+    this.#dir = join(root, 'cache');
+    this.#tmp = join(root, 'tmp');
+    this.#store = store;
+  }
+
+  async get(key: string): Promise<CachedStepResult | undefined> {
+    let record: CachedStepResult;
+    try {
+      record = JSON.parse(await readFile(this.#path(key), 'utf8')) as CachedStepResult;
+    } catch {
+      return undefined;
+    }
+    if (record === null || typeof record !== 'object' || typeof record.outputs !== 'object') return undefined;
+    for (const output of Object.values(record.outputs)) {
+      if (!(await this.#store.has(output.sha256))) return undefined;
+    }
+    return record;
+  }
+
+  async put(key: string, result: CachedStepResult): Promise<void> {
+    const target = this.#path(key);
+    await mkdir(join(target, '..'), { recursive: true });
+    await mkdir(this.#tmp, { recursive: true });
+    const temp = join(this.#tmp, `cache-${randomUUID()}`);
+    try {
+      await writeFile(temp, JSON.stringify(result));
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  #path(key: string): string {
+    if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a cache key: "${key}"`);
+    return join(this.#dir, key.slice(0, 2), `${key}.json`);
+  }
+}
