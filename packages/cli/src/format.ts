@@ -1,10 +1,9 @@
+import { stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
-
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The printed width of a string, ignoring colour codes. */
 export function visibleWidth(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 export function padEndVisible(text: string, width: number): string {

@@ -1,0 +1,68 @@
+/**
+ * Import rules checked by `pnpm check:cycles` (part of `pnpm test`): no circular imports anywhere,
+ * packages depend one way (graph ← sdk ← compiler ← runtime ← cli; nodes on sdk only), and the pure
+ * packages import no Node.js built-ins, so the designer can run them in a browser.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Circular imports make load order fragile and packages impossible to split.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'pure-core-no-node-builtins',
+      severity: 'error',
+      comment: 'graph, sdk and compiler run in the browser too: no fs, network or other Node.js built-ins.',
+      from: { path: '^packages/(graph|sdk|compiler)/src/', pathNot: ['^packages/sdk/src/testing/', '\\.test\\.ts$'] },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'graph-depends-on-no-loom-package',
+      severity: 'error',
+      from: { path: '^packages/graph/' },
+      to: { path: '^(packages|nodes)/(?!graph/)' },
+    },
+    {
+      name: 'sdk-depends-on-graph-only',
+      severity: 'error',
+      from: { path: '^packages/sdk/' },
+      to: { path: '^(packages/(compiler|runtime|cli)|nodes)/' },
+    },
+    {
+      name: 'compiler-below-runtime',
+      severity: 'error',
+      from: { path: '^packages/compiler/' },
+      to: { path: '^(packages/(runtime|cli)|nodes)/' },
+    },
+    {
+      name: 'runtime-below-cli',
+      severity: 'error',
+      comment: 'The runtime never knows which nodes exist: it gets a registry.',
+      from: { path: '^packages/runtime/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(packages/cli|nodes)/' },
+    },
+    {
+      name: 'nodes-use-sdk-only',
+      severity: 'error',
+      comment: 'A node package is written exactly as a user plugin would be: against the SDK alone.',
+      from: { path: '^nodes/' },
+      to: { path: '^(packages/(graph|compiler|runtime|cli)|nodes/(?!core/))', pathNot: '^packages/sdk/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/(?!@loom/)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'default'],
+      extensions: ['.ts', '.js'],
+    },
+    combinedDependencies: false,
+    preserveSymlinks: false,
+  },
+};

@@ -1,0 +1,1 @@
+export { asDefinition, type NodeRunRecord, type RunNodeOptions, runNode } from './run-node.ts';
