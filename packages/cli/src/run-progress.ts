@@ -163,6 +163,7 @@ function applyEvent(step: LiveStep, event: RunEvent): void {
       break;
     case 'step.started':
       step.status = 'running';
+      step.attempt = event.attempt;
       step.startedAt = Date.now();
       delete step.fraction;
       delete step.message;

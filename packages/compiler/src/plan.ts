@@ -27,11 +27,12 @@ export interface PlanStep {
   retry: RetryPolicy;
   timeoutMs: number;
   cacheable: boolean;
-  /** sha256 of node type, version, implementation hash and canonical parameters. */
-  identityKey: string;
+  /** Hash of the code that runs the node (from the registry); part of the cache key. */
+  implementationHash: string;
   /**
-   * sha256 of `identityKey` and the cache keys of the steps feeding each input: unchanged exactly when
-   * nothing upstream or in this step changed. The runtime refines it with the inputs' content hashes.
+   * sha256 of the node type, version, implementation hash, canonical parameters and the cache keys of
+   * the steps feeding each input: unchanged exactly when nothing upstream or in this step changed. The
+   * runtime refines it into a content key with the inputs' actual content hashes.
    */
   cacheKey: string;
 }
@@ -40,8 +41,6 @@ export interface PlanStep {
 export interface Plan {
   planVersion: 1;
   pipeline: string;
-  /** sha256 of the canonical document the plan was compiled from. */
-  documentHash: string;
   /** Pipeline parameter values the plan was resolved with. */
   parameters: Record<string, string | number | boolean>;
   steps: PlanStep[];

@@ -1,4 +1,4 @@
-import { type Diagnostic, error, isParameterReference, type PipelineNode, pointer } from '@loom/graph';
+import { type Diagnostic, error, isParameterReference, type PipelineNode, pointer, pointerSegment } from '@loom/graph';
 import type { AnyNodeDefinition } from '@loom/sdk';
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
@@ -33,7 +33,7 @@ export function resolveNodeParams(
   values: ParameterValues,
 ): { params: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const basePath = pointer('nodes', nodeIndex, 'params');
+  const basePath = () => pointer('nodes', nodeIndex, 'params');
   const schema = definition.params;
   const given = node.params ?? {};
   const known = schema.properties as Record<string, unknown>;
@@ -45,35 +45,26 @@ export function resolveNodeParams(
         error(
           'param.unknown',
           `${definition.type}@${definition.version} has no parameter "${key}"${names.length > 0 ? `; its parameters are ${names.join(', ')}` : ''}`,
-          { nodeId: node.id, path: `${basePath}/${key}` },
+          { nodeId: node.id, path: `${basePath()}/${pointerSegment(key)}` },
         ),
       );
     }
   }
 
-  let unresolved = false;
-  const substitute = (value: unknown): unknown => {
-    if (isParameterReference(value)) {
-      const resolved = values.get(value.$param);
-      if (resolved === undefined || resolved === UNSET) {
-        unresolved = true;
-        return undefined;
-      }
-      return resolved;
-    }
-    if (Array.isArray(value)) return value.map(substitute);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-    }
-    return value;
-  };
-  const substituted = substitute(given) as Record<string, unknown>;
+  const substitution = { unresolved: false };
+  const substituted = substituteReferences(given, values, substitution) as Record<string, unknown>;
+  const unresolved = substitution.unresolved;
   const params = Value.Default(schema, substituted) as Record<string, unknown>;
-  if (unresolved || diagnostics.length > 0) return { params, diagnostics };
+  // Unknown parameters are reported above; the known ones are still checked, so every problem shows at once.
+  if (unresolved) return { params, diagnostics };
 
   const checker = checkerFor(schema);
   if (!checker.Check(params)) {
-    const seen = new Set<string>();
+    const seen = new Set(
+      Object.keys(given)
+        .filter((key) => !Object.hasOwn(known, key))
+        .map((key) => `/${key}`),
+    );
     for (const issue of checker.Errors(params)) {
       if (seen.has(issue.path)) continue;
       seen.add(issue.path);
@@ -82,7 +73,7 @@ export function resolveNodeParams(
         issue.type === ValueErrorType.ObjectRequiredProperty
           ? `parameter "${name}" is required by ${definition.type}@${definition.version}`
           : `parameter "${name}" ${describeValue(issue.value)} is invalid: ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
-      diagnostics.push(error('param.invalid', message, { nodeId: node.id, path: `${basePath}${issue.path}` }));
+      diagnostics.push(error('param.invalid', message, { nodeId: node.id, path: `${basePath()}${issue.path}` }));
     }
   }
   return { params, diagnostics };
@@ -92,4 +83,28 @@ function describeValue(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return '';
   return `(${text.length > 40 ? `${text.slice(0, 37)}…` : text})`;
+}
+
+/**
+ * A deep copy of `value` with `{ "$param": name }` replaced by the parameter's value. The copy matters:
+ * applying schema defaults afterwards must never write into the document.
+ */
+function substituteReferences(value: unknown, values: ParameterValues, state: { unresolved: boolean }): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (isParameterReference(value)) {
+    const resolved = values.get(value.$param);
+    if (resolved === undefined || resolved === UNSET) {
+      state.unresolved = true;
+      return undefined;
+    }
+    return resolved;
+  }
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = substituteReferences(value[i], values, state);
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state);
+  return copy;
 }

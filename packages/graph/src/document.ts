@@ -84,7 +84,8 @@ export const PipelineDocumentSchema = Type.Object(
     formatVersion: Type.Literal(CURRENT_FORMAT_VERSION),
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
-    parameters: Type.Optional(Type.Record(Identifier, PipelineParameterSchema)),
+    // Without `additionalProperties: false` a name that does not match the pattern goes unchecked.
+    parameters: Type.Optional(Type.Record(Identifier, PipelineParameterSchema, { additionalProperties: false })),
     nodes: Type.Array(PipelineNodeSchema),
     edges: Type.Array(PipelineEdgeSchema),
   },

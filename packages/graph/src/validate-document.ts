@@ -82,7 +82,10 @@ function shapeMessage(type: ValueErrorType, path: string, message: string, schem
     case ValueErrorType.ObjectRequiredProperty:
       return `missing required property "${property}"`;
     case ValueErrorType.ObjectAdditionalProperties:
-      return `unknown property "${property}"`;
+      // A record of named entries (pipeline parameters) rejects a name, not a property.
+      return typeof schema.patternProperties === 'object' && schema.patternProperties !== null
+        ? `"${property}" is not a valid name: it must match ${Object.keys(schema.patternProperties)[0]}`
+        : `unknown property "${property}"`;
     case ValueErrorType.StringPattern:
       return `"${property}" ${describePattern(schema)}`;
     case ValueErrorType.Union: {
@@ -147,7 +150,7 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
     } else {
       nodeIndex.set(node.id, index);
     }
-    forEachParameterReference(node.params ?? {}, pointer('nodes', index, 'params'), (name, path) => {
+    walkReferences(node.params, [], (name, segments) => {
       if (!Object.hasOwn(parameters, name)) {
         diagnostics.push(
           error(
@@ -155,7 +158,7 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
             `parameter refers to pipeline parameter "${name}", which is not defined in "parameters"`,
             {
               nodeId: node.id,
-              path,
+              path: pointer('nodes', index, 'params', ...segments),
             },
           ),
         );
@@ -232,17 +235,33 @@ export function forEachParameterReference(
   path: string,
   visit: (name: string, path: string) => void,
 ): void {
+  walkReferences(value, [], (name, segments) =>
+    visit(name, path + segments.map((s) => `/${pointerSegment(s)}`).join('')),
+  );
+}
+
+// Paths are built only when a reference is found: this walk visits every parameter of every node.
+function walkReferences(
+  value: unknown,
+  segments: Array<string | number>,
+  visit: (name: string, segments: Array<string | number>) => void,
+): void {
+  if (value === null || typeof value !== 'object') return;
   if (isParameterReference(value)) {
-    visit(value.$param, path);
+    visit(value.$param, segments);
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      forEachParameterReference(item, `${path}/${i}`, visit);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      forEachParameterReference(item, `${path}/${pointerSegment(key)}`, visit);
+    for (let i = 0; i < value.length; i++) {
+      segments.push(i);
+      walkReferences(value[i], segments, visit);
+      segments.pop();
     }
+    return;
+  }
+  for (const key in value) {
+    segments.push(key);
+    walkReferences((value as Record<string, unknown>)[key], segments, visit);
+    segments.pop();
   }
 }

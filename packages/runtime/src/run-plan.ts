@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Plan, PlanStep } from '@loom/compiler';
+import { type Plan, type PlanStep, stepIdentity } from '@loom/compiler';
 import { canonicalJson } from '@loom/graph';
 import type { NodeRegistry } from '@loom/sdk';
 import { type ArtifactStore, hashFile } from './artifact-store.ts';
@@ -183,12 +183,13 @@ class RunDriver {
     } catch {
       // The fingerprint could not be taken (say, the input file is missing): run the step, which
       // reports the problem in its own words.
-      contentKey = createHash('sha256').update(`${step.identityKey}:unfingerprinted:${this.#runId}`).digest('hex');
+      contentKey = createHash('sha256').update(`${step.cacheKey}:unfingerprinted:${this.#runId}`).digest('hex');
     }
     this.#contentKeys.set(stepId, contentKey);
     if (step.cacheable && this.#options.noCache !== true) {
       const hit = await this.#options.cache.get(contentKey).catch(() => undefined);
-      if (hit !== undefined) {
+      // A record that lacks one of the step's outputs cannot stand in for running it.
+      if (hit !== undefined && Object.keys(step.outputs).every((port) => hit.outputs[port] !== undefined)) {
         this.#feed({
           kind: 'cache-hit',
           stepId,
@@ -228,8 +229,9 @@ class RunDriver {
           signal: controller.signal,
         })) ?? null;
     }
+    const identity = stepIdentity(step.type, step.version, step.implementationHash, step.params);
     return createHash('sha256')
-      .update(canonicalJson(['loom.content/1', step.identityKey, inputs, fingerprint]))
+      .update(canonicalJson(['loom.content/1', identity, inputs, fingerprint]))
       .digest('hex');
   }
 

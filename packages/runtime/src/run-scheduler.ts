@@ -194,6 +194,8 @@ export class RunScheduler {
           if (state.status === 'queued' || state.status === 'running') {
             this.#setStatus(state, 'cancelled');
             commands.push({ kind: 'emit', event: { kind: 'step.cancelled', stepId: state.step.id } });
+            // Without a run-wide cancel its dependents are still pending and would keep the run open forever.
+            this.#skipDependents(state, state.step.id, commands);
           }
           break;
         }

@@ -42,7 +42,7 @@ export class LocalStepCache implements StepCache {
     } catch {
       return undefined;
     }
-    if (record === null || typeof record !== 'object' || typeof record.outputs !== 'object') return undefined;
+    if (!isCachedStepResult(record)) return undefined;
     for (const output of Object.values(record.outputs)) {
       if (!(await this.#store.has(output.sha256))) return undefined;
     }
@@ -66,4 +66,21 @@ export class LocalStepCache implements StepCache {
     if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a cache key: "${key}"`);
     return join(this.#dir, key.slice(0, 2), `${key}.json`);
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A record damaged or edited by hand (valid JSON of the wrong shape) counts as a miss, never as a result. */
+function isCachedStepResult(value: unknown): value is CachedStepResult {
+  if (!isRecord(value) || !isRecord(value.outputs) || !isRecord(value.metrics)) return false;
+  if (typeof value.runId !== 'string') return false;
+  const outputsOk = Object.values(value.outputs).every(
+    (output) =>
+      isRecord(output) &&
+      typeof output.type === 'string' &&
+      typeof output.sha256 === 'string' &&
+      (output.storage === 'json' || output.storage === 'text' || output.storage === 'file'),
+  );
+  return outputsOk && Object.values(value.metrics).every((metric) => typeof metric === 'number');
 }

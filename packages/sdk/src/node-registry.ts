@@ -27,6 +27,8 @@ export interface NodeRegistration {
 export class NodeRegistry {
   readonly #nodes = new Map<string, Map<string, RegisteredNode>>();
   readonly #portTypes = new Map<string, PortTypeDefinition>();
+  /** canConnect answers, keyed `output>input`; cleared when port types change. */
+  readonly #compatible = new Map<string, boolean>();
 
   constructor(nodes: Iterable<NodeRegistration> = [], portTypes: Iterable<PortTypeDefinition> = []) {
     for (const type of BUILTIN_PORT_TYPES) this.#portTypes.set(type.name, type);
@@ -72,6 +74,7 @@ export class NodeRegistry {
       throw new Error(`port type "${type.name}" is defined twice`);
     }
     this.#portTypes.set(type.name, type);
+    this.#compatible.clear();
   }
 
   get(type: string, version: string): RegisteredNode | undefined {
@@ -108,7 +111,13 @@ export class NodeRegistry {
 
   /** The connection rule shared by compiler and canvas; see {@link isPortTypeCompatible}. */
   canConnect(outputType: string, inputType: string): boolean {
-    return isPortTypeCompatible(outputType, inputType, (name) => this.#portTypes.get(name));
+    const key = `${outputType}>${inputType}`;
+    let answer = this.#compatible.get(key);
+    if (answer === undefined) {
+      answer = isPortTypeCompatible(outputType, inputType, (name) => this.#portTypes.get(name));
+      this.#compatible.set(key, answer);
+    }
+    return answer;
   }
 }
 

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compile, type Plan } from '@loom/compiler';
-import { type Diagnostic, formatDiagnostic, loadDocument, parseParameterText } from '@loom/graph';
+import {
+  type Diagnostic,
+  formatDiagnostic,
+  loadDocument,
+  type PipelineDocument,
+  parseParameterText,
+} from '@loom/graph';
 import { InlineTransport, LocalArtifactStore, LocalStepCache, newRunId, type RunResult, runPlan } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
@@ -28,7 +34,10 @@ const nativeSha256 = (text: string) => createHash('sha256').update(text).digest(
 export async function runCommand(file: string, options: RunOptions, registry: NodeRegistry): Promise<number> {
   const read = await readDocumentFile(file);
   if (!read.ok) return reportDiagnostics(file, read.diagnostics, options);
-  const parameters = parseParameterFlags(read.raw, options.param);
+  // The document's own problems come first: `--param` flags can only be checked against a document that loads.
+  const loaded = loadDocument(read.raw);
+  if (!loaded.ok) return reportDiagnostics(file, loaded.diagnostics, options);
+  const parameters = parseParameterFlags(loaded.document, options.param);
   const compiled = compile(read.raw, registry, { parameters, hash: nativeSha256 });
   if (!compiled.ok) return reportDiagnostics(file, compiled.diagnostics, options);
   const plan = compiled.plan;
@@ -100,9 +109,8 @@ function reportDiagnostics(file: string, diagnostics: Diagnostic[], options: Run
 }
 
 /** `--param name=value` flags, typed by the document's parameter declarations. */
-function parseParameterFlags(raw: unknown, flags: string[]): Record<string, unknown> {
-  const loaded = loadDocument(raw);
-  const declared = loaded.ok ? (loaded.document.parameters ?? {}) : {};
+function parseParameterFlags(document: PipelineDocument, flags: string[]): Record<string, unknown> {
+  const declared = document.parameters ?? {};
   const values: Record<string, unknown> = {};
   for (const flag of flags) {
     const eq = flag.indexOf('=');

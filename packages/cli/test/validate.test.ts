@@ -1,0 +1,249 @@
+// End-to-end tests of `loom validate`: each one runs the real `bin/loom.js` in a child process.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const LOOM_BIN = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const EXAMPLE = join(EXAMPLES, 'model-report', 'pipeline.loom.json');
+
+interface LoomResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `loom ARGS` in `cwd`, without colours and with its state kept under the temp directory. */
+function loom(args: string[], cwd: string): Promise<LoomResult> {
+  const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [LOOM_BIN, ...args],
+      { cwd, env: { ...env, NO_COLOR: '1', LOOM_HOME: join(cwd, 'home') }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
+      },
+    );
+  });
+}
+
+interface PublicDiagnostic {
+  code: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  path?: string;
+}
+
+/** Parses `validate --json` output and checks it is exactly `{ ok, diagnostics: [{ code, message, nodeId?, edgeId?, path? }] }`. */
+function parseReport(stdout: string): { ok: boolean; diagnostics: PublicDiagnostic[] } {
+  const report = JSON.parse(stdout) as Record<string, unknown>;
+  expect(Object.keys(report).sort()).toEqual(['diagnostics', 'ok']);
+  expect(typeof report.ok).toBe('boolean');
+  expect(Array.isArray(report.diagnostics)).toBe(true);
+  for (const diagnostic of report.diagnostics as Array<Record<string, unknown>>) {
+    expect(typeof diagnostic.code).toBe('string');
+    expect(typeof diagnostic.message).toBe('string');
+    for (const [key, value] of Object.entries(diagnostic)) {
+      expect(['code', 'message', 'nodeId', 'edgeId', 'path']).toContain(key);
+      expect(typeof value).toBe('string');
+    }
+  }
+  return report as unknown as { ok: boolean; diagnostics: PublicDiagnostic[] };
+}
+
+const STACK_FRAME = /^\s+at .+[(:]/m;
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'loom-validate-'));
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('loom validate', () => {
+  it('accepts every example document, in text and as JSON', async () => {
+    const documents = (await readdir(EXAMPLES, { recursive: true }))
+      .filter((file) => file.endsWith('.loom.json'))
+      .map((file) => join(EXAMPLES, file));
+    expect(documents).toContain(EXAMPLE);
+    const results = await Promise.all(documents.map((file) => loom(['validate', file], work)));
+    for (const [i, result] of results.entries()) {
+      expect(result, documents[i]).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain(`${documents[i]} is valid`);
+    }
+
+    const json = await loom(['validate', EXAMPLE, '--json'], work);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(parseReport(json.stdout)).toEqual({ ok: true, diagnostics: [] });
+  });
+
+  it('reports broken JSON with its line and column, without a stack trace', async () => {
+    const file = join(work, 'broken.loom.json');
+    // The comma after `"formatVersion": 1` is missing: the parser stops at line 4, column 3.
+    await writeFile(file, '{\n  "format": "loom.pipeline",\n  "formatVersion": 1\n  "name": "broken",\n  "nodes": [],\n  "edges": []\n}\n');
+
+    const [text, json, run] = await Promise.all([
+      loom(['validate', 'broken.loom.json'], work),
+      loom(['validate', 'broken.loom.json', '--json'], work),
+      loom(['run', 'broken.loom.json'], work),
+    ]);
+
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toContain('broken.loom.json: 1 problem');
+    expect(text.stderr).toContain('line 4, column 3');
+    expect(text.stderr).toContain('[document.invalid-json]');
+    expect(text.stderr).not.toMatch(STACK_FRAME);
+
+    expect(json.code).toBe(1);
+    const report = parseReport(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({ code: 'document.invalid-json', path: '' });
+    expect(report.diagnostics[0]?.message).toMatch(/^invalid JSON: line 4, column 3: /);
+
+    // `run` refuses it the same way, before touching any state.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('line 4, column 3');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(await readdir(work)).not.toContain('home');
+  });
+
+  it('reports every shape problem, each with its path', async () => {
+    const file = join(FIXTURES, 'wrong-shape.loom.json');
+    const [text, json] = await Promise.all([loom(['validate', file], work), loom(['validate', file, '--json'], work)]);
+
+    expect(json.code).toBe(1);
+    const report = parseReport(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toEqual([
+      { code: 'document.schema', message: 'missing required property "name"', path: '/name' },
+      { code: 'document.schema', message: 'unknown property "colour"', path: '/colour' },
+      {
+        code: 'document.schema',
+        message: 'unknown property "position"',
+        nodeId: 'report',
+        path: '/nodes/0/position',
+      },
+      { code: 'document.schema', message: 'missing required property "to"', path: '/edges/0/to' },
+    ]);
+
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('wrong-shape.loom.json: 4 problems');
+    for (const path of ['/name', '/colour', '/nodes/0/position', '/edges/0/to']) {
+      expect(text.stderr).toContain(`at ${path}:`);
+    }
+  });
+
+  it('reports each cycle as graph.cycle, naming every node in it', async () => {
+    const result = await loom(['validate', join(FIXTURES, 'cycle.loom.json'), '--json'], work);
+    expect(result.code).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report.ok).toBe(false);
+    const cycles = report.diagnostics.filter((d) => d.code === 'graph.cycle');
+    expect(cycles).toHaveLength(2);
+    expect(report.diagnostics).toHaveLength(2);
+
+    // A simple cycle is shown in edge order, back to where it started.
+    expect(cycles[0]).toMatchObject({ nodeId: 'merge_in', path: '/nodes/2' });
+    expect(cycles[0]?.message).toContain('"merge_in" → "gate" → "merge_out" → "merge_in"');
+    // A knot of several cycles lists all its members.
+    expect(cycles[1]).toMatchObject({ nodeId: 'x', path: '/nodes/5' });
+    for (const id of ['x', 'y', 'z']) expect(cycles[1]?.message).toContain(`"${id}"`);
+    // Nodes that feed a cycle are not part of it.
+    for (const cycle of cycles) {
+      expect(cycle.message).not.toContain('"source"');
+      expect(cycle.message).not.toContain('"to_metrics"');
+    }
+  });
+
+  it('reports unknown node types and versions, and nothing spurious about their neighbours', async () => {
+    const result = await loom(['validate', join(FIXTURES, 'unknown-node.loom.json'), '--json'], work);
+    expect(result.code).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          code: 'node.unknown-type',
+          message: 'unknown node type "acme.train_forest"; is the plugin that provides it installed?',
+          nodeId: 'forest',
+          path: '/nodes/0/type',
+        },
+        {
+          code: 'node.unknown-version',
+          message: 'core.read_json has no version 9.9.9; installed: 1.0.0',
+          nodeId: 'report',
+          path: '/nodes/1/version',
+        },
+      ],
+    });
+  });
+
+  it('reports every bad node parameter with its node and path', async () => {
+    const result = await loom(['validate', join(FIXTURES, 'bad-params.loom.json'), '--json'], work);
+    expect(result.code).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics.map(({ code, nodeId, path }) => ({ code, nodeId, path }))).toEqual([
+      { code: 'param.unknown', nodeId: 'report', path: '/nodes/0/params/pth' },
+      { code: 'param.invalid', nodeId: 'report', path: '/nodes/0/params/path' },
+      { code: 'param.invalid', nodeId: 'metrics', path: '/nodes/1/params/fields/accuracy' },
+      { code: 'param.invalid', nodeId: 'gate', path: '/nodes/2/params/rules' },
+    ]);
+    const [unknown, missing, pattern, rules] = report.diagnostics;
+    expect(unknown?.message).toBe('core.read_json@1.0.0 has no parameter "pth"; its parameters are path, lines');
+    expect(missing?.message).toBe('parameter "path" is required by core.read_json@1.0.0');
+    expect(pattern?.message).toContain('"evaluation/accuracy"');
+    expect(rules?.message).toContain('"rules"');
+  });
+
+  it('refuses a document written by a newer Loom', async () => {
+    const [text, json] = await Promise.all([
+      loom(['validate', join(FIXTURES, 'newer-format.loom.json')], work),
+      loom(['validate', join(FIXTURES, 'newer-format.loom.json'), '--json'], work),
+    ]);
+    expect(json.code).toBe(1);
+    const report = parseReport(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({ code: 'document.newer-format', path: '/formatVersion' });
+    expect(report.diagnostics[0]?.message).toContain('format version 2');
+    expect(report.diagnostics[0]?.message).toContain('Upgrade Loom');
+
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('newer Loom');
+  });
+
+  it('says clearly when the file is missing or is a directory, without a stack trace', async () => {
+    await mkdir(join(work, 'a-folder.loom.json'), { recursive: true });
+    const [missing, missingJson, folder] = await Promise.all([
+      loom(['validate', 'no-such-pipeline.loom.json'], work),
+      loom(['validate', 'no-such-pipeline.loom.json', '--json'], work),
+      loom(['validate', 'a-folder.loom.json'], work),
+    ]);
+    for (const result of [missing, missingJson]) {
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe('error: no-such-pipeline.loom.json: no such file');
+    }
+    expect(folder.code).not.toBe(0);
+    expect(folder.stderr).toContain('a-folder.loom.json: is a directory');
+    for (const result of [missing, missingJson, folder]) {
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(result.stderr).not.toContain('internal error');
+    }
+  });
+});

@@ -1,0 +1,328 @@
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from './diagnostic.ts';
+import { CURRENT_FORMAT_VERSION } from './document.ts';
+import { forEachParameterReference, loadDocument, parseDocument, valueMatchesParameterType } from './validate-document.ts';
+
+/** A small valid document; tests change one thing in a fresh copy. */
+function validDocument(): Record<string, unknown> & { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
+  return {
+    format: 'loom.pipeline',
+    formatVersion: 1,
+    name: 'small',
+    parameters: {
+      threshold: { type: 'number', default: 0.5 },
+      label: { type: 'string', enum: ['a', 'b'], default: 'a' },
+    },
+    nodes: [
+      { id: 'read', type: 'core.read_json', version: '1.0.0', params: { path: 'a.json' } },
+      { id: 'gate', type: 'core.metrics_gate', version: '1.0.0', params: { min: { $param: 'threshold' } } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'read', port: 'data' }, to: { node: 'gate', port: 'metrics' } }],
+  };
+}
+
+function diagnosticsOf(raw: unknown): Diagnostic[] {
+  const result = loadDocument(raw);
+  if (result.ok) throw new Error('expected the document to be rejected');
+  return result.diagnostics;
+}
+
+describe('loadDocument: a valid document', () => {
+  it('accepts it and gives it back unchanged', () => {
+    const raw = validDocument();
+    const result = loadDocument(raw);
+    expect(result).toEqual({ ok: true, document: raw });
+    expect(result.ok && 'migratedFrom' in result).toBe(false);
+  });
+
+  it('accepts the optional fields: $schema, description, retries, timeoutMs and free-form ui', () => {
+    const raw = validDocument();
+    raw.$schema = 'https://loom.dev/schemas/pipeline-1.json';
+    raw.description = 'd';
+    raw.nodes[0] = {
+      ...raw.nodes[0],
+      retries: 3,
+      timeoutMs: 5000,
+      ui: { position: { x: 1, y: 2 }, label: 'L', color: '#fff', comment: 'c', collapsed: true },
+    };
+    expect(loadDocument(raw).ok).toBe(true);
+  });
+
+  it('accepts edges without ids and a document without parameters', () => {
+    const raw = validDocument();
+    delete raw.parameters;
+    raw.nodes[1] = { id: 'gate', type: 'core.metrics_gate', version: '1.0.0-beta.1' };
+    raw.edges = [{ from: { node: 'read', port: 'data' }, to: { node: 'gate', port: 'metrics' } }];
+    expect(loadDocument(raw).ok).toBe(true);
+  });
+});
+
+describe('parseDocument: JSON syntax', () => {
+  it('reports invalid JSON with its line and column', () => {
+    const result = parseDocument('{\n  "format": "loom.pipeline"\n  "name": "x"\n}');
+    expect(result).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          code: 'document.invalid-json',
+          message: "invalid JSON: line 3, column 3: Expected ',' or '}' after property value",
+          severity: 'error',
+          path: '',
+        },
+      ],
+    });
+  });
+
+  it('locates an unexpected token too', () => {
+    const result = parseDocument('{\n  "formatVersion": one\n}');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.diagnostics[0]?.message).toBe("invalid JSON: line 2, column 20: Unexpected token 'o'");
+  });
+
+  it('parses valid text into the same result as loadDocument', () => {
+    const raw = validDocument();
+    expect(parseDocument(JSON.stringify(raw))).toEqual(loadDocument(raw));
+  });
+});
+
+describe('loadDocument: format and version', () => {
+  it.each([null, [], 'text', 42])('rejects %j, which is not an object', (raw) => {
+    expect(diagnosticsOf(raw)).toEqual([expect.objectContaining({ code: 'document.not-object', path: '' })]);
+  });
+
+  it('rejects a document of another format, naming what it found', () => {
+    const raw = { ...validDocument(), format: 'other.thing' };
+    const [d] = diagnosticsOf(raw);
+    expect(d).toMatchObject({ code: 'document.wrong-format', path: '/format' });
+    expect(d?.message).toContain('"loom.pipeline"');
+    expect(d?.message).toContain('"other.thing"');
+  });
+
+  it('rejects a document without a format field', () => {
+    const raw = validDocument();
+    delete raw.format;
+    expect(diagnosticsOf(raw)[0]?.message).toContain('no "format" field');
+  });
+
+  it.each([0, -1, 1.5, '1', undefined])('rejects formatVersion %j', (formatVersion) => {
+    expect(diagnosticsOf({ ...validDocument(), formatVersion })).toEqual([
+      expect.objectContaining({ code: 'document.bad-format-version', path: '/formatVersion' }),
+    ]);
+  });
+
+  it('refuses a document from a newer Loom with a message that says what to do', () => {
+    const newer = CURRENT_FORMAT_VERSION + 1;
+    const diagnostics = diagnosticsOf({ ...validDocument(), formatVersion: newer });
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'document.newer-format', severity: 'error', path: '/formatVersion' });
+    expect(diagnostics[0]?.message).toContain(`format version ${newer}`);
+    expect(diagnostics[0]?.message).toContain(`up to ${CURRENT_FORMAT_VERSION}`);
+    expect(diagnostics[0]?.message).toContain('Upgrade Loom');
+  });
+});
+
+describe('loadDocument: shape', () => {
+  it('reports every problem at once, each with its JSON Pointer and the node it is in', () => {
+    const raw = validDocument();
+    delete raw.name;
+    raw.extra = true;
+    raw.nodes = [
+      { id: 'read', type: 'core.read_json' },
+      { id: '9lives', type: 'core.x', version: '1.0.0' },
+      { id: 'c', type: 'core.x', version: 'one', colour: 'red' },
+    ];
+    raw.edges = [{ from: { node: 'read' }, to: { node: 'c', port: 'in' } }];
+    const diagnostics = diagnosticsOf(raw);
+    const byPath = Object.fromEntries(diagnostics.map((d) => [d.path, d]));
+
+    expect(byPath['/name']).toMatchObject({ code: 'document.schema', message: 'missing required property "name"' });
+    expect(byPath['/name']?.nodeId).toBeUndefined();
+    expect(byPath['/extra']).toMatchObject({ message: 'unknown property "extra"' });
+    expect(byPath['/nodes/0/version']).toMatchObject({
+      message: 'missing required property "version"',
+      nodeId: 'read',
+    });
+    expect(byPath['/nodes/1/id']?.message).toMatch(/^"id" must match \^\[A-Za-z_\]/);
+    expect(byPath['/nodes/1/id']?.nodeId).toBe('9lives');
+    expect(byPath['/nodes/2/version']).toMatchObject({ nodeId: 'c' });
+    expect(byPath['/nodes/2/version']?.message).toContain('must match');
+    expect(byPath['/nodes/2/colour']).toMatchObject({ message: 'unknown property "colour"', nodeId: 'c' });
+    expect(byPath['/edges/0/from/port']).toMatchObject({ message: 'missing required property "port"' });
+    expect(diagnostics).toHaveLength(7);
+    expect(diagnostics.every((d) => d.code === 'document.schema' && d.severity === 'error')).toBe(true);
+  });
+
+  it('reports wrong value types and enumerations in words', () => {
+    const raw = validDocument();
+    raw.nodes[0] = { ...raw.nodes[0], retries: 50, ui: { position: { x: 'left', y: 0 } } };
+    raw.parameters = { p: { type: 'text' } };
+    const byPath = Object.fromEntries(diagnosticsOf(raw).map((d) => [d.path, d.message]));
+    expect(byPath['/nodes/0/retries']).toMatch(/^"retries": /);
+    expect(byPath['/nodes/0/ui/position/x']).toBe('"x": expected number');
+    expect(byPath['/parameters/p/type']).toBe('"type" must be one of "string", "number", "integer", "boolean"');
+  });
+
+  it('checks pipeline parameter names against the identifier pattern', () => {
+    const raw = validDocument();
+    raw.parameters = { 'min accuracy': { type: 'number', default: 1 }, ok: { type: 'number' } };
+    const diagnostics = diagnosticsOf(raw);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'document.schema', path: '/parameters/min accuracy' });
+    expect(diagnostics[0]?.message).toContain('"min accuracy" is not a valid name');
+  });
+
+  it('checks the declaration of a parameter whatever its name', () => {
+    const raw = validDocument();
+    raw.parameters = { 'not valid': { type: 'str' } };
+    expect(loadDocument(raw).ok).toBe(false);
+  });
+
+  it('summarises beyond 50 shape problems', () => {
+    const raw = validDocument();
+    raw.nodes = Array.from({ length: 60 }, (_, i) => ({ id: `n${i}`, type: 'core.x' }));
+    const diagnostics = diagnosticsOf(raw);
+    expect(diagnostics).toHaveLength(51);
+    expect(diagnostics[50]).toMatchObject({ code: 'document.schema', path: '' });
+    expect(diagnostics[50]?.message).toContain('10 more problems');
+  });
+});
+
+describe('loadDocument: structure', () => {
+  it('reports a duplicate node id at the second node', () => {
+    const raw = validDocument();
+    raw.nodes.push({ id: 'read', type: 'core.read_json', version: '1.0.0' });
+    expect(diagnosticsOf(raw)).toEqual([
+      {
+        code: 'node.duplicate-id',
+        message: 'node id "read" is used by nodes 0 and 2; node ids must be unique',
+        severity: 'error',
+        nodeId: 'read',
+        path: '/nodes/2/id',
+      },
+    ]);
+  });
+
+  it('reports a duplicate edge id', () => {
+    const raw = validDocument();
+    raw.edges.push({ id: 'e1', from: { node: 'read', port: 'data' }, to: { node: 'gate', port: 'other' } });
+    expect(diagnosticsOf(raw)).toEqual([
+      expect.objectContaining({ code: 'edge.duplicate-id', edgeId: 'e1', path: '/edges/1/id' }),
+    ]);
+  });
+
+  it('reports both ends of an edge between nodes that do not exist', () => {
+    const raw = validDocument();
+    raw.edges.push({ id: 'e2', from: { node: 'ghost', port: 'out' }, to: { node: 'phantom', port: 'in' } });
+    const diagnostics = diagnosticsOf(raw);
+    expect(diagnostics.map((d) => [d.code, d.edgeId, d.path])).toEqual([
+      ['edge.unknown-node', 'e2', '/edges/1/from/node'],
+      ['edge.unknown-node', 'e2', '/edges/1/to/node'],
+    ]);
+    expect(diagnostics[0]?.message).toContain('"ghost"');
+    expect(diagnostics[1]?.message).toContain('"phantom"');
+  });
+
+  it('names an edge without an id by its ports', () => {
+    const raw = validDocument();
+    raw.edges = [{ from: { node: 'read', port: 'data' }, to: { node: 'nowhere', port: 'in' } }];
+    const [d] = diagnosticsOf(raw);
+    expect(d?.edgeId).toBeUndefined();
+    expect(d?.message).toContain('read.data→nowhere.in');
+  });
+
+  it('reports references to undefined pipeline parameters, nested ones too', () => {
+    const raw = validDocument();
+    raw.nodes[0] = {
+      ...raw.nodes[0],
+      params: {
+        path: { $param: 'input_path' },
+        rules: [{ metric: 'accuracy', min: { $param: 'threshold' } }, { metric: 'f1', max: { $param: 'f1_max' } }],
+        'a/b': { $param: 'slashed' },
+      },
+    };
+    const diagnostics = diagnosticsOf(raw);
+    expect(diagnostics.map((d) => [d.code, d.nodeId, d.path])).toEqual([
+      ['param.unknown-reference', 'read', '/nodes/0/params/path'],
+      ['param.unknown-reference', 'read', '/nodes/0/params/rules/1/max'],
+      ['param.unknown-reference', 'read', '/nodes/0/params/a~1b'],
+    ]);
+    expect(diagnostics[1]?.message).toContain('"f1_max"');
+  });
+
+  it('treats an object with more than $param as a plain value', () => {
+    const raw = validDocument();
+    raw.nodes[0] = { ...raw.nodes[0], params: { x: { $param: 'undefined_one', other: 1 } } };
+    expect(loadDocument(raw).ok).toBe(true);
+  });
+
+  it.each([
+    [{ type: 'number', default: 'high' }, 'is not of type number'],
+    [{ type: 'integer', default: 1.5 }, 'is not of type integer'],
+    [{ type: 'boolean', default: 0 }, 'is not of type boolean'],
+    [{ type: 'string', default: true }, 'is not of type string'],
+    [{ type: 'string', default: 'c', enum: ['a', 'b'] }, 'is not one of "a", "b"'],
+  ])('reports the bad default of %j', (parameter, problem) => {
+    const raw = validDocument();
+    raw.parameters = { threshold: { type: 'number' }, p: parameter };
+    const diagnostics = diagnosticsOf(raw);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'parameter.bad-default', path: '/parameters/p/default' });
+    expect(diagnostics[0]?.message).toContain('pipeline parameter "p"');
+    expect(diagnostics[0]?.message).toContain(problem);
+  });
+
+  it('reports every structural problem in one pass', () => {
+    const raw = validDocument();
+    raw.parameters = { p: { type: 'integer', default: 0.5 } };
+    raw.nodes.push({ id: 'gate', type: 'core.x', version: '1.0.0', params: { q: { $param: 'nope' } } });
+    raw.edges.push({ id: 'e1', from: { node: 'x', port: 'o' }, to: { node: 'gate', port: 'i' } });
+    expect(diagnosticsOf(raw).map((d) => d.code)).toEqual([
+      'parameter.bad-default',
+      'param.unknown-reference',
+      'node.duplicate-id',
+      'param.unknown-reference',
+      'edge.duplicate-id',
+      'edge.unknown-node',
+    ]);
+  });
+});
+
+describe('valueMatchesParameterType', () => {
+  it.each([
+    ['string', 'x', true],
+    ['string', 1, false],
+    ['number', 1.5, true],
+    ['number', Number.NaN, false],
+    ['number', '1', false],
+    ['integer', 3, true],
+    ['integer', 3.5, false],
+    ['boolean', false, true],
+    ['boolean', 'false', false],
+  ] as const)('%s accepts %j: %s', (type, value, expected) => {
+    expect(valueMatchesParameterType({ type }, value)).toBe(expected);
+  });
+});
+
+describe('forEachParameterReference', () => {
+  it('visits every reference with its escaped JSON Pointer, in document order', () => {
+    const seen: Array<[string, string]> = [];
+    forEachParameterReference(
+      { a: { $param: 'one' }, list: [1, { $param: 'two' }, [{ deep: { $param: 'three' } }]], 'x~y': { $param: 'four' } },
+      '/nodes/0/params',
+      (name, path) => seen.push([name, path]),
+    );
+    expect(seen).toEqual([
+      ['one', '/nodes/0/params/a'],
+      ['two', '/nodes/0/params/list/1'],
+      ['three', '/nodes/0/params/list/2/0/deep'],
+      ['four', '/nodes/0/params/x~0y'],
+    ]);
+  });
+
+  it('visits a top-level reference and nothing in plain values', () => {
+    const seen: string[] = [];
+    forEachParameterReference({ $param: 'top' }, '', (name, path) => seen.push(`${name}@${path}`));
+    forEachParameterReference([1, 'two', null, { three: 3 }], '', (name) => seen.push(name));
+    expect(seen).toEqual(['top@']);
+  });
+});
