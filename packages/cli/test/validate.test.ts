@@ -92,7 +92,10 @@ describe('loom validate', () => {
   it('reports broken JSON with its line and column, without a stack trace', async () => {
     const file = join(work, 'broken.loom.json');
     // The comma after `"formatVersion": 1` is missing: the parser stops at line 4, column 3.
-    await writeFile(file, '{\n  "format": "loom.pipeline",\n  "formatVersion": 1\n  "name": "broken",\n  "nodes": [],\n  "edges": []\n}\n');
+    await writeFile(
+      file,
+      '{\n  "format": "loom.pipeline",\n  "formatVersion": 1\n  "name": "broken",\n  "nodes": [],\n  "edges": []\n}\n',
+    );
 
     const [text, json, run] = await Promise.all([
       loom(['validate', 'broken.loom.json'], work),

@@ -63,7 +63,7 @@ export function resolveNodeParams(
     const seen = new Set(
       Object.keys(given)
         .filter((key) => !Object.hasOwn(known, key))
-        .map((key) => `/${key}`),
+        .map((key) => `/${pointerSegment(key)}`),
     );
     for (const issue of checker.Errors(params)) {
       if (seen.has(issue.path)) continue;
@@ -87,7 +87,8 @@ function describeValue(value: unknown): string {
 
 /**
  * A deep copy of `value` with `{ "$param": name }` replaced by the parameter's value. The copy matters:
- * applying schema defaults afterwards must never write into the document.
+ * applying schema defaults afterwards must never write into the document. Keys are copied in sorted
+ * order so that the plan's params do not depend on how the document happened to order them.
  */
 function substituteReferences(value: unknown, values: ParameterValues, state: { unresolved: boolean }): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -105,6 +106,8 @@ function substituteReferences(value: unknown, values: ParameterValues, state: { 
     return copy;
   }
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state);
+  for (const key of Object.keys(value).sort()) {
+    copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state);
+  }
   return copy;
 }

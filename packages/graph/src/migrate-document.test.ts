@@ -81,8 +81,7 @@ describe('migrateDocument', () => {
   });
 
   it('starts from the version the document has', () => {
-    const raw = { ...versionOne(), formatVersion: 2, title: 'already' };
-    delete raw.name;
+    const raw = { format: 'loom.pipeline', formatVersion: 2, title: 'already', nodes: [], edges: [] };
     const result = migrateDocument(raw, [renameNameToTitle, addEmptyParams], 3);
     expect(result).toMatchObject({ ok: true, migratedFrom: 2, document: { formatVersion: 3, title: 'already' } });
     if (result.ok) expect(result.document).not.toHaveProperty('name');

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from './diagnostic.ts';
 import { CURRENT_FORMAT_VERSION } from './document.ts';
-import { forEachParameterReference, loadDocument, parseDocument, valueMatchesParameterType } from './validate-document.ts';
+import {
+  forEachParameterReference,
+  loadDocument,
+  parseDocument,
+  valueMatchesParameterType,
+} from './validate-document.ts';
 
 /** A small valid document; tests change one thing in a fresh copy. */
 function validDocument(): Record<string, unknown> & { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
@@ -76,7 +81,8 @@ describe('parseDocument: JSON syntax', () => {
   it('locates an unexpected token too', () => {
     const result = parseDocument('{\n  "formatVersion": one\n}');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.diagnostics[0]?.message).toBe("invalid JSON: line 2, column 20: Unexpected token 'o'");
+    if (!result.ok)
+      expect(result.diagnostics[0]?.message).toBe("invalid JSON: line 2, column 20: Unexpected token 'o'");
   });
 
   it('parses valid text into the same result as loadDocument', () => {
@@ -236,7 +242,10 @@ describe('loadDocument: structure', () => {
       ...raw.nodes[0],
       params: {
         path: { $param: 'input_path' },
-        rules: [{ metric: 'accuracy', min: { $param: 'threshold' } }, { metric: 'f1', max: { $param: 'f1_max' } }],
+        rules: [
+          { metric: 'accuracy', min: { $param: 'threshold' } },
+          { metric: 'f1', max: { $param: 'f1_max' } },
+        ],
         'a/b': { $param: 'slashed' },
       },
     };
@@ -307,7 +316,11 @@ describe('forEachParameterReference', () => {
   it('visits every reference with its escaped JSON Pointer, in document order', () => {
     const seen: Array<[string, string]> = [];
     forEachParameterReference(
-      { a: { $param: 'one' }, list: [1, { $param: 'two' }, [{ deep: { $param: 'three' } }]], 'x~y': { $param: 'four' } },
+      {
+        a: { $param: 'one' },
+        list: [1, { $param: 'two' }, [{ deep: { $param: 'three' } }]],
+        'x~y': { $param: 'four' },
+      },
       '/nodes/0/params',
       (name, path) => seen.push([name, path]),
     );

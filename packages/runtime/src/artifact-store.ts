@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** A stored blob: its content hash and size. */
 export interface StoredArtifact {
@@ -21,7 +21,8 @@ export interface ArtifactStore {
   put(bytes: Uint8Array | string): Promise<StoredArtifact>;
   /** Moves (or copies, across devices) a finished file into the store. */
   importFile(path: string): Promise<StoredArtifact>;
-  has(sha256: string): Promise<boolean>;
+  /** Whether the blob is stored (at `size` bytes, when given: a truncated blob does not count). */
+  has(sha256: string, size?: number): Promise<boolean>;
   read(sha256: string): Promise<Uint8Array>;
   /** A local path from which the blob can be read. */
   localPath(sha256: string): Promise<string>;
@@ -54,14 +55,19 @@ export class LocalArtifactStore implements ArtifactStore {
     const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
     const sha256 = createHash('sha256').update(data).digest('hex');
     const target = this.#blobPath(sha256);
-    if (await exists(target)) return { sha256, size: data.byteLength };
-    await mkdir(this.#tmp, { recursive: true });
+    // A blob already there is trusted only at its full size: a truncated one (a disk that filled up,
+    // a copy cut short) is replaced.
+    if ((await sizeOf(target)) === data.byteLength) return { sha256, size: data.byteLength };
     const temp = join(this.#tmp, `put-${randomUUID()}`);
     try {
-      await writeFile(temp, data);
-      await this.#moveIntoPlace(temp, target);
-    } finally {
+      await this.#againIfDirGone(async () => {
+        await this.#ensureDir(this.#tmp);
+        await writeFile(temp, data);
+        await this.#moveIntoPlace(temp, target);
+      });
+    } catch (cause) {
       await rm(temp, { force: true });
+      throw cause;
     }
     return { sha256, size: data.byteLength };
   }
@@ -69,27 +75,33 @@ export class LocalArtifactStore implements ArtifactStore {
   async importFile(path: string): Promise<StoredArtifact> {
     const { sha256, size } = await hashFile(path);
     const target = this.#blobPath(sha256);
-    if (!(await exists(target))) {
+    if ((await sizeOf(target)) !== size) {
       try {
         await this.#moveIntoPlace(path, target);
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'EXDEV') throw cause;
         // Another device: copy into our temp directory first, so the final step is still an atomic rename.
-        await mkdir(this.#tmp, { recursive: true });
+        await this.#ensureDir(this.#tmp);
         const temp = join(this.#tmp, `import-${randomUUID()}`);
         try {
           await writeFile(temp, await readFile(path));
           await this.#moveIntoPlace(temp, target);
-        } finally {
+        } catch (copyFailure) {
           await rm(temp, { force: true });
+          throw copyFailure;
         }
       }
+    } else if (resolve(path) !== resolve(target)) {
+      // The bytes are here already; the file still goes, as it would have had they not been.
+      await rm(path, { force: true });
     }
     return { sha256, size };
   }
 
-  async has(sha256: string): Promise<boolean> {
-    return SHA256_HEX.test(sha256) && exists(this.#blobPath(sha256));
+  async has(sha256: string, size?: number): Promise<boolean> {
+    if (!SHA256_HEX.test(sha256)) return false;
+    const found = await sizeOf(this.#blobPath(sha256));
+    return found !== undefined && (size === undefined || found === size);
   }
 
   async read(sha256: string): Promise<Uint8Array> {
@@ -116,8 +128,28 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async #moveIntoPlace(from: string, to: string): Promise<void> {
-    await mkdir(join(to, '..'), { recursive: true });
+    await this.#ensureDir(join(to, '..'));
     await rename(from, to);
+  }
+
+  /** Directories this store has made: each shard directory is created once, not once per write. */
+  readonly #madeDirs = new Set<string>();
+
+  /** Runs `work` again once if a directory made earlier has since been removed (say, `rm -rf .loom`). */
+  async #againIfDirGone(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+      this.#madeDirs.clear();
+      await work();
+    }
+  }
+
+  async #ensureDir(dir: string): Promise<void> {
+    if (this.#madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#madeDirs.add(dir);
   }
 }
 
@@ -132,11 +164,10 @@ export async function hashFile(path: string): Promise<StoredArtifact> {
   return { sha256: hash.digest('hex'), size };
 }
 
-async function exists(path: string): Promise<boolean> {
+async function sizeOf(path: string): Promise<number | undefined> {
   try {
-    await stat(path);
-    return true;
+    return (await stat(path)).size;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -49,7 +49,13 @@ function succeeded(s: RunScheduler, stepId: string, attempt = 1): SchedulerComma
   });
 }
 
-function failed(s: RunScheduler, stepId: string, attempt: number, retryable = true, failure = boom): SchedulerCommand[] {
+function failed(
+  s: RunScheduler,
+  stepId: string,
+  attempt: number,
+  retryable = true,
+  failure = boom,
+): SchedulerCommand[] {
   return s.handle({ kind: 'attempt-failed', stepId, attempt, durationMs: 2, failure, retryable });
 }
 
@@ -61,7 +67,9 @@ function runToSuccess(s: RunScheduler, stepId: string): SchedulerCommand[] {
 }
 
 const emitted = (commands: SchedulerCommand[]) =>
-  commands.flatMap((c) => (c.kind === 'emit' ? [c.event] : [])).map((e) => ('stepId' in e ? `${e.kind}:${e.stepId}` : e.kind));
+  commands
+    .flatMap((c) => (c.kind === 'emit' ? [c.event] : []))
+    .map((e) => ('stepId' in e ? `${e.kind}:${e.stepId}` : e.kind));
 
 describe('RunScheduler', () => {
   it('resolves only the steps whose inputs are ready, in plan order, once', () => {
@@ -241,12 +249,8 @@ describe('RunScheduler', () => {
     });
     const skipped = commands.slice(1);
     expect(skipped).toHaveLength(4);
-    expect(
-      skipped.map((c) => (c.kind === 'emit' && c.event.kind === 'step.skipped' ? c.event : undefined)),
-    ).toEqual(
-      expect.arrayContaining(
-        ['b', 'c', 'd', 'e'].map((stepId) => ({ kind: 'step.skipped', stepId, because: 'a' })),
-      ),
+    expect(skipped.map((c) => (c.kind === 'emit' && c.event.kind === 'step.skipped' ? c.event : undefined))).toEqual(
+      expect.arrayContaining(['b', 'c', 'd', 'e'].map((stepId) => ({ kind: 'step.skipped', stepId, because: 'a' }))),
     );
     for (const id of ['b', 'c', 'd', 'e']) expect(s.status(id)).toBe('skipped');
     expect(s.finished).toBe(false);
@@ -331,7 +335,11 @@ describe('RunScheduler', () => {
     s.handle({ kind: 'start' });
     s.handle({ kind: 'cache-miss', stepId: 'a' });
     s.handle({ kind: 'attempt-started', stepId: 'a', attempt: 1 });
-    expect(emitted(failed(s, 'a', 1, false, cancelled))).toEqual(['step.cancelled:a', 'step.skipped:b', 'step.skipped:d']);
+    expect(emitted(failed(s, 'a', 1, false, cancelled))).toEqual([
+      'step.cancelled:a',
+      'step.skipped:b',
+      'step.skipped:d',
+    ]);
     expect(s.status('b')).toBe('skipped');
     expect(runToSuccess(s, 'c').at(-1)).toEqual({ kind: 'finished', status: 'cancelled' });
   });

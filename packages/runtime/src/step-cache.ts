@@ -44,22 +44,44 @@ export class LocalStepCache implements StepCache {
     }
     if (!isCachedStepResult(record)) return undefined;
     for (const output of Object.values(record.outputs)) {
-      if (!(await this.#store.has(output.sha256))) return undefined;
+      if (!(await this.#store.has(output.sha256, output.size))) return undefined;
     }
     return record;
   }
 
   async put(key: string, result: CachedStepResult): Promise<void> {
     const target = this.#path(key);
-    await mkdir(join(target, '..'), { recursive: true });
-    await mkdir(this.#tmp, { recursive: true });
     const temp = join(this.#tmp, `cache-${randomUUID()}`);
-    try {
+    const write = async () => {
+      await this.#ensureDir(join(target, '..'));
+      await this.#ensureDir(this.#tmp);
       await writeFile(temp, JSON.stringify(result));
       await rename(temp, target);
-    } finally {
-      await rm(temp, { force: true });
+    };
+    try {
+      await write();
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
+        await rm(temp, { force: true });
+        throw cause;
+      }
+      // A directory made earlier was removed since: make it again, once.
+      this.#madeDirs.clear();
+      try {
+        await write();
+      } catch (again) {
+        await rm(temp, { force: true });
+        throw again;
+      }
     }
+  }
+
+  readonly #madeDirs = new Set<string>();
+
+  async #ensureDir(dir: string): Promise<void> {
+    if (this.#madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#madeDirs.add(dir);
   }
 
   #path(key: string): string {

@@ -122,17 +122,18 @@ export function defineNode<
     inputs: inputs ?? ({} as I),
     outputs: outputs ?? ({} as O),
     params: params ?? (Type.Object({}) as TObject as P),
-    resources: {
+    // Frozen: plans share these objects across steps instead of copying them for every node.
+    resources: Object.freeze({
       cpu: resources?.cpu ?? 1,
       memoryMb: resources?.memoryMb ?? 512,
       gpu,
       backend: resources?.backend ?? (gpu > 0 ? 'gpu' : 'cpu'),
-    },
-    retry: {
+    }),
+    retry: Object.freeze({
       retries: retry?.retries ?? 0,
       backoffMs: retry?.backoffMs ?? 1000,
       maxBackoffMs: retry?.maxBackoffMs ?? 60_000,
-    },
+    }),
     timeoutMs: timeoutMs ?? 600_000,
     cacheable: cacheable ?? true,
   };

@@ -47,3 +47,4 @@ export type {
   StepIdentity,
   StepLogger,
 } from './step-context.ts';
+export { parameterJsonSchema } from './parameter-schema.ts';

@@ -40,11 +40,7 @@ export class NodeRegistry {
   add(registration: NodeRegistration): void {
     const { definition, source } = registration;
     let versions = this.#nodes.get(definition.type);
-    if (versions === undefined) {
-      versions = new Map();
-      this.#nodes.set(definition.type, versions);
-    }
-    const existing = versions.get(definition.version);
+    const existing = versions?.get(definition.version);
     if (existing !== undefined) {
       throw new Error(
         `node type ${definition.type}@${definition.version} is defined twice: by ${existing.source} and by ${source}`,
@@ -60,6 +56,11 @@ export class NodeRegistry {
           `node type ${definition.type}@${definition.version} (from ${source}): port "${name}" has unknown port type "${port.type}"; register it with definePortType`,
         );
       }
+    }
+    // Created only now, so that a refused registration leaves no empty type behind (see `latest`).
+    if (versions === undefined) {
+      versions = new Map();
+      this.#nodes.set(definition.type, versions);
     }
     versions.set(definition.version, {
       definition,
@@ -123,8 +124,8 @@ export class NodeRegistry {
 
 /** Orders semver strings; prerelease versions sort before their release. */
 export function compareSemver(a: string, b: string): number {
-  const [coreA = '', preA] = a.split('-', 2);
-  const [coreB = '', preB] = b.split('-', 2);
+  const [coreA, preA] = splitPrerelease(a);
+  const [coreB, preB] = splitPrerelease(b);
   const partsA = coreA.split('.').map(Number);
   const partsB = coreB.split('.').map(Number);
   for (let i = 0; i < 3; i++) {
@@ -134,5 +135,39 @@ export function compareSemver(a: string, b: string): number {
   if (preA === preB) return 0;
   if (preA === undefined) return 1;
   if (preB === undefined) return -1;
-  return preA < preB ? -1 : 1;
+  return comparePrerelease(preA, preB);
+}
+
+/** The core and the prerelease; the prerelease may itself contain hyphens (`1.0.0-rc-1`). */
+function splitPrerelease(version: string): [string, string | undefined] {
+  const dash = version.indexOf('-');
+  return dash === -1 ? [version, undefined] : [version.slice(0, dash), version.slice(dash + 1)];
+}
+
+/**
+ * Semver's precedence rule for prereleases: dot-separated identifiers from left to right, numeric ones
+ * compared as numbers and below alphanumeric ones, and a shorter list first when all else is equal
+ * (`alpha` < `alpha.1` < `alpha.beta` < `beta.2` < `beta.11`).
+ */
+function comparePrerelease(a: string, b: string): number {
+  const idsA = a.split('.');
+  const idsB = b.split('.');
+  for (let i = 0; i < Math.max(idsA.length, idsB.length); i++) {
+    const x = idsA[i];
+    const y = idsB[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (x === y) continue;
+    const numericX = /^\d+$/.test(x);
+    const numericY = /^\d+$/.test(y);
+    if (numericX && numericY) {
+      const diff = Number(x) - Number(y);
+      if (diff !== 0) return diff;
+    } else if (numericX || numericY) {
+      return numericX ? -1 : 1;
+    } else {
+      return x < y ? -1 : 1;
+    }
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -114,13 +114,15 @@ export const BUILTIN_PORT_TYPES: readonly PortTypeDefinition[] = [
 
 /**
  * The one connection rule, used by the compiler and the canvas alike: an output fits an input when
- * its type is the input's type or extends it, directly or through other types.
+ * its type is the input's type or extends it, directly or through other types. An `any` input takes
+ * every known type, including a plugin's type that extends nothing.
  */
 export function isPortTypeCompatible(
   outputType: string,
   inputType: string,
   lookup: (name: string) => PortTypeDefinition | undefined,
 ): boolean {
+  if (inputType === 'any') return lookup(outputType) !== undefined;
   let current: string | undefined = outputType;
   const visited = new Set<string>();
   while (current !== undefined && !visited.has(current)) {

@@ -1,4 +1,4 @@
-import type { NodeRegistry } from '@loom/sdk';
+import { type NodeRegistry, parameterJsonSchema } from '@loom/sdk';
 import pc from 'picocolors';
 import { renderTable } from '../format.ts';
 
@@ -23,7 +23,7 @@ export function catalogEntry(
     source: entry.source,
     inputs: ports(definition.inputs),
     outputs: ports(definition.outputs),
-    params: JSON.parse(JSON.stringify(definition.params)),
+    params: parameterJsonSchema(definition.params),
     resources: definition.resources,
   };
 }

@@ -121,10 +121,22 @@ export class TestWorkspace {
     for (const prefix of await listOrEmpty(base)) {
       for (const name of await readdir(join(base, prefix))) {
         const bytes = await readFile(join(base, prefix, name));
-        found.push({ name: `${prefix}/${name}`, sha256: `${prefix}/${createHash('sha256').update(bytes).digest('hex')}` });
+        found.push({
+          name: `${prefix}/${name}`,
+          sha256: `${prefix}/${createHash('sha256').update(bytes).digest('hex')}`,
+        });
       }
     }
     return found;
+  }
+
+  /** What is wrong with the store: blobs whose bytes do not match their names, scratch files left over. */
+  async storeProblems(): Promise<string[]> {
+    const problems = (await this.blobs())
+      .filter((blob) => blob.sha256 !== blob.name)
+      .map((blob) => `blob ${blob.name} holds bytes hashing to ${blob.sha256}`);
+    for (const entry of await this.tempEntries()) problems.push(`scratch entry left over: ${entry}`);
+    return problems;
   }
 
   /** What is left in the store's scratch folder. */
@@ -169,14 +181,40 @@ export function stepKinds(events: readonly RunEvent[], stepId: string): RunEvent
     .filter((kind) => kind !== 'step.log' && kind !== 'step.progress' && kind !== 'step.metric');
 }
 
-/** Each step's terminal events (there must be exactly one per step). */
-export function terminalEvents(events: readonly RunEvent[]): Map<string, RunEventKind[]> {
-  const terminal = new Map<string, RunEventKind[]>();
-  for (const event of events) {
-    if (!TERMINAL.has(event.kind) || !('stepId' in event)) continue;
-    terminal.set(event.stepId, [...(terminal.get(event.stepId) ?? []), event.kind]);
+/**
+ * What every run's events must satisfy, as a list of broken rules (empty when all hold): numbered
+ * 1..n in order, one run id, `run.started` first and `run.finished` last with the run's status, each
+ * step ending in exactly one terminal event that agrees with its result, and nothing after it.
+ */
+export function eventProblems(result: RunResult, events: readonly RunEvent[]): string[] {
+  const problems: string[] = [];
+  events.forEach((event, index) => {
+    if (event.seq !== index + 1) problems.push(`event ${index} has seq ${event.seq}`);
+    if (event.runId !== result.runId) problems.push(`event ${event.seq} has run id ${event.runId}`);
+  });
+  const first = events[0];
+  if (first?.kind !== 'run.started' || first.stepCount !== result.steps.length) {
+    problems.push(`the first event is ${first?.kind}, not run.started with ${result.steps.length} steps`);
   }
-  return terminal;
+  const last = events.at(-1);
+  if (last?.kind !== 'run.finished' || last.status !== result.status) {
+    problems.push(`the last event is ${last?.kind}, not run.finished with status ${result.status}`);
+  }
+  if (events.filter((e) => e.kind === 'run.finished').length !== 1) problems.push('run.finished is not emitted once');
+  for (const step of result.steps) {
+    const own = events.filter((e) => 'stepId' in e && e.stepId === step.id);
+    const terminal = own.filter((e) => TERMINAL.has(e.kind));
+    if (terminal.length !== 1) {
+      problems.push(`step ${step.id} has terminal events [${terminal.map((e) => e.kind).join(', ')}]`);
+      continue;
+    }
+    const end = terminal[0] as RunEvent;
+    if (end.kind !== `step.${step.status}`)
+      problems.push(`step ${step.id} ended with ${end.kind} but is ${step.status}`);
+    const later = own.filter((e) => e.seq > end.seq);
+    if (later.length > 0) problems.push(`step ${step.id} has ${later.map((e) => e.kind).join(', ')} after ${end.kind}`);
+  }
+  return problems;
 }
 
 /** The first event of a kind for a step, narrowed to that kind. */

@@ -1,0 +1,233 @@
+// End-to-end tests of `loom nodes` and `loom schema`: each one runs the real `bin/loom.js` in a child process.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { coreNodes } from '@loom/nodes-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const LOOM_BIN = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+interface LoomResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `loom ARGS` in `cwd`, without colours and with its state kept under the temp directory. */
+function loom(args: string[], cwd: string): Promise<LoomResult> {
+  const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [LOOM_BIN, ...args],
+      { cwd, env: { ...env, NO_COLOR: '1', LOOM_HOME: join(cwd, 'home') }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
+      },
+    );
+  });
+}
+
+type Schema = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function hasType(value: unknown, type: unknown): boolean {
+  switch (type) {
+    case undefined:
+      return true;
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'integer':
+      return Number.isInteger(value);
+    case 'null':
+      return value === null;
+    default:
+      return typeof value === type;
+  }
+}
+
+/**
+ * A structural check of `value` against the keywords `loom schema` uses (no JSON Schema library is a
+ * dependency here): type, const, required, properties, additionalProperties, patternProperties, items,
+ * anyOf and the string, number and array bounds. Returns the JSON Pointers of the values that do not fit.
+ */
+function schemaProblems(schema: Schema, value: unknown, path = ''): string[] {
+  if (Array.isArray(schema.anyOf)) {
+    const fits = (schema.anyOf as Schema[]).some((option) => schemaProblems(option, value, path).length === 0);
+    return fits ? [] : [path];
+  }
+  if (!hasType(value, schema.type)) return [path];
+  if ('const' in schema && value !== schema.const) return [path];
+  const problems: string[] = [];
+  if (typeof value === 'string') {
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength) problems.push(path);
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problems.push(path);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) problems.push(path);
+  }
+  if (typeof value === 'number') {
+    if (typeof schema.minimum === 'number' && value < schema.minimum) problems.push(path);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) problems.push(path);
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems) problems.push(path);
+    if (isObject(schema.items)) {
+      const items = schema.items;
+      value.forEach((item, i) => {
+        problems.push(...schemaProblems(items, item, `${path}/${i}`));
+      });
+    }
+  }
+  if (isObject(value)) {
+    const properties = isObject(schema.properties) ? schema.properties : {};
+    const patterns = isObject(schema.patternProperties) ? schema.patternProperties : {};
+    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+      if (!(name in value)) problems.push(`${path}/${name}`);
+    }
+    for (const [name, member] of Object.entries(value)) {
+      const where = `${path}/${name}`;
+      const declared = properties[name];
+      const matching = Object.entries(patterns).filter(([pattern]) => new RegExp(pattern, 'u').test(name));
+      if (isObject(declared)) problems.push(...schemaProblems(declared, member, where));
+      for (const [, patternSchema] of matching)
+        problems.push(...schemaProblems(patternSchema as Schema, member, where));
+      if (declared !== undefined || matching.length > 0) continue;
+      if (schema.additionalProperties === false) problems.push(where);
+      else if (isObject(schema.additionalProperties)) {
+        problems.push(...schemaProblems(schema.additionalProperties, member, where));
+      }
+    }
+  }
+  return problems;
+}
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'loom-nodes-'));
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('loom nodes', () => {
+  it('lists every core node as JSON with its ports and parameter schema', async () => {
+    const result = await loom(['nodes', '--json'], work);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const catalog = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(Array.isArray(catalog)).toBe(true);
+
+    const expected = coreNodes.map((node) => `${node.type}@${node.version}`).sort();
+    expect(catalog.map((entry) => `${entry.type}@${entry.version}`).sort()).toEqual(expected);
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        'core.read_json@1.0.0',
+        'core.read_text@1.0.0',
+        'core.value@1.0.0',
+        'core.json_to_metrics@1.0.0',
+        'core.merge_metrics@1.0.0',
+        'core.metrics_gate@1.0.0',
+      ]),
+    );
+
+    for (const entry of catalog) {
+      const definition = coreNodes.find((node) => node.type === entry.type);
+      expect(entry).toMatchObject({
+        type: definition?.type,
+        version: definition?.version,
+        title: definition?.title,
+        category: definition?.category,
+      });
+      expect(entry.title).toMatch(/\S/);
+      expect(entry.inputs).toEqual(
+        Object.entries(definition?.inputs ?? {}).map(([name, port]) =>
+          expect.objectContaining({ name, type: (port as { type: string }).type }),
+        ),
+      );
+      expect(entry.outputs).toEqual(
+        Object.entries(definition?.outputs ?? {}).map(([name, port]) =>
+          expect.objectContaining({ name, type: (port as { type: string }).type }),
+        ),
+      );
+      const params = entry.params as Schema;
+      expect(params.type).toBe('object');
+      expect(isObject(params.properties)).toBe(true);
+      expect(Object.keys(params.properties as Schema).sort()).toEqual(
+        Object.keys(definition?.params.properties ?? {}).sort(),
+      );
+    }
+
+    const byType = new Map(catalog.map((entry) => [entry.type, entry]));
+    expect(byType.get('core.read_json')).toMatchObject({
+      category: 'data',
+      inputs: [],
+      outputs: [{ name: 'data', type: 'json' }],
+      params: {
+        required: expect.arrayContaining(['path']),
+        properties: { path: { type: 'string' }, lines: { type: 'boolean' } },
+      },
+    });
+    expect(byType.get('core.merge_metrics')).toMatchObject({
+      inputs: [{ name: 'metrics', type: 'metrics', multiple: true }],
+      params: { properties: { on_conflict: { default: 'number' } } },
+    });
+    expect(byType.get('core.metrics_gate')).toMatchObject({
+      category: 'validate',
+      params: { properties: { rules: { type: 'array', minItems: 1 } } },
+    });
+  });
+
+  it('prints a table with a row per node', async () => {
+    const result = await loom(['nodes'], work);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]?.split(/\s+/)).toEqual(['node', 'category', 'inputs', 'outputs', 'title']);
+    expect(lines).toHaveLength(coreNodes.length + 1);
+    for (const node of coreNodes) {
+      const row = lines.find((line) => line.startsWith(`${node.type}@${node.version} `));
+      expect(row, node.type).toBeDefined();
+      expect(row).toContain(` ${node.category} `);
+      expect(row?.endsWith(node.title)).toBe(true);
+    }
+    expect(lines.find((line) => line.startsWith('core.json_to_metrics@'))).toMatch(/data:json +metrics:metrics/);
+  });
+});
+
+describe('loom schema', () => {
+  it('prints the document JSON Schema, which every example document fits', async () => {
+    const result = await loom(['schema'], work);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const schema = JSON.parse(result.stdout) as Schema;
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.type).toBe('object');
+    const properties = schema.properties as Schema;
+    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['format', 'formatVersion', 'nodes', 'edges']));
+    expect(schema.required).toEqual(expect.arrayContaining(['format', 'formatVersion', 'name', 'nodes', 'edges']));
+    expect(properties.format).toMatchObject({ const: 'loom.pipeline' });
+
+    const examples = (await readdir(EXAMPLES, { recursive: true })).filter((file) => file.endsWith('.loom.json'));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const file of examples) {
+      const document = JSON.parse(await readFile(join(EXAMPLES, file), 'utf8'));
+      expect(schemaProblems(schema, document), file).toEqual([]);
+    }
+
+    // The check is not vacuous: it finds what `loom validate` finds in a document of the wrong shape.
+    const wrong = JSON.parse(await readFile(join(FIXTURES, 'wrong-shape.loom.json'), 'utf8'));
+    expect(schemaProblems(schema, wrong).sort()).toEqual(['/colour', '/edges/0/to', '/name', '/nodes/0/position']);
+    const newer = JSON.parse(await readFile(join(FIXTURES, 'newer-format.loom.json'), 'utf8'));
+    expect(schemaProblems(schema, newer)).toEqual(['/formatVersion']);
+  });
+});

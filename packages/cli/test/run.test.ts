@@ -1,0 +1,381 @@
+// End-to-end tests of `loom run`: each one copies the model-report example into a temp directory and
+// runs the real `bin/loom.js` there in a child process, with its state (`--home`) in that directory too.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const LOOM_BIN = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/model-report/', import.meta.url));
+const PIPELINE = 'pipeline.loom.json';
+const STEP_IDS = ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics', 'gate', 'compare'];
+const STACK_FRAME = /^\s+at .+[(:]/m;
+
+interface LoomResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `loom ARGS` in `cwd` without colours; LOOM_HOME is unset unless `env` sets it. */
+function loom(args: string[], cwd: string, env: Record<string, string> = {}): Promise<LoomResult> {
+  const { FORCE_COLOR: _force, LOOM_HOME: _home, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [LOOM_BIN, ...args],
+      { cwd, env: { ...inherited, NO_COLOR: '1', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
+      },
+    );
+  });
+}
+
+interface ReportOutput {
+  port: string;
+  type: string;
+  sha256: string;
+  path: string;
+}
+
+interface ReportStep {
+  id: string;
+  type: string;
+  version: string;
+  status: string;
+  cached: boolean;
+  durationMs: number;
+  metrics: Record<string, number>;
+  outputs: ReportOutput[];
+  error?: { reason: string; message: string };
+  skippedBecause?: string;
+}
+
+interface RunReport {
+  runId: string;
+  status: string;
+  steps: ReportStep[];
+}
+
+/** Parses `run --json` output: exactly one JSON object (JSON.parse rejects anything after it). */
+function parseRunReport(stdout: string): RunReport {
+  const report = JSON.parse(stdout) as RunReport;
+  expect(report).toBeTypeOf('object');
+  expect(Array.isArray(report)).toBe(false);
+  expect(report.runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+  expect(report.status).toBeTypeOf('string');
+  expect(report.steps.map((step) => step.id).sort()).toEqual([...STEP_IDS].sort());
+  for (const step of report.steps) {
+    expect(step).toMatchObject({
+      type: expect.stringMatching(/^core\./),
+      version: '1.0.0',
+      status: expect.any(String),
+      cached: expect.any(Boolean),
+      durationMs: expect.any(Number),
+      metrics: expect.any(Object),
+      outputs: expect.any(Array),
+    });
+    for (const output of step.outputs) {
+      expect(Object.keys(output).sort()).toEqual(['path', 'port', 'sha256', 'type']);
+    }
+  }
+  return report;
+}
+
+function step(report: RunReport, id: string): ReportStep {
+  const found = report.steps.find((s) => s.id === id);
+  if (found === undefined) throw new Error(`no step "${id}" in the report`);
+  return found;
+}
+
+const sha256Of = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+
+/** Every output file exists where the report says, under the home, with the content hash it claims. */
+async function expectOutputsOnDisk(report: RunReport, home: string): Promise<void> {
+  for (const s of report.steps.filter((s) => s.status === 'succeeded' || s.status === 'cached')) {
+    expect(s.outputs.length, s.id).toBeGreaterThan(0);
+    for (const output of s.outputs) {
+      expect(output.path.startsWith(home), output.path).toBe(true);
+      expect(await sha256Of(output.path), `${s.id}.${output.port}`).toBe(output.sha256);
+    }
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
+}
+
+const temps: string[] = [];
+
+/** A fresh temp directory holding a copy of the example, and a home directory path beside it. */
+async function workspace(): Promise<{ dir: string; home: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'loom-run-'));
+  temps.push(root);
+  const dir = join(root, 'project');
+  await cp(EXAMPLE_DIR, dir, { recursive: true });
+  return { dir, home: join(root, 'home') };
+}
+
+afterAll(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+// Each test spawns loom several times; run side by side, they can take a while on a small machine.
+describe.concurrent('loom run', { timeout: 90_000 }, () => {
+  it('runs the example, reuses every result on the next run, and re-runs all with --no-cache', async ({ expect }) => {
+    const { dir, home } = await workspace();
+
+    // First run, not a terminal: one progress line per change on stderr, the summary table on stdout.
+    const first = await loom(['run', PIPELINE, '--home', home], dir);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: model-report, 6 steps$/m);
+    for (const id of STEP_IDS) {
+      expect(first.stderr).toContain(`▶ ${id} started`);
+      expect(first.stderr).toMatch(new RegExp(`^✔ ${id} succeeded in [\\d.]+ m?s$`, 'm'));
+      expect(first.stdout).toMatch(new RegExp(`^✔ ${id} +core\\.\\w+@1\\.0\\.0 +succeeded`, 'm'));
+    }
+    expect(first.stderr).toContain('gate info: all 1 rules hold');
+    expect(first.stdout).toMatch(/accuracy=0\.941 f1=0\.928/);
+    expect(first.stdout).toMatch(/^run succeeded in .+ · 6 steps · \d{8}T/m);
+    const firstRunId = /run (\S+): model-report/.exec(first.stderr)?.[1];
+    expect(await readdir(join(home, 'runs'))).toEqual([`${firstRunId}.json`]);
+
+    // Second run: nothing changed, so every step is cached; --json prints one object and no progress.
+    const second = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
+    const cached = parseRunReport(second.stdout);
+    expect(cached.status).toBe('succeeded');
+    expect(cached.runId).not.toBe(firstRunId);
+    for (const s of cached.steps) expect(s, s.id).toMatchObject({ status: 'cached', cached: true });
+    expect(step(cached, 'candidate_metrics').metrics).toEqual({ accuracy: 0.941, f1: 0.928 });
+    expect(step(cached, 'baseline_metrics').metrics).toEqual({ accuracy: 0.902, f1: 0.889 });
+    expect(step(cached, 'compare').outputs).toEqual([
+      { port: 'metrics', type: 'metrics', sha256: expect.any(String), path: expect.any(String) },
+    ]);
+    await expectOutputsOnDisk(cached, home);
+    const compared = JSON.parse(await readFile(step(cached, 'compare').outputs[0]?.path ?? '', 'utf8'));
+    expect(compared).toEqual({ accuracy: 0.941, f1: 0.928, accuracy_2: 0.902, f1_2: 0.889 });
+
+    // The run record: a file per run under <home>/runs, holding the plan and the result.
+    const record = JSON.parse(await readFile(join(home, 'runs', `${cached.runId}.json`), 'utf8'));
+    expect(record).toMatchObject({
+      recordVersion: 1,
+      plan: { pipeline: 'model-report', parameters: { min_accuracy: 0.9 } },
+      result: { runId: cached.runId, status: 'succeeded' },
+    });
+    expect(record.result.steps).toHaveLength(6);
+
+    // --no-cache: every step runs again and produces the very same bytes.
+    const third = await loom(['run', PIPELINE, '--home', home, '--json', '--no-cache'], dir);
+    expect(third.code).toBe(0);
+    const rerun = parseRunReport(third.stdout);
+    expect(rerun.status).toBe('succeeded');
+    for (const s of rerun.steps) {
+      expect(s, s.id).toMatchObject({ status: 'succeeded', cached: false });
+      expect(s.outputs.map((o) => o.sha256)).toEqual(step(cached, s.id).outputs.map((o) => o.sha256));
+    }
+    await expectOutputsOnDisk(rerun, home);
+    expect((await readdir(join(home, 'runs'))).sort()).toEqual(
+      [firstRunId, cached.runId, rerun.runId].map((id) => `${id}.json`).sort(),
+    );
+  });
+
+  it('fails the gate with --param min_accuracy=0.99, skips what depends on it and exits 1', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const json = await loom(['run', PIPELINE, '--home', home, '--json', '--param', 'min_accuracy=0.99'], dir);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    const report = parseRunReport(json.stdout);
+    expect(report.status).toBe('failed');
+    const gate = step(report, 'gate');
+    expect(gate.status).toBe('failed');
+    expect(gate.error?.message).toBe('quality gate failed: accuracy = 0.941 is below the minimum 0.99');
+    expect(step(report, 'compare')).toMatchObject({ status: 'skipped', skippedBecause: 'gate', outputs: [] });
+    for (const id of ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics']) {
+      expect(step(report, id).status, id).toBe('succeeded');
+    }
+    const record = JSON.parse(await readFile(join(home, 'runs', `${report.runId}.json`), 'utf8'));
+    expect(record.result.status).toBe('failed');
+    expect(record.plan.parameters).toEqual({ min_accuracy: 0.99 });
+
+    // The same run as text: the failure names metric, value and bound; upstream steps come from the cache.
+    const text = await loom(['run', PIPELINE, '--home', home, '-p', 'min_accuracy=0.99'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(
+      '✖ gate failed (error): quality gate failed: accuracy = 0.941 is below the minimum 0.99',
+    );
+    expect(text.stdout).toMatch(/^⊘ compare +core\.merge_metrics@1\.0\.0 +skipped/m);
+    expect(text.stdout).toMatch(/^run failed in .+ · 6 steps, 4 cached · /m);
+    expect(text.stderr).toContain('✖ gate failed: quality gate failed: accuracy = 0.941 is below the minimum 0.99');
+    expect(text.stderr).toContain('⊘ compare skipped: gate did not succeed');
+    expect(text.stderr).not.toMatch(STACK_FRAME);
+
+    // Bounds are inclusive: exactly the candidate's accuracy passes.
+    const edge = await loom(['run', PIPELINE, '--home', home, '--json', '--param', 'min_accuracy=0.941'], dir);
+    expect(edge.code).toBe(0);
+    expect(step(parseRunReport(edge.stdout), 'compare').status).toBe('succeeded');
+  });
+
+  it('rejects bad --param and --concurrency values with exit 2 before running anything', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const cases: Array<[string[], string]> = [
+      [
+        ['--param', 'min_acc=0.5'],
+        'error: --param min_acc: the pipeline has no parameter "min_acc"; its parameters are min_accuracy',
+      ],
+      [['--param', 'min_accuracy=high'], 'error: --param min_accuracy: expected a number, got "high"'],
+      [['--param', 'min_accuracy='], 'error: --param min_accuracy: expected a number, got ""'],
+      [['--param', 'min_accuracy'], 'error: --param min_accuracy: expected name=value'],
+      [['--concurrency', '0'], 'error: --concurrency 0: expected a whole number of at least 1'],
+    ];
+    const results = await Promise.all(cases.map(([flags]) => loom(['run', PIPELINE, '--home', home, ...flags], dir)));
+    for (const [i, result] of results.entries()) {
+      const [flags, message] = cases[i] as [string[], string];
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe(message);
+    }
+    expect(await listFiles(home)).toEqual([]);
+  });
+
+  it('names a missing input file, exits 1 without a stack trace, and runs again once it is back', async ({
+    expect,
+  }) => {
+    const { dir, home } = await workspace();
+    await rm(join(dir, 'candidate.json'));
+
+    const failed = await loom(['run', PIPELINE, '--home', home], dir);
+    expect(failed.code).toBe(1);
+    const expected = `file not found: candidate.json (${join(dir, 'candidate.json')})`;
+    expect(failed.stdout).toContain(`✖ candidate failed (error): ${expected}`);
+    expect(failed.stderr).toContain(`✖ candidate failed: ${expected}`);
+    for (const id of ['candidate_metrics', 'gate', 'compare']) {
+      expect(failed.stdout).toMatch(new RegExp(`^⊘ ${id} .* skipped`, 'm'));
+    }
+    expect(failed.stdout).toMatch(/^✔ baseline_metrics .* succeeded/m);
+    for (const output of [failed.stdout, failed.stderr]) {
+      expect(output).not.toMatch(STACK_FRAME);
+      expect(output).not.toContain('internal error');
+    }
+
+    // Restored, the next run succeeds: the failure left nothing behind that a later run trips on.
+    await cp(join(EXAMPLE_DIR, 'candidate.json'), join(dir, 'candidate.json'));
+    const restored = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(restored.code).toBe(0);
+    const report = parseRunReport(restored.stdout);
+    expect(report.status).toBe('succeeded');
+    for (const id of ['candidate', 'candidate_metrics', 'gate', 'compare']) {
+      expect(step(report, id), id).toMatchObject({ status: 'succeeded', cached: false });
+    }
+    for (const id of ['baseline', 'baseline_metrics']) {
+      expect(step(report, id), id).toMatchObject({ status: 'cached', cached: true });
+    }
+    await expectOutputsOnDisk(report, home);
+    expect(await listFiles(join(home, 'tmp'))).toEqual([]);
+  });
+
+  it('treats corrupted cache records and missing artifacts as misses, never as a crash', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const first = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(first.code).toBe(0);
+    const original = parseRunReport(first.stdout);
+
+    const records = await listFiles(join(home, 'cache'));
+    expect(records).toHaveLength(6);
+    const edit = (change: (record: Record<string, unknown>) => unknown) => async (file: string) =>
+      writeFile(file, JSON.stringify(change(JSON.parse(await readFile(file, 'utf8')))));
+    const damage = [
+      async (file: string) => writeFile(file, (await readFile(file, 'utf8')).slice(0, 20)), // truncated
+      edit(() => null),
+      edit(({ metrics: _metrics, ...rest }) => rest), // outputs intact, metrics gone
+      edit((record) => ({ ...record, outputs: {} })), // the step's output missing
+      edit((record) => ({ ...record, outputs: { data: null, metrics: null, value: null } })),
+      edit(({ runId: _runId, ...rest }) => ({ ...rest, outputs: [] })),
+    ];
+    await Promise.all(records.map((file, i) => damage[i % damage.length]?.(file)));
+
+    // Not --json, so the summary table (which shows each step's metrics) is printed too.
+    const second = await loom(['run', PIPELINE, '--home', home], dir);
+    expect(second.stderr).not.toContain('internal error');
+    expect(second.code).toBe(0);
+    for (const id of STEP_IDS) expect(second.stdout).toMatch(new RegExp(`^✔ ${id} .* succeeded`, 'm'));
+    expect(second.stdout).toMatch(/^run succeeded in .+ · 6 steps · /m);
+    expect(second.stderr).not.toContain('cached');
+
+    // The re-run rewrote the records: the next run is fully cached again, with the very same outputs.
+    const third = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(third.code).toBe(0);
+    for (const s of parseRunReport(third.stdout).steps) {
+      expect(s.status, s.id).toBe('cached');
+      expect(s.outputs).toEqual(step(original, s.id).outputs);
+    }
+
+    // A record whose artifact is gone is a miss too: that step runs again, and as it gives the same
+    // bytes, the steps after it stay cached.
+    const candidateOutput = step(original, 'candidate').outputs[0];
+    await rm(candidateOutput?.path ?? '');
+    const fourth = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(fourth.code).toBe(0);
+    const report = parseRunReport(fourth.stdout);
+    expect(step(report, 'candidate')).toMatchObject({ status: 'succeeded', cached: false });
+    for (const id of ['baseline', 'candidate_metrics', 'baseline_metrics', 'gate', 'compare']) {
+      expect(step(report, id).status, id).toBe('cached');
+    }
+    await expectOutputsOnDisk(report, home);
+  });
+
+  it('keeps its state in LOOM_HOME, else in ./.loom, and honours --concurrency', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const [fromEnv, fromCwd] = await Promise.all([
+      loom(['run', PIPELINE, '--json', '--concurrency', '1'], dir, { LOOM_HOME: home }),
+      loom(['run', join(dir, PIPELINE), '--json'], join(dir, '..')),
+    ]);
+    expect(fromEnv.code).toBe(0);
+    const envReport = parseRunReport(fromEnv.stdout);
+    expect(await readdir(join(home, 'runs'))).toEqual([`${envReport.runId}.json`]);
+    await expectOutputsOnDisk(envReport, home);
+
+    expect(fromCwd.code).toBe(0);
+    const cwdHome = join(dir, '..', '.loom');
+    const cwdReport = parseRunReport(fromCwd.stdout);
+    expect(await readdir(join(cwdHome, 'runs'))).toEqual([`${cwdReport.runId}.json`]);
+    await expectOutputsOnDisk(cwdReport, cwdHome);
+  });
+
+  it('refuses an invalid document, reporting its problems rather than the --param flags', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const document = JSON.parse(await readFile(join(dir, PIPELINE), 'utf8'));
+    await writeFile(join(dir, PIPELINE), JSON.stringify({ ...document, colour: 'teal' }));
+
+    const [text, json] = await Promise.all([
+      loom(['run', PIPELINE, '--home', home, '--param', 'min_accuracy=0.5'], dir),
+      loom(['run', PIPELINE, '--home', home, '--json'], dir),
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('pipeline.loom.json cannot run: 1 problem');
+    expect(text.stderr).toContain('at /colour: unknown property "colour" [document.schema]');
+    expect(text.stderr).not.toContain('has no parameter');
+
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      status: 'invalid',
+      diagnostics: [{ code: 'document.schema', message: 'unknown property "colour"', path: '/colour' }],
+    });
+    expect(await listFiles(home)).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import { defineNode } from './define-node.ts';
+import { input, output } from './ports.ts';
+
+const base = {
+  type: 'test.node',
+  version: '1.0.0',
+  title: 'Test node',
+  description: 'For tests.',
+  category: 'utility',
+  run: async () => ({}),
+} as const;
+
+describe('defineNode', () => {
+  it('fills in every default', () => {
+    const node = defineNode(base);
+    expect(node.inputs).toEqual({});
+    expect(node.outputs).toEqual({});
+    expect(node.params).toMatchObject({ type: 'object', properties: {} });
+    expect(node.resources).toEqual({ cpu: 1, memoryMb: 512, gpu: 0, backend: 'cpu' });
+    expect(node.retry).toEqual({ retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 });
+    expect(node.timeoutMs).toBe(600_000);
+    expect(node.cacheable).toBe(true);
+  });
+
+  it('keeps the descriptive fields and run as given', () => {
+    const node = defineNode(base);
+    expect(node).toMatchObject({
+      type: 'test.node',
+      version: '1.0.0',
+      title: 'Test node',
+      description: 'For tests.',
+      category: 'utility',
+    });
+    expect(node.run).toBe(base.run);
+  });
+
+  it('sends a node that needs a GPU to the gpu backend', () => {
+    expect(defineNode({ ...base, resources: { gpu: 1 } }).resources).toEqual({
+      cpu: 1,
+      memoryMb: 512,
+      gpu: 1,
+      backend: 'gpu',
+    });
+  });
+
+  it('lets an explicit backend win over the GPU rule', () => {
+    expect(defineNode({ ...base, resources: { gpu: 2, backend: 'kubernetes' } }).resources.backend).toBe('kubernetes');
+    expect(defineNode({ ...base, resources: { backend: 'kubernetes' } }).resources.backend).toBe('kubernetes');
+  });
+
+  it('keeps given resources and fills only the missing ones', () => {
+    expect(defineNode({ ...base, resources: { cpu: 4, memoryMb: 8192 } }).resources).toEqual({
+      cpu: 4,
+      memoryMb: 8192,
+      gpu: 0,
+      backend: 'cpu',
+    });
+  });
+
+  it('merges a partial retry policy with the defaults', () => {
+    expect(defineNode({ ...base, retry: { retries: 3 } }).retry).toEqual({
+      retries: 3,
+      backoffMs: 1000,
+      maxBackoffMs: 60_000,
+    });
+    expect(defineNode({ ...base, retry: { backoffMs: 5, maxBackoffMs: 50 } }).retry).toEqual({
+      retries: 0,
+      backoffMs: 5,
+      maxBackoffMs: 50,
+    });
+  });
+
+  it('keeps a given timeout and cacheable: false', () => {
+    const node = defineNode({ ...base, timeoutMs: 1234, cacheable: false });
+    expect(node.timeoutMs).toBe(1234);
+    expect(node.cacheable).toBe(false);
+  });
+
+  it('keeps ports and the parameter schema as given', () => {
+    const params = Type.Object({ n: Type.Number() });
+    const node = defineNode({
+      ...base,
+      inputs: { a: input('json') },
+      outputs: { b: output('metrics') },
+      params,
+      run: async () => ({ b: {} }),
+    });
+    expect(node.params).toBe(params);
+    expect(node.inputs).toEqual({ a: { type: 'json', required: true, multiple: false } });
+    expect(node.outputs).toEqual({ b: { type: 'metrics' } });
+  });
+
+  it.each(['core.read_json', 'acme.images.resize_v2', 'a.b'])('accepts the type name %j', (type) => {
+    expect(defineNode({ ...base, type }).type).toBe(type);
+  });
+
+  it.each(['readjson', 'Core.read', 'core.Read', 'core.read-json', '1core.read', 'core..read', 'core.', '.core', ''])(
+    'rejects the type name %j',
+    (type) => {
+      expect(() => defineNode({ ...base, type })).toThrow(`type "${type}" must be dotted lower-case words`);
+    },
+  );
+
+  it.each(['1.0.0', '0.0.1', '10.20.30', '1.0.0-beta.1', '2.0.0-rc-1'])('accepts the version %j', (version) => {
+    expect(defineNode({ ...base, version }).version).toBe(version);
+  });
+
+  it.each(['1', '1.0', 'v1.0.0', '1.0.0.0', '1.0.0+build', '1.0.x', ''])('rejects the version %j', (version) => {
+    expect(() => defineNode({ ...base, version })).toThrow(`defineNode(test.node): version "${version}" is not semver`);
+  });
+});
+
+describe('input', () => {
+  it('is required and single by default', () => {
+    expect(input('table')).toEqual({ type: 'table', required: true, multiple: false });
+  });
+
+  it('keeps required: false, multiple: true and a description', () => {
+    expect(input('metrics', { required: false, multiple: true, description: 'd' })).toEqual({
+      type: 'metrics',
+      required: false,
+      multiple: true,
+      description: 'd',
+    });
+  });
+
+  it('has no description key when none is given', () => {
+    expect(Object.keys(input('json', { required: false }))).toEqual(['type', 'required', 'multiple']);
+  });
+});
+
+describe('output', () => {
+  it('carries its type and an optional description', () => {
+    expect(output('onnx')).toEqual({ type: 'onnx' });
+    expect(Object.keys(output('onnx'))).toEqual(['type']);
+    expect(output('model', { description: 'the fit' })).toEqual({ type: 'model', description: 'the fit' });
+  });
+});
