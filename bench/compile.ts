@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compile } from '@loom/compiler';
 import { benchRegistry, generateDag, round, summarise } from './bench-nodes.ts';
-import type { BenchResult } from './run.ts';
+import type { BenchResult } from './bench-result.ts';
 
 const NODES = 10_000;
 const RUNS = 21;

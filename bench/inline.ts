@@ -5,7 +5,7 @@ import { compile, type Plan } from '@loom/compiler';
 import { InlineTransport, LocalArtifactStore, LocalStepCache, type RunResult, runPlan } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import { benchRegistry, generateDag, generateIndependent, round } from './bench-nodes.ts';
-import type { BenchResult } from './run.ts';
+import type { BenchResult } from './bench-result.ts';
 
 const STEPS = 2_000;
 

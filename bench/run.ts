@@ -2,15 +2,9 @@
  * `pnpm bench <name> [--json]`: runs one benchmark and prints a table, or with `--json` one JSON
  * object of named figures. Benchmarks measure; they never fail on a number.
  */
+import type { BenchResult } from './bench-result.ts';
 import { benchCompile } from './compile.ts';
 import { benchInline } from './inline.ts';
-
-export interface BenchResult {
-  title: string;
-  /** The first row is the header. */
-  rows: string[][];
-  figures: Record<string, number | string>;
-}
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   compile: benchCompile,

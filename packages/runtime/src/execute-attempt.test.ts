@@ -117,7 +117,7 @@ describe('executeAttempt', () => {
     expect(activity.runs).toEqual([]);
   });
 
-  it('gives an unconnected optional input as undefined and an unconnected multiple input as []', async () => {
+  it('gives a multiple input without records [], and runs a node whose optional input is unconnected', async () => {
     const { hooks } = recorder();
     const feeder: DocNode = { id: 'e', type: 'fixture.emit', params: { value: 1 } };
     const sumStep = stepOf({ id: 's', type: 'fixture.sum' }, [feeder], [['e.value', 's.values']]);

@@ -11,6 +11,7 @@ export {
 } from './define-node.ts';
 export { NodeError } from './node-error.ts';
 export { compareSemver, type NodeRegistration, NodeRegistry, type RegisteredNode } from './node-registry.ts';
+export { parameterJsonSchema } from './parameter-schema.ts';
 export {
   type ArtifactRef,
   BUILTIN_PORT_TYPES,
@@ -47,4 +48,3 @@ export type {
   StepIdentity,
   StepLogger,
 } from './step-context.ts';
-export { parameterJsonSchema } from './parameter-schema.ts';
