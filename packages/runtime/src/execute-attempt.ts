@@ -99,15 +99,22 @@ export async function executeAttempt(
       return tempDir;
     },
   };
-  const logAt = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
-    hooks.log(level, message, fields);
+  // Once the attempt has ended (say, timed out while its node ignores the signal), whatever the node
+  // still reports belongs to no attempt: passing it on would add events after the step's last one.
+  let ended = false;
+  const logAt = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    if (!ended) hooks.log(level, message, fields);
+  };
   const context: StepContext<Record<string, unknown>, Record<string, unknown>> = {
     params: structuredClone(step.params),
     inputs,
     signal,
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
-    progress: (fraction, message) => hooks.progress(Math.min(1, Math.max(0, fraction)), message),
+    progress: (fraction, message) => {
+      if (!ended) hooks.progress(Math.min(1, Math.max(0, fraction)), message);
+    },
     metric: (name, value, options) => {
+      if (ended) return;
       metrics[name] = value;
       hooks.metric(name, value, options?.step);
     },
@@ -175,6 +182,7 @@ export async function executeAttempt(
     }
     return { ok: true, durationMs: elapsed(), outputs: stored.outputs, metrics };
   } finally {
+    ended = true;
     clearTimeout(timer);
     if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
   }

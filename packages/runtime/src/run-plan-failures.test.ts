@@ -151,6 +151,17 @@ describe('runPlan: timeouts', () => {
     await expectWellFormed(result, events);
   });
 
+  it('drops what an abandoned attempt reports after its timeout', async () => {
+    const plan = ws.plan(pipeline([{ id: 'z', type: 'fixture.zombie', params: { ms: 60 }, timeoutMs: 20 }]));
+    const { result, events } = await ws.run(plan);
+    expect(step(result, 'z').failure?.reason).toBe('timeout');
+    const atEnd = events.length;
+    await new Promise((resolveLater) => setTimeout(resolveLater, 100));
+    expect(events.slice(atEnd).map((e) => e.kind)).toEqual([]);
+    expect(step(result, 'z').metrics).toEqual({});
+    await expectWellFormed(result, events);
+  });
+
   it('aborts the signal of a node that runs past its timeout', async () => {
     const plan = ws.plan(pipeline([{ id: 'slow', type: 'fixture.sleep', params: { ms: 10_000 }, timeoutMs: 20 }]));
     const { result } = await ws.run(plan);

@@ -193,6 +193,25 @@ export const hangNode = defineNode({
   },
 });
 
+/** Ignores its signal and keeps talking after `ms`, long after a short timeout gave up on it. */
+export const zombieNode = defineNode({
+  type: 'fixture.zombie',
+  version: '1.0.0',
+  title: 'Zombie',
+  description: 'Reports a log line, progress and a metric after its attempt was abandoned.',
+  category: 'utility',
+  params: Type.Object({ ms: Type.Integer({ minimum: 0 }) }),
+  outputs: { value: output('json') },
+  async run(ctx) {
+    noteRun(ctx);
+    await new Promise((resolveLater) => setTimeout(resolveLater, ctx.params.ms));
+    ctx.log.info('still here');
+    ctx.progress(0.5);
+    ctx.metric('late', 1);
+    return { value: 'too late' };
+  },
+});
+
 /** Returns something other than its declared outputs, in the way `mode` names. */
 export const wrongOutputNode = defineNode({
   type: 'fixture.wrong_output',
@@ -310,6 +329,7 @@ export const fixtureNodes: readonly AnyNodeDefinition[] = [
   fatalNode,
   writeThenFailNode,
   hangNode,
+  zombieNode,
   wrongOutputNode,
   writeFileNode,
   readFileNode,
