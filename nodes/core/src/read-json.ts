@@ -35,7 +35,7 @@ export const readJson = defineNode({
       try {
         values.push(JSON.parse(line) as JsonValue);
       } catch (cause) {
-        throw new NodeError(`${ctx.params.path} line ${i + 1} is not valid JSON: ${(cause as Error).message}`, {
+        throw new NodeError(`${ctx.params.path} line ${i + 1} is not valid JSON: ${describeJsonError(line, cause)}`, {
           retryable: false,
         });
       }

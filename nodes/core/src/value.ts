@@ -7,7 +7,9 @@ export const value = defineNode({
   description: 'Emits a constant JSON value, or a pipeline parameter’s value, for other nodes to use.',
   category: 'utility',
   params: Type.Object({
-    value: Type.Unknown({ description: 'Any JSON value; bind it to a pipeline parameter to feed run-time settings.' }),
+    value: Type.Optional(
+      Type.Unknown({ description: 'Any JSON value; bind it to a pipeline parameter to feed run-time settings.' }),
+    ),
   }),
   outputs: { value: output('json') },
   async run(ctx) {

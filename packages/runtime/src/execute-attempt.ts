@@ -84,6 +84,8 @@ export async function executeAttempt(
       retryable: false,
     };
   }
+  if (request.signal.aborted)
+    return { ok: false, durationMs: elapsed(), failure: cancelledFailure(), retryable: false };
 
   const timeout = new AbortController();
   const signal = AbortSignal.any([request.signal, timeout.signal]);

@@ -219,14 +219,12 @@ class RunDriver {
     const definition = this.#options.registry.get(step.type, step.version)?.definition;
     let fingerprint: string | null = null;
     if (definition?.fingerprint !== undefined) {
-      const controller = new AbortController();
-      this.#options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
       fingerprint =
         (await definition.fingerprint({
           params: structuredClone(step.params),
           resolvePath: (path) => resolvePath(this.#options.baseDir, path),
           hashFile: async (path) => (await hashFile(path)).sha256,
-          signal: controller.signal,
+          signal: this.#options.signal ?? new AbortController().signal,
         })) ?? null;
     }
     const identity = stepIdentity(step.type, step.version, step.implementationHash, step.params);
