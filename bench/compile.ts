@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { compile } from '@loom/compiler';
+import { sha256 } from '@loom/runtime';
 import { benchRegistry, generateDag, round, summarise } from './bench-nodes.ts';
 import type { BenchResult } from './bench-result.ts';
 
@@ -10,7 +10,6 @@ const RUNS = 21;
 export async function benchCompile(): Promise<BenchResult> {
   const registry = benchRegistry();
   const document = generateDag(NODES) as { edges: unknown[] };
-  const nativeHash = (text: string) => createHash('sha256').update(text).digest('hex');
   const measure = (hash?: (text: string) => string) => {
     const samples: number[] = [];
     for (let i = 0; i < RUNS + 3; i++) {
@@ -23,7 +22,7 @@ export async function benchCompile(): Promise<BenchResult> {
     return summarise(samples);
   };
   const pure = measure();
-  const native = measure(nativeHash);
+  const native = measure(sha256);
   return {
     title: `compile a ${NODES.toLocaleString('en')}-node DAG (${document.edges.length.toLocaleString('en')} edges, fan-in ≤ 3), ${RUNS} runs`,
     rows: [

@@ -80,17 +80,19 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
   nodes.forEach((node, index) => {
     indexById.set(node.id, index);
   });
-  const inputs: Array<Record<string, PlanInputRef[]>> = nodes.map(() => ({}));
-  const inputEdgeIndex: Array<Record<string, number>> = nodes.map(() => ({}));
+  // Per-node records are made only for nodes that have inputs: most of the work here is allocation.
+  const inputs: Array<Record<string, PlanInputRef[]> | undefined> = new Array(nodes.length);
+  const inputSources: Array<Record<string, number[]> | undefined> = new Array(nodes.length);
+  const inputEdgeIndex: Array<Record<string, number> | undefined> = new Array(nodes.length);
   const successors: number[][] = nodes.map(() => []);
   // Input ports some edge leads into, whatever else is wrong with the edge (reported on its own).
-  const connected = nodes.map(() => new Set<string>());
+  const connected: Array<Record<string, true> | undefined> = new Array(nodes.length);
   document.edges.forEach((edge, edgeIndex) => {
     const from = indexById.get(edge.from.node);
     const to = indexById.get(edge.to.node);
     if (from === undefined || to === undefined) return; // reported while loading
     successors[from]?.push(to);
-    connected[to]?.add(edge.to.port);
+    recordAt(connected, to)[edge.to.port] = true;
     const source = entries[from];
     const target = entries[to];
     if (source === undefined || target === undefined) return; // unknown type, reported above
@@ -131,10 +133,11 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
       );
       return;
     }
-    const targetInputs = inputs[to] as Record<string, PlanInputRef[]>;
+    const targetInputs = recordAt(inputs, to);
+    const targetSources = recordAt(inputSources, to);
     const existing = targetInputs[edge.to.port];
     if (existing !== undefined && !inputPort.multiple) {
-      const firstEdge = document.edges[(inputEdgeIndex[to] as Record<string, number>)[edge.to.port] as number];
+      const firstEdge = document.edges[inputEdgeIndex[to]?.[edge.to.port] as number];
       diagnostics.push(
         error(
           'edge.multiple-into-single',
@@ -146,9 +149,11 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     }
     if (existing === undefined) {
       targetInputs[edge.to.port] = [{ step: edge.from.node, port: edge.from.port }];
-      (inputEdgeIndex[to] as Record<string, number>)[edge.to.port] = edgeIndex;
+      targetSources[edge.to.port] = [from];
+      recordAt(inputEdgeIndex, to)[edge.to.port] = edgeIndex;
     } else {
       existing.push({ step: edge.from.node, port: edge.from.port });
+      targetSources[edge.to.port]?.push(from);
     }
   });
 
@@ -157,7 +162,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     const entry = entries[index];
     if (entry === undefined) continue;
     for (const [port, spec] of summarise(entry).requiredInputs) {
-      if (connected[index]?.has(port)) continue;
+      if (connected[index]?.[port] === true) continue;
       const node = nodes[index] as PipelineNode;
       diagnostics.push(
         error(
@@ -190,7 +195,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
   if (diagnostics.some((d) => d.severity === 'error') || !ordered.ok) return { ok: false, diagnostics };
 
   const steps: PlanStep[] = [];
-  const cacheKeys = new Map<string, string>();
+  const cacheKeys: string[] = new Array(nodes.length);
   for (const index of ordered.order) {
     const node = nodes[index];
     const entry = entries[index];
@@ -198,6 +203,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     const definition = entry.definition;
     const params = resolvedParams[index] ?? {};
     const stepInputs = inputs[index] ?? {};
+    const stepSources = inputSources[index] ?? {};
     const summary = summarise(entry);
     const ports = Object.keys(stepInputs).sort();
     const sortedInputs: Record<string, PlanInputRef[]> = {};
@@ -205,16 +211,18 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     let inputKeys = '';
     for (const port of ports) {
       const refs = stepInputs[port] as PlanInputRef[];
+      const sources = stepSources[port] as number[];
       sortedInputs[port] = refs;
       inputKeys += `${JSON.stringify(port)}:`;
-      for (const ref of refs) {
-        inputKeys += `${cacheKeys.get(ref.step)}:${JSON.stringify(ref.port)},`;
+      for (let i = 0; i < refs.length; i++) {
+        const ref = refs[i] as PlanInputRef;
+        inputKeys += `${cacheKeys[sources[i] as number]}:${JSON.stringify(ref.port)},`;
         if (!dependsOn.includes(ref.step)) dependsOn.push(ref.step);
       }
     }
     // One hash per step: this runs for every node of every compile (10,000 nodes in the bench).
     const cacheKey = hash(`loom.cache/1\n${summary.identityPrefix}${canonicalJson(params)}]\n${inputKeys}`);
-    cacheKeys.set(node.id, cacheKey);
+    cacheKeys[index] = cacheKey;
     steps.push({
       id: node.id,
       type: definition.type,
@@ -351,6 +359,16 @@ export function stepIdentity(
   params: Record<string, unknown>,
 ): string {
   return canonicalJson(['loom.step/1', type, version, implementationHash, params]);
+}
+
+/** The record at `index`, made on first use. */
+function recordAt<T>(records: Array<Record<string, T> | undefined>, index: number): Record<string, T> {
+  let record = records[index];
+  if (record === undefined) {
+    record = {};
+    records[index] = record;
+  }
+  return record;
 }
 
 function listOrNone(names: string[]): string {

@@ -20,4 +20,5 @@ export type {
 } from './run-events.ts';
 export { newRunId, type RunPlanOptions, type RunResult, runPlan, type StepResult } from './run-plan.ts';
 export { RunScheduler, type RunSchedulerOptions, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
+export { sha256 } from './sha256.ts';
 export { type CachedStepResult, LocalStepCache, type StepCache } from './step-cache.ts';

@@ -8,6 +8,7 @@ import type { StepTransport } from './inline-transport.ts';
 import type { OutputRecord } from './output-record.ts';
 import type { RunEvent, RunEventBody, RunStatus, StepFailure, StepStatus } from './run-events.ts';
 import { RunScheduler, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
+import { sha256 } from './sha256.ts';
 import type { StepCache } from './step-cache.ts';
 
 export interface RunPlanOptions {
@@ -228,9 +229,7 @@ class RunDriver {
         })) ?? null;
     }
     const identity = stepIdentity(step.type, step.version, step.implementationHash, step.params);
-    return createHash('sha256')
-      .update(canonicalJson(['loom.content/1', identity, inputs, fingerprint]))
-      .digest('hex');
+    return sha256(canonicalJson(['loom.content/1', identity, inputs, fingerprint]));
   }
 
   async #dispatch(stepId: string, attempt: number): Promise<void> {

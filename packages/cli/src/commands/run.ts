@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compile, type Plan } from '@loom/compiler';
@@ -9,7 +8,15 @@ import {
   type PipelineDocument,
   parseParameterText,
 } from '@loom/graph';
-import { InlineTransport, LocalArtifactStore, LocalStepCache, newRunId, type RunResult, runPlan } from '@loom/runtime';
+import {
+  InlineTransport,
+  LocalArtifactStore,
+  LocalStepCache,
+  newRunId,
+  type RunResult,
+  runPlan,
+  sha256,
+} from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
 import { formatDuration, formatNumber, renderTable } from '../format.ts';
@@ -28,8 +35,6 @@ export interface RunOptions {
   concurrency?: string;
 }
 
-const nativeSha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** `loom run FILE`: compiles and runs a pipeline here, showing progress. Returns the exit code. */
 export async function runCommand(file: string, options: RunOptions, registry: NodeRegistry): Promise<number> {
   const read = await readDocumentFile(file);
@@ -38,7 +43,7 @@ export async function runCommand(file: string, options: RunOptions, registry: No
   const loaded = loadDocument(read.raw);
   if (!loaded.ok) return reportDiagnostics(file, loaded.diagnostics, options);
   const parameters = parseParameterFlags(loaded.document, options.param);
-  const compiled = compile(read.raw, registry, { parameters, hash: nativeSha256 });
+  const compiled = compile(read.raw, registry, { parameters, hash: sha256 });
   if (!compiled.ok) return reportDiagnostics(file, compiled.diagnostics, options);
   const plan = compiled.plan;
 
