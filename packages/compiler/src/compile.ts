@@ -213,10 +213,11 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
       const refs = stepInputs[port] as PlanInputRef[];
       const sources = stepSources[port] as number[];
       sortedInputs[port] = refs;
-      inputKeys += `${JSON.stringify(port)}:`;
+      // Port names are identifiers (defineNode checks), so they need no quoting here.
+      inputKeys += `${port}:`;
       for (let i = 0; i < refs.length; i++) {
         const ref = refs[i] as PlanInputRef;
-        inputKeys += `${cacheKeys[sources[i] as number]}:${JSON.stringify(ref.port)},`;
+        inputKeys += `${cacheKeys[sources[i] as number]}.${ref.port},`;
         if (!dependsOn.includes(ref.step)) dependsOn.push(ref.step);
       }
     }

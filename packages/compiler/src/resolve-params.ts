@@ -8,6 +8,40 @@ import { Value } from '@sinclair/typebox/value';
 // Compiling a schema costs far more than checking with it, and one definition serves many nodes.
 const checkers = new WeakMap<TObject, TypeCheck<TObject>>();
 
+/** Top-level defaults of a schema, or `nested` when defaults sit deeper (then TypeBox applies them). */
+const defaultPlans = new WeakMap<TObject, Array<[string, unknown]> | 'nested'>();
+
+function defaultPlanFor(schema: TObject): Array<[string, unknown]> | 'nested' {
+  let plan = defaultPlans.get(schema);
+  if (plan === undefined) {
+    const properties = schema.properties as Record<string, { default?: unknown }>;
+    const topLevel: Array<[string, unknown]> = [];
+    let nested = false;
+    for (const [name, property] of Object.entries(properties)) {
+      if (property.default !== undefined) topLevel.push([name, property.default]);
+      const { default: _ignored, ...rest } = property;
+      if (JSON.stringify(rest).includes('"default"')) nested = true;
+    }
+    plan = nested ? 'nested' : topLevel;
+    defaultPlans.set(schema, plan);
+  }
+  return plan;
+}
+
+/**
+ * Fills in parameter defaults. Most schemas have defaults only at the top level, which a plain loop
+ * handles; TypeBox's `Value.Default` (which walks the whole value) is kept for the rest.
+ */
+function applyDefaults(schema: TObject, params: Record<string, unknown>): Record<string, unknown> {
+  const plan = defaultPlanFor(schema);
+  if (plan === 'nested') return Value.Default(schema, params) as Record<string, unknown>;
+  for (const [name, value] of plan) {
+    if (params[name] === undefined)
+      params[name] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  }
+  return params;
+}
+
 function checkerFor(schema: TObject): TypeCheck<TObject> {
   let checker = checkers.get(schema);
   if (checker === undefined) {
@@ -38,7 +72,7 @@ export function resolveNodeParams(
   const given = node.params ?? {};
   const known = schema.properties as Record<string, unknown>;
 
-  for (const key of Object.keys(given)) {
+  for (const key in given) {
     if (!Object.hasOwn(known, key)) {
       const names = Object.keys(known);
       diagnostics.push(
@@ -54,7 +88,7 @@ export function resolveNodeParams(
   const substitution = { unresolved: false };
   const substituted = substituteReferences(given, values, substitution) as Record<string, unknown>;
   const unresolved = substitution.unresolved;
-  const params = Value.Default(schema, substituted) as Record<string, unknown>;
+  const params = applyDefaults(schema, substituted);
   // Unknown parameters are reported above; the known ones are still checked, so every problem shows at once.
   if (unresolved) return { params, diagnostics };
 

@@ -46,7 +46,13 @@ export const PipelineNodeSchema = Type.Object(
       pattern: '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$',
       description: 'The exact semver version of the node type this document was made with.',
     }),
-    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    // Checked against the node's own schema by the compiler; here only "an object" (Unsafe keeps the
+    // check cheap: a Record would list every node's entries on every load).
+    params: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>(
+        Type.Object({}, { description: "Parameter values, checked against the node type's parameter schema." }),
+      ),
+    ),
     retries: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -111,8 +117,11 @@ export interface ParameterReference {
 /** True when `value` is `{ "$param": "name" }` and nothing else. */
 export function isParameterReference(value: unknown): value is ParameterReference {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === '$param' && typeof (value as ParameterReference).$param === 'string';
+  if (typeof (value as Partial<ParameterReference>).$param !== 'string' || !Object.hasOwn(value, '$param'))
+    return false;
+  // No Object.keys: this runs on every object inside every node's parameters.
+  for (const key in value) if (key !== '$param') return false;
+  return true;
 }
 
 /** The label an edge goes by in messages: its id, or `from.port→to.port` when it has none. */

@@ -133,8 +133,11 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
     }
   }
 
+  // Plain loops and no per-item closures: this runs over every node and edge on every compile.
+  const nodes = document.nodes;
   const nodeIndex = new Map<string, number>();
-  document.nodes.forEach((node, index) => {
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index] as PipelineDocument['nodes'][number];
     const first = nodeIndex.get(node.id);
     if (first !== undefined) {
       diagnostics.push(
@@ -150,27 +153,27 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
     } else {
       nodeIndex.set(node.id, index);
     }
+    if (!containsReference(node.params)) continue;
     walkReferences(node.params, [], (name, segments) => {
       if (!Object.hasOwn(parameters, name)) {
         diagnostics.push(
           error(
             'param.unknown-reference',
             `parameter refers to pipeline parameter "${name}", which is not defined in "parameters"`,
-            {
-              nodeId: node.id,
-              path: pointer('nodes', index, 'params', ...segments),
-            },
+            { nodeId: node.id, path: pointer('nodes', index, 'params', ...segments) },
           ),
         );
       }
     });
-  });
+  }
 
-  const edgeIndex = new Map<string, number>();
-  document.edges.forEach((edge, index) => {
+  const edges = document.edges;
+  const edgeIds = new Set<string>();
+  for (let index = 0; index < edges.length; index++) {
+    const edge = edges[index] as PipelineDocument['edges'][number];
     if (edge.id !== undefined) {
-      const first = edgeIndex.get(edge.id);
-      if (first !== undefined) {
+      if (edgeIds.has(edge.id)) {
+        const first = edges.findIndex((other) => other.id === edge.id);
         diagnostics.push(
           error(
             'edge.duplicate-id',
@@ -182,25 +185,33 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
           ),
         );
       } else {
-        edgeIndex.set(edge.id, index);
+        edgeIds.add(edge.id);
       }
     }
-    for (const end of ['from', 'to'] as const) {
-      if (!nodeIndex.has(edge[end].node)) {
-        diagnostics.push(
-          error(
-            'edge.unknown-node',
-            `edge ${edgeLabel(edge)} ${end === 'from' ? 'starts at' : 'ends at'} node "${edge[end].node}", which does not exist`,
-            {
-              edgeId: edge.id,
-              path: pointer('edges', index, end, 'node'),
-            },
-          ),
-        );
-      }
-    }
-  });
+    if (!nodeIndex.has(edge.from.node)) diagnostics.push(unknownEdgeEnd(edge, index, 'from'));
+    if (!nodeIndex.has(edge.to.node)) diagnostics.push(unknownEdgeEnd(edge, index, 'to'));
+  }
   return diagnostics;
+}
+
+function unknownEdgeEnd(edge: PipelineDocument['edges'][number], index: number, end: 'from' | 'to'): Diagnostic {
+  return error(
+    'edge.unknown-node',
+    `edge ${edgeLabel(edge)} ${end === 'from' ? 'starts at' : 'ends at'} node "${edge[end].node}", which does not exist`,
+    { edgeId: edge.id, path: pointer('edges', index, end, 'node') },
+  );
+}
+
+/** Whether a `{ "$param": … }` appears anywhere inside `value`; allocates nothing, unlike the walk that reports them. */
+function containsReference(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (isParameterReference(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsReference(value[i])) return true;
+    return false;
+  }
+  for (const key in value) if (containsReference((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 function parameterDefaultProblem(parameter: PipelineParameter): string | undefined {

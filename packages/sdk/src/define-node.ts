@@ -89,6 +89,7 @@ export type AnyNodeDefinition = NodeDefinition<any, any, any>;
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const PORT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Defines a node type.
@@ -114,6 +115,13 @@ export function defineNode<
   }
   if (!SEMVER.test(definition.version)) {
     throw new Error(`defineNode(${definition.type}): version "${definition.version}" is not semver (e.g. "1.0.0")`);
+  }
+  for (const name of [...Object.keys(definition.inputs ?? {}), ...Object.keys(definition.outputs ?? {})]) {
+    if (!PORT_NAME.test(name)) {
+      throw new Error(
+        `defineNode(${definition.type}): port name "${name}" must be letters, digits and _ (e.g. "train_data")`,
+      );
+    }
   }
   const gpu = definition.resources?.gpu ?? 0;
   const { inputs, outputs, params, resources, retry, timeoutMs, cacheable, ...rest } = definition;
