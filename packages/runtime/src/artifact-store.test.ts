@@ -143,3 +143,22 @@ describe('hashFile', () => {
     expect(await hashFile(path)).toEqual({ sha256: sha256(data), size: data.byteLength });
   });
 });
+
+describe('LocalArtifactStore with a damaged blob', () => {
+  it('replaces a truncated blob on the next put, and has() with a size does not count it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'loom-truncated-'));
+    try {
+      const store = new LocalArtifactStore(root);
+      const stored = await store.put('{"accuracy":0.94}');
+      const path = await store.localPath(stored.sha256);
+      await writeFile(path, '{"accur');
+      expect(await store.has(stored.sha256)).toBe(true);
+      expect(await store.has(stored.sha256, stored.size)).toBe(false);
+      await store.put('{"accuracy":0.94}');
+      expect(await readFile(path, 'utf8')).toBe('{"accuracy":0.94}');
+      expect(await store.has(stored.sha256, stored.size)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -138,3 +138,19 @@ describe('output', () => {
     expect(output('model', { description: 'the fit' })).toEqual({ type: 'model', description: 'the fit' });
   });
 });
+
+describe('defineNode port names', () => {
+  it('refuses a port name that is not an identifier, naming it', () => {
+    expect(() =>
+      defineNode({
+        type: 'test.bad_port',
+        version: '1.0.0',
+        title: 'Bad port',
+        description: '',
+        category: 'utility',
+        outputs: { 'train data': output('table') },
+        run: async () => ({ 'train data': { sha256: '', size: 0, path: '' } }),
+      }),
+    ).toThrow('port name "train data" must be letters, digits and _');
+  });
+});
