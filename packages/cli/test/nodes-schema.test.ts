@@ -1,38 +1,9 @@
-// End-to-end tests of `loom nodes` and `loom schema`: each one runs the real `bin/loom.js` in a child process.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
 import { coreNodes } from '@loom/nodes-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const LOOM_BIN = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
-const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-interface LoomResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `loom ARGS` in `cwd`, without colours and with its state kept under the temp directory. */
-function loom(args: string[], cwd: string): Promise<LoomResult> {
-  const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [LOOM_BIN, ...args],
-      { cwd, env: { ...env, NO_COLOR: '1', LOOM_HOME: join(cwd, 'home') }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
-      },
-    );
-  });
-}
+import { EXAMPLES, FIXTURES, loomWithHome as loom } from './loom-process.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -1,41 +1,15 @@
-// End-to-end tests of `loom run`: each one copies the model-report example into a temp directory and
-// runs the real `bin/loom.js` there in a child process, with its state (`--home`) in that directory too.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loom } from './loom-process.ts';
 
-const LOOM_BIN = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/model-report/', import.meta.url));
 const PIPELINE = 'pipeline.loom.json';
 const STEP_IDS = ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics', 'gate', 'compare'];
 const STACK_FRAME = /^\s+at .+[(:]/m;
-
-interface LoomResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `loom ARGS` in `cwd` without colours; LOOM_HOME is unset unless `env` sets it. */
-function loom(args: string[], cwd: string, env: Record<string, string> = {}): Promise<LoomResult> {
-  const { FORCE_COLOR: _force, LOOM_HOME: _home, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [LOOM_BIN, ...args],
-      { cwd, env: { ...inherited, NO_COLOR: '1', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
-      },
-    );
-  });
-}
 
 interface ReportOutput {
   port: string;

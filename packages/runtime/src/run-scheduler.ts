@@ -1,37 +1,21 @@
 import type { Plan, PlanStep } from '@loom/compiler';
 import type { OutputRecord } from './output-record.ts';
-import type { RunEventBody, RunStatus, StepFailure, StepStatus } from './run-events.ts';
+import type { RunEventBody, RunStatus, StepStatus } from './run-events.ts';
 
-/** What happened, as told to the scheduler by whoever drives it. */
+/** The fields of one kind of run event, without its `kind`. */
+type EventFields<K extends RunEventBody['kind']> = Omit<Extract<RunEventBody, { kind: K }>, 'kind'>;
+
+/**
+ * What happened, as told to the scheduler by whoever drives it. Replies about a step carry the same
+ * fields as the events they turn into.
+ */
 export type SchedulerInput =
   | { kind: 'start' }
-  | {
-      kind: 'cache-hit';
-      stepId: string;
-      contentKey: string;
-      outputs: Record<string, OutputRecord>;
-      metrics: Record<string, number>;
-      fromRunId: string;
-    }
+  | ({ kind: 'cache-hit' } & EventFields<'step.cached'>)
   | { kind: 'cache-miss'; stepId: string }
   | { kind: 'attempt-started'; stepId: string; attempt: number }
-  | {
-      kind: 'attempt-succeeded';
-      stepId: string;
-      attempt: number;
-      durationMs: number;
-      contentKey: string;
-      outputs: Record<string, OutputRecord>;
-      metrics: Record<string, number>;
-    }
-  | {
-      kind: 'attempt-failed';
-      stepId: string;
-      attempt: number;
-      durationMs: number;
-      failure: StepFailure;
-      retryable: boolean;
-    }
+  | ({ kind: 'attempt-succeeded' } & EventFields<'step.succeeded'>)
+  | ({ kind: 'attempt-failed'; retryable: boolean } & EventFields<'step.failed'>)
   | { kind: 'cancel' };
 
 /** What the scheduler asks its driver to do, in order. */
