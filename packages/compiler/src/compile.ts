@@ -5,6 +5,7 @@ import {
   error,
   loadDocument,
   type PipelineDocument,
+  type PipelineEdge,
   type PipelineNode,
   type PipelineParameter,
   pointer,
@@ -75,94 +76,41 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     return resolved.params;
   });
 
-  // Edges: ports, types, fan-in.
+  // Edges: ports, types, fan-in. Plain loops and per-node records made on first use: with 10,000
+  // nodes, most of the cost here is allocation.
   const indexById = new Map<string, number>();
-  nodes.forEach((node, index) => {
-    indexById.set(node.id, index);
-  });
-  // Per-node records are made only for nodes that have inputs: most of the work here is allocation.
+  for (let index = 0; index < nodes.length; index++) indexById.set((nodes[index] as PipelineNode).id, index);
   const inputs: Array<Record<string, PlanInputRef[]> | undefined> = new Array(nodes.length);
-  const inputSources: Array<Record<string, number[]> | undefined> = new Array(nodes.length);
-  const inputEdgeIndex: Array<Record<string, number> | undefined> = new Array(nodes.length);
-  const successors: number[][] = nodes.map(() => []);
-  // Input ports some edge leads into, whatever else is wrong with the edge (reported on its own).
-  const connected: Array<Record<string, true> | undefined> = new Array(nodes.length);
-  document.edges.forEach((edge, edgeIndex) => {
+  const successors: Array<number[] | undefined> = new Array(nodes.length);
+  // Input ports that some refused edge leads into: not unconnected, whatever else is wrong with that edge.
+  const refusedInto: Array<Record<string, true> | undefined> = new Array(nodes.length);
+  const edges = document.edges;
+  for (let edgeIndex = 0; edgeIndex < edges.length; edgeIndex++) {
+    const edge = edges[edgeIndex] as PipelineEdge;
     const from = indexById.get(edge.from.node);
     const to = indexById.get(edge.to.node);
-    if (from === undefined || to === undefined) return; // reported while loading
-    successors[from]?.push(to);
-    recordAt(connected, to)[edge.to.port] = true;
-    const source = entries[from];
-    const target = entries[to];
-    if (source === undefined || target === undefined) return; // unknown type, reported above
-    const outputPort = (source.definition.outputs as Record<string, { type: string }>)[edge.from.port];
-    const inputPort = (target.definition.inputs as InputPorts)[edge.to.port];
-    if (outputPort === undefined) {
-      diagnostics.push(
-        error(
-          'edge.unknown-port',
-          `edge ${edgeLabel(edge)}: node "${edge.from.node}" (${source.definition.type}) has no output "${edge.from.port}"; its outputs are ${listOrNone(Object.keys(source.definition.outputs))}`,
-          {
-            edgeId: edge.id,
-            path: pointer('edges', edgeIndex, 'from', 'port'),
-          },
-        ),
-      );
-    }
-    if (inputPort === undefined) {
-      diagnostics.push(
-        error(
-          'edge.unknown-port',
-          `edge ${edgeLabel(edge)}: node "${edge.to.node}" (${target.definition.type}) has no input "${edge.to.port}"; its inputs are ${listOrNone(Object.keys(target.definition.inputs))}`,
-          {
-            edgeId: edge.id,
-            path: pointer('edges', edgeIndex, 'to', 'port'),
-          },
-        ),
-      );
-    }
-    if (outputPort === undefined || inputPort === undefined) return;
-    if (!registry.canConnect(outputPort.type, inputPort.type)) {
-      diagnostics.push(
-        error(
-          'edge.incompatible-types',
-          `edge ${edgeLabel(edge)}: output "${edge.from.node}.${edge.from.port}" is ${outputPort.type}, but input "${edge.to.node}.${edge.to.port}" takes ${inputPort.type}`,
-          { edgeId: edge.id, path: pointer('edges', edgeIndex) },
-        ),
-      );
-      return;
+    if (from === undefined || to === undefined) continue; // reported while loading
+    const out = successors[from];
+    if (out === undefined) successors[from] = [to];
+    else out.push(to);
+    const problem = checkEdge(edge, edgeIndex, entries[from], entries[to], inputs[to], registry, edges);
+    if (problem !== undefined) {
+      recordAt(refusedInto, to)[edge.to.port] = true;
+      if (problem !== 'unknown-type') diagnostics.push(...problem);
+      continue;
     }
     const targetInputs = recordAt(inputs, to);
-    const targetSources = recordAt(inputSources, to);
     const existing = targetInputs[edge.to.port];
-    if (existing !== undefined && !inputPort.multiple) {
-      const firstEdge = document.edges[inputEdgeIndex[to]?.[edge.to.port] as number];
-      diagnostics.push(
-        error(
-          'edge.multiple-into-single',
-          `input "${edge.to.node}.${edge.to.port}" takes one connection, but edges ${firstEdge === undefined ? '?' : edgeLabel(firstEdge)} and ${edgeLabel(edge)} both feed it`,
-          { edgeId: edge.id, path: pointer('edges', edgeIndex) },
-        ),
-      );
-      return;
-    }
-    if (existing === undefined) {
-      targetInputs[edge.to.port] = [{ step: edge.from.node, port: edge.from.port }];
-      targetSources[edge.to.port] = [from];
-      recordAt(inputEdgeIndex, to)[edge.to.port] = edgeIndex;
-    } else {
-      existing.push({ step: edge.from.node, port: edge.from.port });
-      targetSources[edge.to.port]?.push(from);
-    }
-  });
+    if (existing === undefined) targetInputs[edge.to.port] = [{ step: edge.from.node, port: edge.from.port }];
+    else existing.push({ step: edge.from.node, port: edge.from.port });
+  }
 
   // Required inputs.
   for (let index = 0; index < nodes.length; index++) {
     const entry = entries[index];
     if (entry === undefined) continue;
     for (const [port, spec] of summarise(entry).requiredInputs) {
-      if (connected[index]?.[port] === true) continue;
+      if (inputs[index]?.[port] !== undefined || refusedInto[index]?.[port] === true) continue;
       const node = nodes[index] as PipelineNode;
       diagnostics.push(
         error(
@@ -203,7 +151,6 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     const definition = entry.definition;
     const params = resolvedParams[index] ?? {};
     const stepInputs = inputs[index] ?? {};
-    const stepSources = inputSources[index] ?? {};
     const summary = summarise(entry);
     const ports = Object.keys(stepInputs).sort();
     const sortedInputs: Record<string, PlanInputRef[]> = {};
@@ -211,13 +158,12 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     let inputKeys = '';
     for (const port of ports) {
       const refs = stepInputs[port] as PlanInputRef[];
-      const sources = stepSources[port] as number[];
       sortedInputs[port] = refs;
       // Port names are identifiers (defineNode checks), so they need no quoting here.
       inputKeys += `${port}:`;
       for (let i = 0; i < refs.length; i++) {
         const ref = refs[i] as PlanInputRef;
-        inputKeys += `${cacheKeys[sources[i] as number]}.${ref.port},`;
+        inputKeys += `${cacheKeys[indexById.get(ref.step) as number]}.${ref.port},`;
         if (!dependsOn.includes(ref.step)) dependsOn.push(ref.step);
       }
     }
@@ -360,6 +306,68 @@ export function stepIdentity(
   params: Record<string, unknown>,
 ): string {
   return canonicalJson(['loom.step/1', type, version, implementationHash, params]);
+}
+
+/**
+ * Checks one edge between two nodes; `undefined` when it is sound. `unknown-type` means an end's node
+ * type is unknown, which was reported already.
+ */
+function checkEdge(
+  edge: PipelineEdge,
+  edgeIndex: number,
+  source: RegisteredNode | undefined,
+  target: RegisteredNode | undefined,
+  targetInputs: Record<string, PlanInputRef[]> | undefined,
+  registry: NodeRegistry,
+  edges: readonly PipelineEdge[],
+): Diagnostic[] | 'unknown-type' | undefined {
+  if (source === undefined || target === undefined) return 'unknown-type';
+  const outputPort = (source.definition.outputs as Record<string, { type: string }>)[edge.from.port];
+  const inputPort = (target.definition.inputs as InputPorts)[edge.to.port];
+  if (outputPort === undefined || inputPort === undefined) {
+    const problems: Diagnostic[] = [];
+    if (outputPort === undefined) {
+      problems.push(
+        error(
+          'edge.unknown-port',
+          `edge ${edgeLabel(edge)}: node "${edge.from.node}" (${source.definition.type}) has no output "${edge.from.port}"; its outputs are ${listOrNone(Object.keys(source.definition.outputs))}`,
+          { edgeId: edge.id, path: pointer('edges', edgeIndex, 'from', 'port') },
+        ),
+      );
+    }
+    if (inputPort === undefined) {
+      problems.push(
+        error(
+          'edge.unknown-port',
+          `edge ${edgeLabel(edge)}: node "${edge.to.node}" (${target.definition.type}) has no input "${edge.to.port}"; its inputs are ${listOrNone(Object.keys(target.definition.inputs))}`,
+          { edgeId: edge.id, path: pointer('edges', edgeIndex, 'to', 'port') },
+        ),
+      );
+    }
+    return problems;
+  }
+  if (!registry.canConnect(outputPort.type, inputPort.type)) {
+    return [
+      error(
+        'edge.incompatible-types',
+        `edge ${edgeLabel(edge)}: output "${edge.from.node}.${edge.from.port}" is ${outputPort.type}, but input "${edge.to.node}.${edge.to.port}" takes ${inputPort.type}`,
+        { edgeId: edge.id, path: pointer('edges', edgeIndex) },
+      ),
+    ];
+  }
+  if (targetInputs?.[edge.to.port] !== undefined && !inputPort.multiple) {
+    const first = edges.find(
+      (other, i) => i < edgeIndex && other.to.node === edge.to.node && other.to.port === edge.to.port,
+    );
+    return [
+      error(
+        'edge.multiple-into-single',
+        `input "${edge.to.node}.${edge.to.port}" takes one connection, but edges ${first === undefined ? '?' : edgeLabel(first)} and ${edgeLabel(edge)} both feed it`,
+        { edgeId: edge.id, path: pointer('edges', edgeIndex) },
+      ),
+    ];
+  }
+  return undefined;
 }
 
 /** The record at `index`, made on first use. */

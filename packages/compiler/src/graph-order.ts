@@ -1,3 +1,6 @@
+/** `successors[v]`: the vertices `v` has edges to; a missing entry means none. */
+export type Successors = ReadonlyArray<readonly number[] | undefined>;
+
 /**
  * Topological order of `count` vertices given as `successors[v]` (indices). Ties follow vertex order,
  * so the same graph always gives the same order. Returns the order, or the strongly connected
@@ -5,10 +8,10 @@
  */
 export function topologicalOrder(
   count: number,
-  successors: readonly (readonly number[])[],
+  successors: Successors,
 ): { ok: true; order: number[] } | { ok: false; cycles: number[][] } {
   const indegree = new Int32Array(count);
-  for (const next of successors) for (const v of next) indegree[v] = (indegree[v] ?? 0) + 1;
+  for (const next of successors) if (next !== undefined) for (const v of next) indegree[v] = (indegree[v] ?? 0) + 1;
   const order: number[] = [];
   for (let v = 0; v < count; v++) if (indegree[v] === 0) order.push(v);
   // `order` doubles as the queue: vertices are appended when their last predecessor is placed.
@@ -24,7 +27,7 @@ export function topologicalOrder(
 }
 
 /** Tarjan's algorithm, iterative (deep pipelines must not overflow the stack); keeps only cyclic components. */
-function cyclicComponents(count: number, successors: readonly (readonly number[])[]): number[][] {
+function cyclicComponents(count: number, successors: Successors): number[][] {
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
@@ -76,10 +79,7 @@ function cyclicComponents(count: number, successors: readonly (readonly number[]
  * Orders a cyclic component along its edges when it is one simple cycle (each member has exactly one
  * successor inside it), starting at its first vertex; otherwise returns undefined.
  */
-export function simpleCycleOrder(
-  component: readonly number[],
-  successors: readonly (readonly number[])[],
-): number[] | undefined {
+export function simpleCycleOrder(component: readonly number[], successors: Successors): number[] | undefined {
   const members = new Set(component);
   const path: number[] = [];
   let v = component[0] as number;
