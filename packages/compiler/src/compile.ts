@@ -152,7 +152,8 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     const params = resolvedParams[index] ?? {};
     const stepInputs = inputs[index] ?? {};
     const summary = summarise(entry);
-    const ports = Object.keys(stepInputs).sort();
+    const ports = Object.keys(stepInputs);
+    if (ports.length > 1) ports.sort();
     const sortedInputs: Record<string, PlanInputRef[]> = {};
     const dependsOn: string[] = [];
     let inputKeys = '';
