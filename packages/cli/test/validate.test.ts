@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,5 +221,23 @@ describe('loom validate', () => {
       expect(result.stderr).not.toMatch(STACK_FRAME);
       expect(result.stderr).not.toContain('internal error');
     }
+  });
+});
+
+describe('pnpm loom', () => {
+  it('takes file arguments from the directory the command was typed in', async () => {
+    const cwd = join(EXAMPLES, 'model-report');
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        'pnpm',
+        ['loom', 'validate', 'pipeline.loom.json', '--json'],
+        { cwd, timeout: 30_000 },
+        (error, stdout) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout });
+        },
+      );
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.slice(result.stdout.indexOf('{')))).toEqual({ ok: true, diagnostics: [] });
   });
 });
