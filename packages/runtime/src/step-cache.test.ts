@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,5 +89,18 @@ describe('LocalStepCache', () => {
   it('misses on a key that is not a sha256 and refuses to store under one', async () => {
     expect(await cache.get('../../etc/passwd')).toBeUndefined();
     await expect(cache.put('not-a-key', await result())).rejects.toThrow('not a cache key: "not-a-key"');
+  });
+});
+
+describe('LocalStepCache record versions', () => {
+  it('stores records with their version and treats another version as a miss', async () => {
+    const k = key('versioned');
+    const stored = await result();
+    await cache.put(k, stored);
+    const onDisk = JSON.parse(await readFile(recordPath(k), 'utf8')) as Record<string, unknown>;
+    expect(onDisk.recordVersion).toBe(1);
+    expect(await cache.get(k)).toEqual(stored);
+    await writeRecord(k, JSON.stringify({ ...onDisk, recordVersion: 2 }));
+    expect(await cache.get(k)).toBeUndefined();
   });
 });

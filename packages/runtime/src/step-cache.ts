@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { OutputRecord } from './output-record.ts';
 
+/**
+ * The version of the cache record format. A record of another version is a miss (the step runs again
+ * and writes a current record): cheaper and safer than migrating a cache.
+ */
+export const CACHE_RECORD_VERSION = 1;
+
 /** What a successful step left behind, keyed by its content key. */
 export interface CachedStepResult {
   outputs: Record<string, OutputRecord>;
@@ -46,7 +52,8 @@ export class LocalStepCache implements StepCache {
     for (const output of Object.values(record.outputs)) {
       if (!(await this.#store.has(output.sha256, output.size))) return undefined;
     }
-    return record;
+    const { recordVersion: _version, ...result } = record as CachedStepResult & { recordVersion: number };
+    return result;
   }
 
   async put(key: string, result: CachedStepResult): Promise<void> {
@@ -55,7 +62,7 @@ export class LocalStepCache implements StepCache {
     const write = async () => {
       await this.#ensureDir(join(target, '..'));
       await this.#ensureDir(this.#tmp);
-      await writeFile(temp, JSON.stringify(result));
+      await writeFile(temp, JSON.stringify({ recordVersion: CACHE_RECORD_VERSION, ...result }));
       await rename(temp, target);
     };
     try {
@@ -95,7 +102,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** A record damaged or edited by hand (valid JSON of the wrong shape) counts as a miss, never as a result. */
 function isCachedStepResult(value: unknown): value is CachedStepResult {
-  if (!isRecord(value) || !isRecord(value.outputs) || !isRecord(value.metrics)) return false;
+  if (!isRecord(value) || value.recordVersion !== CACHE_RECORD_VERSION) return false;
+  if (!isRecord(value.outputs) || !isRecord(value.metrics)) return false;
   if (typeof value.runId !== 'string') return false;
   const outputsOk = Object.values(value.outputs).every(
     (output) =>
