@@ -9,6 +9,7 @@ import {
   type PipelineNode,
   type PipelineParameter,
   pointer,
+  sortStrings,
   valueMatchesParameterType,
 } from '@loom/graph';
 import type { InputPorts, NodeRegistry, RegisteredNode } from '@loom/sdk';
@@ -153,7 +154,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
     const stepInputs = inputs[index] ?? {};
     const summary = summarise(entry);
     const ports = Object.keys(stepInputs);
-    if (ports.length > 1) ports.sort();
+    if (ports.length > 1) sortStrings(ports);
     const sortedInputs: Record<string, PlanInputRef[]> = {};
     const dependsOn: string[] = [];
     let inputKeys = '';
@@ -179,7 +180,7 @@ export function compile(raw: unknown, registry: NodeRegistry, options: CompileOp
       params,
       inputs: sortedInputs,
       outputs: summary.outputs,
-      dependsOn: dependsOn.sort(),
+      dependsOn: sortStrings(dependsOn),
       backend: definition.resources.backend,
       resources: summary.resources,
       retry: node.retries === undefined ? definition.retry : { ...definition.retry, retries: node.retries },

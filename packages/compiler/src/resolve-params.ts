@@ -1,4 +1,12 @@
-import { type Diagnostic, error, isParameterReference, type PipelineNode, pointer, pointerSegment } from '@loom/graph';
+import {
+  type Diagnostic,
+  error,
+  isParameterReference,
+  type PipelineNode,
+  pointer,
+  pointerSegment,
+  sortStrings,
+} from '@loom/graph';
 import type { AnyNodeDefinition } from '@loom/sdk';
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
@@ -140,7 +148,7 @@ function substituteReferences(value: unknown, values: ParameterValues, state: { 
     return copy;
   }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  for (const key of sortStrings(Object.keys(value))) {
     copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state);
   }
   return copy;

@@ -55,3 +55,16 @@ describe('canonicalJson', () => {
     },
   );
 });
+
+describe('canonicalJson fast and general paths agree', () => {
+  it('gives sorted text for sorted, unsorted, integer-keyed and nested values alike', () => {
+    expect(canonicalJson({ a: 1, b: { c: [1, 'x', null], d: true } })).toBe('{"a":1,"b":{"c":[1,"x",null],"d":true}}');
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+    expect(canonicalJson({ 10: 'x', 2: 'y', 1: 'z' })).toBe('{"1":"z","10":"x","2":"y"}');
+    expect(canonicalJson({ a: { z: 1, y: 2 } })).toBe('{"a":{"y":2,"z":1}}');
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+    expect(canonicalJson([undefined, 1])).toBe('[null,1]');
+    expect(canonicalJson(new Date(0))).toBe('{}');
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow('not representable');
+  });
+});

@@ -1,4 +1,4 @@
-export { canonicalJson, type JsonValue } from './canonical-json.ts';
+export { canonicalJson, type JsonValue, sortStrings } from './canonical-json.ts';
 export { type Diagnostic, error, formatDiagnostic, pointer, pointerSegment } from './diagnostic.ts';
 export {
   CURRENT_FORMAT_VERSION,

@@ -27,8 +27,8 @@ export interface NodeRegistration {
 export class NodeRegistry {
   readonly #nodes = new Map<string, Map<string, RegisteredNode>>();
   readonly #portTypes = new Map<string, PortTypeDefinition>();
-  /** canConnect answers, keyed `output>input`; cleared when port types change. */
-  readonly #compatible = new Map<string, boolean>();
+  /** canConnect answers by output type, then input type; cleared when port types change. */
+  readonly #compatible = new Map<string, Map<string, boolean>>();
 
   constructor(nodes: Iterable<NodeRegistration> = [], portTypes: Iterable<PortTypeDefinition> = []) {
     for (const type of BUILTIN_PORT_TYPES) this.#portTypes.set(type.name, type);
@@ -112,11 +112,15 @@ export class NodeRegistry {
 
   /** The connection rule shared by compiler and canvas; see {@link isPortTypeCompatible}. */
   canConnect(outputType: string, inputType: string): boolean {
-    const key = `${outputType}>${inputType}`;
-    let answer = this.#compatible.get(key);
+    let byInput = this.#compatible.get(outputType);
+    if (byInput === undefined) {
+      byInput = new Map();
+      this.#compatible.set(outputType, byInput);
+    }
+    let answer = byInput.get(inputType);
     if (answer === undefined) {
       answer = isPortTypeCompatible(outputType, inputType, (name) => this.#portTypes.get(name));
-      this.#compatible.set(key, answer);
+      byInput.set(inputType, answer);
     }
     return answer;
   }
