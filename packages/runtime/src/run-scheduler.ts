@@ -120,17 +120,8 @@ export class RunScheduler {
         state.resolving = false;
         this.#setStatus(state, 'cached');
         state.outputs = input.outputs;
-        commands.push({
-          kind: 'emit',
-          event: {
-            kind: 'step.cached',
-            stepId: state.step.id,
-            contentKey: input.contentKey,
-            outputs: input.outputs,
-            metrics: input.metrics,
-            fromRunId: input.fromRunId,
-          },
-        });
+        const { kind: _reply, ...fields } = input;
+        commands.push({ kind: 'emit', event: { kind: 'step.cached', ...fields } });
         this.#release(state, commands);
         break;
       }
@@ -156,18 +147,8 @@ export class RunScheduler {
         if (state === undefined) break;
         this.#setStatus(state, 'succeeded');
         state.outputs = input.outputs;
-        commands.push({
-          kind: 'emit',
-          event: {
-            kind: 'step.succeeded',
-            stepId: state.step.id,
-            attempt: input.attempt,
-            durationMs: input.durationMs,
-            contentKey: input.contentKey,
-            outputs: input.outputs,
-            metrics: input.metrics,
-          },
-        });
+        const { kind: _reply, ...fields } = input;
+        commands.push({ kind: 'emit', event: { kind: 'step.succeeded', ...fields } });
         this.#release(state, commands);
         break;
       }
