@@ -12,6 +12,7 @@ describe('@loom/nodes-core', () => {
       'core.read_json',
       'core.read_text',
       'core.value',
+      'core.wait_for_file',
     ]);
     for (const node of coreNodes) expect(node.version).toBe('1.0.0');
   });
@@ -20,6 +21,7 @@ describe('@loom/nodes-core', () => {
     expect(coreNodes.filter((n) => n.fingerprint !== undefined).map((n) => n.type)).toEqual([
       'core.read_json',
       'core.read_text',
+      'core.wait_for_file',
     ]);
   });
 });

@@ -5,13 +5,15 @@ import { metricsGate } from './metrics-gate.ts';
 import { readJson } from './read-json.ts';
 import { readText } from './read-text.ts';
 import { value } from './value.ts';
+import { waitForFile } from './wait-for-file.ts';
 
-export { jsonToMetrics, mergeMetrics, metricsGate, readJson, readText, value };
+export { jsonToMetrics, mergeMetrics, metricsGate, readJson, readText, value, waitForFile };
 
 /** Every node this package provides. */
 export const coreNodes: readonly AnyNodeDefinition[] = [
   readJson,
   readText,
+  waitForFile,
   value,
   jsonToMetrics,
   mergeMetrics,

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loom } from './loom-process.ts';
+import { FIXTURES, LOOM_BIN, loom } from './loom-process.ts';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/model-report/', import.meta.url));
 const PIPELINE = 'pipeline.loom.json';
@@ -38,13 +39,13 @@ interface RunReport {
 }
 
 /** Parses `run --json` output: exactly one JSON object (JSON.parse rejects anything after it). */
-function parseRunReport(stdout: string): RunReport {
+function parseRunReport(stdout: string, stepIds: readonly string[] = STEP_IDS): RunReport {
   const report = JSON.parse(stdout) as RunReport;
   expect(report).toBeTypeOf('object');
   expect(Array.isArray(report)).toBe(false);
   expect(report.runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
   expect(report.status).toBeTypeOf('string');
-  expect(report.steps.map((step) => step.id).sort()).toEqual([...STEP_IDS].sort());
+  expect(report.steps.map((step) => step.id).sort()).toEqual([...stepIds].sort());
   for (const step of report.steps) {
     expect(step).toMatchObject({
       type: expect.stringMatching(/^core\./),
@@ -352,4 +353,43 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     });
     expect(await listFiles(home)).toEqual([]);
   });
+});
+
+describe('loom run and Ctrl-C', () => {
+  it('cancels the run on SIGINT: reports it cancelled, exits 1, and caches nothing it did not finish', async () => {
+    const { dir, home } = await workspace();
+    await writeFile(join(dir, 'sensor.loom.json'), await readFile(join(FIXTURES, 'sensor.loom.json'), 'utf8'));
+    await writeFile(join(dir, 'ready.json'), '{"ok":true}');
+    const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
+    const child = spawn(process.execPath, [LOOM_BIN, 'run', 'sensor.loom.json', '--home', home], {
+      cwd: dir,
+      env: { ...env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // `drop` waits for a file nobody writes; once the other branch is done, the run is under way.
+    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('ready succeeded');
+    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('drop started');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('cancelling');
+    expect(stdout).toContain('run cancelled');
+    expect(stdout).toMatch(/drop\s+core\.wait_for_file@1\.0\.0\s+cancelled/);
+
+    // The cancelled step left nothing behind: once its file arrives, it runs (not cached) and succeeds.
+    await writeFile(join(dir, 'drop.csv'), 'a,b\n1,2\n');
+    const again = await loom(['run', 'sensor.loom.json', '--home', home, '--json'], dir);
+    expect(again.code).toBe(0);
+    const report = parseRunReport(again.stdout, ['ready', 'drop']);
+    expect(step(report, 'drop').cached).toBe(false);
+    expect(step(report, 'drop').status).toBe('succeeded');
+    expect(step(report, 'ready').cached).toBe(true);
+  }, 60_000);
 });

@@ -155,6 +155,10 @@ export class LocalArtifactStore implements ArtifactStore {
 
 /** Streams a file through sha256. */
 export async function hashFile(path: string): Promise<StoredArtifact> {
+  // Opening a named pipe or a device could block a thread for good (and then the process could not
+  // even exit): only regular files are hashed.
+  const info = await stat(path);
+  if (!info.isFile()) throw new Error(`${path} is not a regular file`);
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(path)) {
