@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { loadBuiltinRegistry } from './builtin-registry.ts';
+import { formatCommand } from './commands/format.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -44,6 +45,15 @@ program
       process.exitCode = await runCommand(file, options, await loadBuiltinRegistry());
     },
   );
+
+program
+  .command('format')
+  .description('rewrite pipeline documents in canonical form, so they diff cleanly')
+  .argument('<files...>', '.loom.json pipeline documents')
+  .option('--check', 'change nothing; exit 1 if any file is not in canonical form')
+  .action(async (files: string[], options: { check?: boolean }) => {
+    process.exitCode = await formatCommand(files, options);
+  });
 
 program
   .command('nodes')

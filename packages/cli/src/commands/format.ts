@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { formatDiagnostic, parseDocument, serializeDocument } from '@loom/graph';
+import pc from 'picocolors';
+import { UserError } from '../user-error.ts';
+
+/**
+ * `loom format FILE…`: rewrites pipeline documents in canonical form (and at the current format
+ * version), so they diff cleanly in git. `--check` only reports the files that are not canonical.
+ * Returns the exit code: 1 when a file is invalid, or with `--check` when one would change.
+ */
+export async function formatCommand(files: string[], options: { check?: boolean }): Promise<number> {
+  let exitCode = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new UserError(
+        code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(cause as Error).message})`,
+      );
+    }
+    const loaded = parseDocument(text);
+    if (!loaded.ok) {
+      process.stderr.write(`${pc.red('✖')} ${file}: not formatted, ${loaded.diagnostics.length} problem(s)\n`);
+      for (const d of loaded.diagnostics) process.stderr.write(`  ${formatDiagnostic(d)}\n`);
+      exitCode = 1;
+      continue;
+    }
+    const canonical = serializeDocument(loaded.document);
+    if (canonical === text) {
+      if (!options.check) process.stdout.write(`${pc.dim('unchanged')} ${file}\n`);
+      continue;
+    }
+    if (options.check) {
+      process.stdout.write(`${pc.yellow('would reformat')} ${file}\n`);
+      exitCode = 1;
+      continue;
+    }
+    // Written beside the file, then renamed over it: an interrupted write never leaves half a document.
+    const temp = join(dirname(file), `.${randomUUID()}.loom.tmp`);
+    try {
+      await writeFile(temp, canonical);
+      await rename(temp, file);
+    } catch (cause) {
+      await rm(temp, { force: true });
+      throw new UserError(`${file}: cannot write (${(cause as Error).message})`);
+    }
+    const upgraded = loaded.migratedFrom === undefined ? '' : ` (format version ${loaded.migratedFrom} → current)`;
+    process.stdout.write(`${pc.green('formatted')} ${file}${upgraded}\n`);
+  }
+  return exitCode;
+}

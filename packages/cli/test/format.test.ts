@@ -1,0 +1,70 @@
+// End-to-end tests of `loom format`: each one runs the real `bin/loom.js` in a child process.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, loomWithHome as loom } from './loom-process.ts';
+
+const EXAMPLE = join(EXAMPLES, 'model-report', 'pipeline.loom.json');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loom-format-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The same document with every object's keys in reverse order and no indentation. */
+function scrambled(text: string): string {
+  const reverse = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(reverse);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverse(v)]),
+    );
+  };
+  return JSON.stringify(reverse(JSON.parse(text)));
+}
+
+describe('loom format', () => {
+  it('finds every example already canonical', async () => {
+    const examples = (await readdir(EXAMPLES, { recursive: true }))
+      .filter((f) => f.endsWith('.loom.json'))
+      .map((f) => join(EXAMPLES, f));
+    expect(examples.length).toBeGreaterThan(0);
+    const result = await loom(['format', '--check', ...examples], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+
+  it('reports a scrambled document with --check, then rewrites it byte for byte canonical', async () => {
+    const canonical = await readFile(EXAMPLE, 'utf8');
+    const file = join(dir, 'scrambled.loom.json');
+    await writeFile(file, scrambled(canonical));
+
+    const check = await loom(['format', '--check', file], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`would reformat ${file}`);
+    expect(await readFile(file, 'utf8')).toBe(scrambled(canonical));
+
+    const format = await loom(['format', file], dir);
+    expect(format.code).toBe(0);
+    expect(format.stdout).toContain(`formatted ${file}`);
+    expect(await readFile(file, 'utf8')).toBe(canonical);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('leaves an invalid document untouched and says why', async () => {
+    const file = join(dir, 'broken.loom.json');
+    const text = '{ "format": "loom.pipeline", "formatVersion": 1, "nodes": [], "edges": [] }';
+    await writeFile(file, text);
+    const result = await loom(['format', file], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('missing required property "name"');
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+});
