@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { AtomicFiles } from './atomic-files.ts';
 
 /** A stored blob: its content hash and size. */
 export interface StoredArtifact {
@@ -43,12 +44,14 @@ export class LocalArtifactStore implements ArtifactStore {
   readonly root: string;
   readonly #blobs: string;
   readonly #tmp: string;
+  readonly #files: AtomicFiles;
 
   /** @param root the Loom state directory. @default '.loom' */
   constructor(root = '.loom') {
     this.root = root;
     this.#blobs = join(root, 'artifacts', 'sha256');
     this.#tmp = join(root, 'tmp');
+    this.#files = new AtomicFiles(this.#tmp);
   }
 
   async put(bytes: Uint8Array | string): Promise<StoredArtifact> {
@@ -58,17 +61,7 @@ export class LocalArtifactStore implements ArtifactStore {
     // A blob already there is trusted only at its full size: a truncated one (a disk that filled up,
     // a copy cut short) is replaced.
     if ((await sizeOf(target)) === data.byteLength) return { sha256, size: data.byteLength };
-    const temp = join(this.#tmp, `put-${randomUUID()}`);
-    try {
-      await this.#againIfDirGone(async () => {
-        await this.#ensureDir(this.#tmp);
-        await writeFile(temp, data);
-        await this.#moveIntoPlace(temp, target);
-      });
-    } catch (cause) {
-      await rm(temp, { force: true });
-      throw cause;
-    }
+    await this.#files.write(target, data);
     return { sha256, size: data.byteLength };
   }
 
@@ -77,19 +70,11 @@ export class LocalArtifactStore implements ArtifactStore {
     const target = this.#blobPath(sha256);
     if ((await sizeOf(target)) !== size) {
       try {
-        await this.#moveIntoPlace(path, target);
+        await this.#files.moveIn(path, target);
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'EXDEV') throw cause;
-        // Another device: copy into our temp directory first, so the final step is still an atomic rename.
-        await this.#ensureDir(this.#tmp);
-        const temp = join(this.#tmp, `import-${randomUUID()}`);
-        try {
-          await writeFile(temp, await readFile(path));
-          await this.#moveIntoPlace(temp, target);
-        } catch (copyFailure) {
-          await rm(temp, { force: true });
-          throw copyFailure;
-        }
+        // Another device: copy through our temp directory, so the final step is still an atomic rename.
+        await this.#files.write(target, await readFile(path));
       }
     } else if (resolve(path) !== resolve(target)) {
       // The bytes are here already; the file still goes, as it would have had they not been.
@@ -125,31 +110,6 @@ export class LocalArtifactStore implements ArtifactStore {
 
   #blobPath(sha256: string): string {
     return join(this.#blobs, sha256.slice(0, 2), sha256);
-  }
-
-  async #moveIntoPlace(from: string, to: string): Promise<void> {
-    await this.#ensureDir(join(to, '..'));
-    await rename(from, to);
-  }
-
-  /** Directories this store has made: each shard directory is created once, not once per write. */
-  readonly #madeDirs = new Set<string>();
-
-  /** Runs `work` again once if a directory made earlier has since been removed (say, `rm -rf .loom`). */
-  async #againIfDirGone(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
-      this.#madeDirs.clear();
-      await work();
-    }
-  }
-
-  async #ensureDir(dir: string): Promise<void> {
-    if (this.#madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.#madeDirs.add(dir);
   }
 }
 

@@ -1,4 +1,5 @@
 export { type ArtifactStore, hashFile, LocalArtifactStore, type StoredArtifact } from './artifact-store.ts';
+export { AtomicFiles } from './atomic-files.ts';
 export {
   type AttemptEnvironment,
   type AttemptHooks,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
+import { AtomicFiles } from './atomic-files.ts';
 import type { OutputRecord } from './output-record.ts';
 
 /**
@@ -32,12 +32,12 @@ export interface StepCache {
  */
 export class LocalStepCache implements StepCache {
   readonly #dir: string;
-  readonly #tmp: string;
+  readonly #files: AtomicFiles;
   readonly #store: ArtifactStore;
 
   constructor(root: string, store: ArtifactStore) {
     this.#dir = join(root, 'cache');
-    this.#tmp = join(root, 'tmp');
+    this.#files = new AtomicFiles(join(root, 'tmp'));
     this.#store = store;
   }
 
@@ -57,38 +57,7 @@ export class LocalStepCache implements StepCache {
   }
 
   async put(key: string, result: CachedStepResult): Promise<void> {
-    const target = this.#path(key);
-    const temp = join(this.#tmp, `cache-${randomUUID()}`);
-    const write = async () => {
-      await this.#ensureDir(join(target, '..'));
-      await this.#ensureDir(this.#tmp);
-      await writeFile(temp, JSON.stringify({ recordVersion: CACHE_RECORD_VERSION, ...result }));
-      await rename(temp, target);
-    };
-    try {
-      await write();
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
-        await rm(temp, { force: true });
-        throw cause;
-      }
-      // A directory made earlier was removed since: make it again, once.
-      this.#madeDirs.clear();
-      try {
-        await write();
-      } catch (again) {
-        await rm(temp, { force: true });
-        throw again;
-      }
-    }
-  }
-
-  readonly #madeDirs = new Set<string>();
-
-  async #ensureDir(dir: string): Promise<void> {
-    if (this.#madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.#madeDirs.add(dir);
+    await this.#files.write(this.#path(key), JSON.stringify({ recordVersion: CACHE_RECORD_VERSION, ...result }));
   }
 
   #path(key: string): string {

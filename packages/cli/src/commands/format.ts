@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { formatDiagnostic, parseDocument, serializeDocument } from '@loom/graph';
+import { AtomicFiles } from '@loom/runtime';
 import pc from 'picocolors';
 import { UserError } from '../user-error.ts';
 
@@ -40,12 +40,9 @@ export async function formatCommand(files: string[], options: { check?: boolean 
       continue;
     }
     // Written beside the file, then renamed over it: an interrupted write never leaves half a document.
-    const temp = join(dirname(file), `.${randomUUID()}.loom.tmp`);
     try {
-      await writeFile(temp, canonical);
-      await rename(temp, file);
+      await new AtomicFiles(dirname(file)).write(file, canonical);
     } catch (cause) {
-      await rm(temp, { force: true });
       throw new UserError(`${file}: cannot write (${(cause as Error).message})`);
     }
     const upgraded = loaded.migratedFrom === undefined ? '' : ` (format version ${loaded.migratedFrom} → current)`;
