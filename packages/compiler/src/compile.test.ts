@@ -148,6 +148,15 @@ describe('compile: edges', () => {
     ]);
   });
 
+  it('names the edge that was taken, not an earlier refused one into the same input', () => {
+    const raw = document(
+      [node('a', 'test.source', { path: 'p' }), node('b', 'test.source', { path: 'q' }), node('s', 'test.split')],
+      [edge('a.stats', 's.data', 'wrong'), edge('a.table', 's.data', 'taken'), edge('b.table', 's.data', 'extra')],
+    );
+    const multiple = diagnosticsOf(raw).find((d) => d.code === 'edge.multiple-into-single');
+    expect(multiple?.message).toBe('input "s.data" takes one connection, but edges taken and extra both feed it');
+  });
+
   it('names edges without ids by their ports', () => {
     const raw = document(
       [node('a', 'test.source', { path: 'p' }), node('b', 'test.source', { path: 'q' }), node('s', 'test.split')],

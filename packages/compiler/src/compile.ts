@@ -42,7 +42,18 @@ export type CompileResult =
 export function compile(raw: unknown, registry: NodeRegistry, options: CompileOptions = {}): CompileResult {
   const loaded = loadDocument(raw);
   if (!loaded.ok) return loaded;
-  const document = loaded.document;
+  return compileDocument(loaded.document, registry, options);
+}
+
+/**
+ * As {@link compile}, for a document that `loadDocument` or `parseDocument` has already accepted, so
+ * that a caller who loaded it (to read its parameters, say) does not pay for validating it twice.
+ */
+export function compileDocument(
+  document: PipelineDocument,
+  registry: NodeRegistry,
+  options: CompileOptions = {},
+): CompileResult {
   const hash = options.hash ?? sha256Hex;
   const diagnostics: Diagnostic[] = [];
 
@@ -357,9 +368,15 @@ function checkEdge(
       ),
     ];
   }
-  if (targetInputs?.[edge.to.port] !== undefined && !inputPort.multiple) {
+  const accepted = targetInputs?.[edge.to.port]?.[0];
+  if (accepted !== undefined && !inputPort.multiple) {
     const first = edges.find(
-      (other, i) => i < edgeIndex && other.to.node === edge.to.node && other.to.port === edge.to.port,
+      (other, i) =>
+        i < edgeIndex &&
+        other.to.node === edge.to.node &&
+        other.to.port === edge.to.port &&
+        other.from.node === accepted.step &&
+        other.from.port === accepted.port,
     );
     return [
       error(

@@ -1,4 +1,4 @@
-export { type CompileOptions, type CompileResult, compile, stepIdentity } from './compile.ts';
+export { type CompileOptions, type CompileResult, compile, compileDocument, stepIdentity } from './compile.ts';
 export { simpleCycleOrder, topologicalOrder } from './graph-order.ts';
 export { sha256Hex } from './hash.ts';
 export type { Plan, PlanInputRef, PlanStep } from './plan.ts';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Plan, type PlanStep, stepIdentity } from '@loom/compiler';
 import { canonicalJson } from '@loom/graph';
 import type { NodeRegistry } from '@loom/sdk';
@@ -184,7 +184,7 @@ class RunDriver {
     } catch {
       // The fingerprint could not be taken (say, the input file is missing): run the step, which
       // reports the problem in its own words.
-      contentKey = createHash('sha256').update(`${step.cacheKey}:unfingerprinted:${this.#runId}`).digest('hex');
+      contentKey = sha256(`${step.cacheKey}:unfingerprinted:${this.#runId}`);
     }
     this.#contentKeys.set(stepId, contentKey);
     if (step.cacheable && this.#options.noCache !== true) {

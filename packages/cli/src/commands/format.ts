@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { formatDiagnostic, parseDocument, serializeDocument } from '@loom/graph';
+import { parseDocument, serializeDocument } from '@loom/graph';
 import { AtomicFiles } from '@loom/runtime';
 import pc from 'picocolors';
+import { writeProblems } from '../diagnostics-output.ts';
+import { readDocumentText } from '../read-document.ts';
 import { UserError } from '../user-error.ts';
 
 /**
@@ -13,19 +14,10 @@ import { UserError } from '../user-error.ts';
 export async function formatCommand(files: string[], options: { check?: boolean }): Promise<number> {
   let exitCode = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      throw new UserError(
-        code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(cause as Error).message})`,
-      );
-    }
+    const text = await readDocumentText(file);
     const loaded = parseDocument(text);
     if (!loaded.ok) {
-      process.stderr.write(`${pc.red('✖')} ${file}: not formatted, ${loaded.diagnostics.length} problem(s)\n`);
-      for (const d of loaded.diagnostics) process.stderr.write(`  ${formatDiagnostic(d)}\n`);
+      writeProblems(`${file} not formatted`, loaded.diagnostics);
       exitCode = 1;
       continue;
     }

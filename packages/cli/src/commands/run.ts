@@ -1,13 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { compile, type Plan } from '@loom/compiler';
-import {
-  type Diagnostic,
-  formatDiagnostic,
-  loadDocument,
-  type PipelineDocument,
-  parseParameterText,
-} from '@loom/graph';
+import { compileDocument, type Plan } from '@loom/compiler';
+import { type Diagnostic, type PipelineDocument, parseDocument, parseParameterText } from '@loom/graph';
 import {
   InlineTransport,
   LocalArtifactStore,
@@ -19,13 +13,13 @@ import {
 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
+import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
 import { formatDuration, formatNumber, renderTable } from '../format.ts';
 import { resolveLoomHome } from '../loom-home.ts';
-import { readDocumentFile } from '../read-document.ts';
+import { readDocumentText } from '../read-document.ts';
 import { createRunProgress } from '../run-progress.ts';
 import { statusLabel, statusSymbol } from '../status-style.ts';
 import { UserError } from '../user-error.ts';
-import { publicDiagnostic } from './validate.ts';
 
 export interface RunOptions {
   param: string[];
@@ -37,13 +31,11 @@ export interface RunOptions {
 
 /** `loom run FILE`: compiles and runs a pipeline here, showing progress. Returns the exit code. */
 export async function runCommand(file: string, options: RunOptions, registry: NodeRegistry): Promise<number> {
-  const read = await readDocumentFile(file);
-  if (!read.ok) return reportDiagnostics(file, read.diagnostics, options);
   // The document's own problems come first: `--param` flags can only be checked against a document that loads.
-  const loaded = loadDocument(read.raw);
+  const loaded = parseDocument(await readDocumentText(file));
   if (!loaded.ok) return reportDiagnostics(file, loaded.diagnostics, options);
   const parameters = parseParameterFlags(loaded.document, options.param);
-  const compiled = compile(read.raw, registry, { parameters, hash: sha256 });
+  const compiled = compileDocument(loaded.document, registry, { parameters, hash: sha256 });
   if (!compiled.ok) return reportDiagnostics(file, compiled.diagnostics, options);
   const plan = compiled.plan;
 
@@ -105,10 +97,7 @@ function reportDiagnostics(file: string, diagnostics: Diagnostic[], options: Run
       `${JSON.stringify({ status: 'invalid', diagnostics: diagnostics.map(publicDiagnostic) }, null, 2)}\n`,
     );
   } else {
-    process.stderr.write(
-      `${pc.red('✖')} ${file} cannot run: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}\n`,
-    );
-    for (const d of diagnostics) process.stderr.write(`  ${formatDiagnostic(d)}\n`);
+    writeProblems(`${file} cannot run`, diagnostics);
   }
   return 1;
 }

@@ -1,8 +1,9 @@
-import { compile } from '@loom/compiler';
-import { type Diagnostic, formatDiagnostic } from '@loom/graph';
+import { compileDocument } from '@loom/compiler';
+import { type Diagnostic, parseDocument } from '@loom/graph';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
-import { readDocumentFile } from '../read-document.ts';
+import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
+import { readDocumentText } from '../read-document.ts';
 
 export interface ValidateOptions {
   json?: boolean;
@@ -10,10 +11,10 @@ export interface ValidateOptions {
 
 /** `loom validate FILE`: every problem in the document, or "valid". Returns the exit code. */
 export async function validateCommand(file: string, options: ValidateOptions, registry: NodeRegistry): Promise<number> {
-  const read = await readDocumentFile(file);
-  const diagnostics: Diagnostic[] = read.ok
-    ? compile(read.raw, registry, { allowUnsetParameters: true }).diagnostics
-    : read.diagnostics;
+  const loaded = parseDocument(await readDocumentText(file));
+  const diagnostics: Diagnostic[] = loaded.ok
+    ? compileDocument(loaded.document, registry, { allowUnsetParameters: true }).diagnostics
+    : loaded.diagnostics;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (options.json) {
     process.stdout.write(
@@ -22,17 +23,7 @@ export async function validateCommand(file: string, options: ValidateOptions, re
   } else if (errors.length === 0) {
     process.stdout.write(`${pc.green('✔')} ${file} is valid\n`);
   } else {
-    process.stderr.write(`${pc.red('✖')} ${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n`);
-    for (const d of diagnostics) process.stderr.write(`  ${formatDiagnostic(d)}\n`);
+    writeProblems(file, diagnostics);
   }
   return errors.length === 0 ? 0 : 1;
-}
-
-/** The JSON shape promised by `--json`: `{ code, message, nodeId?, edgeId?, path? }`. */
-export function publicDiagnostic(d: Diagnostic): Record<string, string> {
-  const out: Record<string, string> = { code: d.code, message: d.message };
-  if (d.nodeId !== undefined) out.nodeId = d.nodeId;
-  if (d.edgeId !== undefined) out.edgeId = d.edgeId;
-  if (d.path !== undefined) out.path = d.path;
-  return out;
 }
