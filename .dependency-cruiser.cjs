@@ -47,9 +47,24 @@ module.exports = {
     {
       name: 'nodes-use-sdk-only',
       severity: 'error',
-      comment: 'A node package is written exactly as a user plugin would be: against the SDK alone.',
-      from: { path: '^nodes/' },
-      to: { path: '^(packages/(graph|compiler|runtime|cli)|nodes/(?!core/))', pathNot: '^packages/sdk/' },
+      comment:
+        'A node package is written as a user plugin would be: against the SDK and ordinary libraries (ml, tables, onnx), never the compiler, runtime or CLI, nor another node package.',
+      from: { path: '^nodes/([^/]+)/' },
+      to: { path: '^(packages/(graph|compiler|runtime|cli)/|nodes/)', pathNot: '^nodes/$1/' },
+    },
+    {
+      name: 'node-libraries-below-sdk-users',
+      severity: 'error',
+      comment: 'ml, tables and onnx are libraries for nodes: they know nothing of Loom’s pipeline machinery.',
+      from: { path: '^packages/(ml|tables|onnx)/' },
+      to: { path: '^(packages/(graph|sdk|compiler|runtime|cli)|nodes)/' },
+    },
+    {
+      name: 'ml-is-pure',
+      severity: 'error',
+      comment: 'The numeric kernels and formats run anywhere, the browser included.',
+      from: { path: '^packages/ml/src/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core', 'npm'] },
     },
   ],
   options: {

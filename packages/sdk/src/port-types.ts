@@ -55,6 +55,7 @@ export interface PortValueTypes {
   table: ArtifactRef;
   model: ArtifactRef;
   onnx: ArtifactRef;
+  transform: ArtifactRef;
 }
 
 export type PortTypeName = keyof PortValueTypes & string;
@@ -110,6 +111,13 @@ export const BUILTIN_PORT_TYPES: readonly PortTypeDefinition[] = [
     color: '#7c3aed',
   },
   { name: 'onnx', description: 'An ONNX model file.', storage: 'file', extends: 'file', color: '#059669' },
+  {
+    name: 'transform',
+    description: 'A fitted preprocessing step (e.g. normalisation statistics) to apply to other tables.',
+    storage: 'file',
+    extends: 'file',
+    color: '#0891b2',
+  },
 ];
 
 /**
