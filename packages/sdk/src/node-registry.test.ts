@@ -115,6 +115,7 @@ describe('NodeRegistry', () => {
       'table',
       'model',
       'onnx',
+      'transform',
       'image',
     ]);
   });

@@ -18,6 +18,7 @@ describe('BUILTIN_PORT_TYPES', () => {
       any: 'abstract',
       json: 'json',
       text: 'text',
+      transform: 'file',
       metrics: 'json',
       endpoint: 'json',
       file: 'file',
