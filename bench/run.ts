@@ -4,11 +4,17 @@
  */
 import type { BenchResult } from './bench-result.ts';
 import { benchCompile } from './compile.ts';
+import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
+import { benchTrain } from './train.ts';
+import { benchValidate } from './validate.ts';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   compile: benchCompile,
   inline: benchInline,
+  ingest: benchIngest,
+  train: benchTrain,
+  validate: benchValidate,
 };
 
 const args = process.argv.slice(2);

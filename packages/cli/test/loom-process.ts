@@ -21,7 +21,7 @@ export function loom(args: string[], cwd: string, env: Record<string, string> = 
     execFile(
       process.execPath,
       [LOOM_BIN, ...args],
-      { cwd, env: { ...inherited, NO_COLOR: '1', ...env }, timeout: 30_000 },
+      { cwd, env: { ...inherited, NO_COLOR: '1', ...env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });

@@ -16,6 +16,7 @@ import pc from 'picocolors';
 import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
 import { formatDuration, formatNumber, renderTable } from '../format.ts';
 import { resolveLoomHome } from '../loom-home.ts';
+import { printMetricsOutputs } from '../metrics-output.ts';
 import { readDocumentText } from '../read-document.ts';
 import { createRunProgress } from '../run-progress.ts';
 import { statusLabel, statusSymbol } from '../status-style.ts';
@@ -87,6 +88,7 @@ export async function runCommand(file: string, options: RunOptions, registry: No
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     printSummary(result);
+    await printMetricsOutputs(result, store);
   }
   return result.status === 'succeeded' ? 0 : 1;
 }

@@ -1,0 +1,169 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  type FittedStep,
+  type ModelFile,
+  matrixFromColumns,
+  trainLogisticRegression,
+  trainRandomForest,
+} from '@loom/ml';
+import { checkWithOnnxChecker } from '@loom/onnx/testing';
+import type { ArtifactRef, MetricMatrix } from '@loom/sdk';
+import { runNode } from '@loom/sdk/testing';
+import { readColumns } from '@loom/tables';
+import { TableFixtures } from '@loom/tables/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnx, permutationImportance, validateModel } from './index.ts';
+
+const IRIS = fileURLToPath(new URL('../../../examples/iris-classification/iris.csv', import.meta.url));
+const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+const CLASSES = ['setosa', 'versicolor', 'virginica'];
+
+let tables: TableFixtures;
+let iris: ArtifactRef;
+beforeAll(async () => {
+  tables = await TableFixtures.create();
+  iris = await tables.csv(IRIS);
+});
+afterAll(() => tables.close());
+
+/** A model trained behind a z-score of every feature, as the nodes would make it. */
+async function irisModel(kind: 'linear' | 'forest'): Promise<ModelFile> {
+  const { columns } = await readColumns(iris.path, [...FEATURES, 'species']);
+  const raw = FEATURES.map((name) => (columns.get(name) as { values: Float64Array }).values);
+  const steps: FittedStep[] = raw.map((values, i) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    return { kind: 'scale', column: FEATURES[i] as string, offset: mean, scale: std };
+  });
+  const scaled = raw.map((values, i) => {
+    const step = steps[i] as FittedStep & { kind: 'scale' };
+    return values.map((v) => (v - step.offset) / step.scale);
+  });
+  const species = (columns.get('species') as { values: string[] }).values;
+  const y = Int32Array.from(species, (s) => CLASSES.indexOf(s));
+  const estimator =
+    kind === 'linear'
+      ? (await trainLogisticRegression(matrixFromColumns(scaled), y, 3)).estimator
+      : (await trainRandomForest(scaled, { kind: 'classification', y, classCount: 3 }, { trees: 10, seed: 1 }))
+          .estimator;
+  return {
+    format: 'loom.model',
+    version: 1,
+    trainedBy: kind === 'linear' ? 'train.logistic_regression' : 'train.random_forest',
+    task: 'classification',
+    label: 'species',
+    classes: CLASSES,
+    labelKind: 'string',
+    lineage: {
+      format: 'loom.lineage',
+      version: 1,
+      sources: [...FEATURES.map((name) => ({ name, kind: 'number' as const })), { name: 'species', kind: 'string' }],
+      steps,
+    },
+    features: FEATURES,
+    estimator,
+    sample: Object.fromEntries(FEATURES.map((name, i) => [name, Array.from((raw[i] as Float64Array).slice(0, 40))])),
+    training: { rows: 150, seed: 1, params: {} },
+  };
+}
+
+async function modelArtifact(model: ModelFile): Promise<ArtifactRef> {
+  const path = `${tables.directory}/model-${Math.random().toString(36).slice(2)}.json`;
+  const text = JSON.stringify(model);
+  await writeFile(path, text);
+  return { sha256: 'test', size: text.length, path };
+}
+
+describe('export.onnx', () => {
+  for (const kind of ['linear', 'forest'] as const) {
+    it(`exports a ${kind} model with its preprocessing, checks parity, and is byte-identical on a rebuild`, async () => {
+      const model = await modelArtifact(await irisModel(kind));
+      const first = await runNode(exportOnnx, { inputs: { model } });
+      const second = await runNode(exportOnnx, { inputs: { model } });
+      expect(first.outputs.onnx.sha256).toBe(second.outputs.onnx.sha256);
+      expect(first.metrics.parity_max_abs_difference).toBeLessThanOrEqual(1e-4);
+      expect(first.metrics.parity_rows).toBeGreaterThanOrEqual(40);
+      const checked = await checkWithOnnxChecker(await readFile(first.outputs.onnx.path));
+      if (checked.available || process.env.CI) expect(checked).toMatchObject({ available: true, ok: true });
+      await first.cleanup();
+      await second.cleanup();
+    });
+  }
+
+  it('fails the step when parity does not hold within the tolerance', async () => {
+    const model = await modelArtifact(await irisModel('linear'));
+    // float32 inference cannot match float64 to 1e-15: the check must notice.
+    await expect(runNode(exportOnnx, { params: { tolerance: 1e-15 }, inputs: { model } })).rejects.toThrow(
+      /ONNX parity check failed: outputs differ by up to .* on \d+ sample rows, above the tolerance 1e-15/,
+    );
+  });
+
+  it('refuses a file that is not a Loom model', async () => {
+    const path = `${tables.directory}/not-a-model.json`;
+    await writeFile(path, '{"hello": 1}');
+    await expect(runNode(exportOnnx, { inputs: { model: { sha256: 'x', size: 12, path } } })).rejects.toThrow(
+      /not a Loom model file/,
+    );
+  });
+});
+
+describe('validate.model and explain.permutation_importance', () => {
+  let onnx: ArtifactRef;
+  beforeAll(async () => {
+    const exported = await runNode(exportOnnx, { inputs: { model: await modelArtifact(await irisModel('linear')) } });
+    onnx = exported.outputs.onnx;
+  });
+
+  it('scores a classifier: accuracy, F1, confusion matrix, ROC AUC, log loss and speed', async () => {
+    const result = await runNode(validateModel, { inputs: { onnx, table: iris } });
+    const metrics = result.outputs.metrics;
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.f1_macro).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.roc_auc).toBeGreaterThan(0.98);
+    expect(metrics.log_loss).toBeGreaterThan(0);
+    expect(metrics['support/setosa']).toBe(50);
+    const confusion = metrics.confusion_matrix as MetricMatrix;
+    expect(confusion.labels).toEqual(CLASSES);
+    expect(confusion.values.flat().reduce((a, b) => a + b, 0)).toBe(150);
+    expect(metrics['roc_curve/setosa']).toMatchObject({ kind: 'curve' });
+    expect(metrics.rows_per_second).toBeGreaterThan(0);
+    expect(metrics.latency_single_row_ms).toBeGreaterThan(0);
+    expect(Object.keys(result.metrics).slice(0, 2)).toEqual(['accuracy', 'f1_macro']);
+  });
+
+  it('fails its quality gate naming the metric, its value and the bound', async () => {
+    await expect(
+      runNode(validateModel, { params: { min_accuracy: 0.999, max_rmse: 1 }, inputs: { onnx, table: iris } }),
+    ).rejects.toThrow(
+      /quality gate failed: accuracy 0\.\d+ is below min_accuracy 0\.999; max_rmse applies to regression models/,
+    );
+  });
+
+  it('refuses a table that already went through the model’s preprocessing', async () => {
+    const normalised = await tables.table(`SELECT * FROM read_csv('${IRIS}')`, {
+      steps: [{ kind: 'scale', column: 'petal_length', offset: 3, scale: 2 }],
+    });
+    await expect(runNode(validateModel, { inputs: { onnx, table: normalised } })).rejects.toThrow(
+      /column "petal_length" already went through a fitted scale step/,
+    );
+  });
+
+  it('names a model input the table lacks', async () => {
+    const table = await tables.table(`SELECT * EXCLUDE (petal_width) FROM read_csv('${IRIS}')`);
+    await expect(runNode(validateModel, { inputs: { onnx, table } })).rejects.toThrow(
+      /the table has no column "petal_width" \(a model input\)/,
+    );
+  });
+
+  it('ranks the petal measurements above the sepal ones, with a spread', async () => {
+    const result = await runNode(permutationImportance, { params: { repeats: 4 }, inputs: { onnx, table: iris } });
+    const m = result.outputs.metrics as Record<string, number>;
+    expect(m['importance/petal_length']).toBeGreaterThan(m['importance/sepal_length'] as number);
+    expect(m['importance/petal_width']).toBeGreaterThan(m['importance/sepal_width'] as number);
+    expect(m['importance_std/petal_length']).toBeGreaterThanOrEqual(0);
+    expect(m.baseline_score).toBeGreaterThanOrEqual(0.95);
+    const again = await runNode(permutationImportance, { params: { repeats: 4 }, inputs: { onnx, table: iris } });
+    expect(again.outputs.metrics).toEqual(result.outputs.metrics);
+  });
+});

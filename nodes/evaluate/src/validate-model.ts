@@ -1,0 +1,141 @@
+import { classificationMetrics, regressionMetrics } from '@loom/ml';
+import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
+import { checkQualityGate, qualityGateParams } from './quality-gate.ts';
+import { knownLabelRows, openScoringTable } from './scoring-table.ts';
+
+export const validateModel = defineNode({
+  type: 'validate.model',
+  version: '1.0.0',
+  title: 'Validate model',
+  description:
+    'Scores an ONNX model on a table with onnxruntime: accuracy, precision, recall, F1, confusion matrix, ROC AUC and log loss for classifiers; RMSE, MAE and R² for regressors; prediction speed. Optional bounds fail the step when the model is not good enough.',
+  category: 'validate',
+  inputs: {
+    onnx: input('onnx', { description: 'A model from export.onnx.' }),
+    table: input('table', { description: 'Held-out rows with the raw input columns and the label.' }),
+  },
+  params: Type.Object({
+    label: Type.String({
+      default: '',
+      description: 'The column with the true values. Empty: the label the model was trained on.',
+    }),
+    ...qualityGateParams,
+  }),
+  outputs: { metrics: output('metrics', { description: 'Every score, curves and the confusion matrix.' }) },
+  resources: { memoryMb: 2048 },
+  async run(ctx) {
+    const scoring = await openScoringTable(ctx.inputs.onnx.path, ctx.inputs.table.path, ctx.params.label, ctx.signal);
+    const { predictor } = scoring;
+    try {
+      const started = performance.now();
+      const prediction = await predictor.predict(scoring.columns, scoring.rows, { signal: ctx.signal });
+      const seconds = (performance.now() - started) / 1000;
+      const metrics: Metrics = { rows: scoring.rows };
+      metrics.rows_per_second = scoring.rows / Math.max(seconds, 1e-9);
+      metrics.latency_ms_per_row = (seconds * 1000) / scoring.rows;
+      metrics.latency_single_row_ms = await singleRowLatency(predictor, scoring.columns);
+      if (scoring.classIndex !== undefined) {
+        Object.assign(metrics, classificationScores(scoring.classIndex, prediction.probabilities, scoring.classLabels));
+        const skipped = scoring.rows - (metrics.scored_rows as number);
+        if (skipped > 0) ctx.log.warn(`${skipped} rows have a label the model never saw (or none) and were not scored`);
+      } else {
+        const values = prediction.values as Float64Array;
+        const report = regressionMetrics(scoring.values as Float64Array, values);
+        Object.assign(metrics, { rmse: report.rmse, mae: report.mae, r2: report.r2 });
+      }
+      // Headline scores first: the run summary shows the first few a step reports.
+      for (const name of HEADLINE) {
+        const value = metrics[name];
+        if (typeof value === 'number') ctx.metric(name, value);
+      }
+      ctx.log.info(summary(metrics));
+      checkQualityGate(ctx.params, metrics, predictor.info.task);
+      return { metrics };
+    } finally {
+      await predictor.close();
+    }
+  },
+});
+
+function classificationScores(
+  classIndex: Int32Array,
+  probabilities: Float64Array | undefined,
+  classLabels: string[] | undefined,
+): Metrics {
+  if (probabilities === undefined || classLabels === undefined) {
+    throw new NodeError('the ONNX model gave no probabilities: was it made by export.onnx?', { retryable: false });
+  }
+  const classes = classLabels.length;
+  const rows = knownLabelRows(classIndex);
+  if (rows.length === 0) {
+    throw new NodeError('no row of the table has a label the model knows: is this the right label column?', {
+      retryable: false,
+    });
+  }
+  const y = new Int32Array(rows.length);
+  const p = new Float64Array(rows.length * classes);
+  rows.forEach((row, i) => {
+    y[i] = classIndex[row] as number;
+    p.set(probabilities.subarray(row * classes, (row + 1) * classes), i * classes);
+  });
+  const report = classificationMetrics(y, p, classLabels);
+  const metrics: Metrics = {
+    scored_rows: rows.length,
+    accuracy: report.accuracy,
+    precision_macro: report.precisionMacro,
+    recall_macro: report.recallMacro,
+    f1_macro: report.f1Macro,
+  };
+  if (Number.isFinite(report.rocAuc)) metrics.roc_auc = report.rocAuc;
+  metrics.log_loss = report.logLoss;
+  metrics.confusion_matrix = report.confusionMatrix;
+  for (const perClass of report.perClass) {
+    metrics[`precision/${perClass.label}`] = perClass.precision;
+    metrics[`recall/${perClass.label}`] = perClass.recall;
+    metrics[`f1/${perClass.label}`] = perClass.f1;
+    metrics[`support/${perClass.label}`] = perClass.support;
+  }
+  if (classes === 2 && report.rocCurves.length === 1) {
+    metrics.roc_curve = report.rocCurves[0] as Metrics[string];
+  } else {
+    report.rocCurves.forEach((curve, c) => {
+      metrics[`roc_curve/${classLabels[c]}`] = curve;
+    });
+  }
+  return metrics;
+}
+
+/** Median time of one-row predictions: what a caller of a deployed model waits for. */
+async function singleRowLatency(
+  predictor: Awaited<ReturnType<typeof openScoringTable>>['predictor'],
+  columns: Awaited<ReturnType<typeof openScoringTable>>['columns'],
+): Promise<number> {
+  const one: typeof columns = {};
+  for (const [name, values] of Object.entries(columns)) one[name] = values.slice(0, 1) as typeof values;
+  const times: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const started = performance.now();
+    await predictor.predict(one, 1);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+const HEADLINE = [
+  'accuracy',
+  'f1_macro',
+  'roc_auc',
+  'log_loss',
+  'rmse',
+  'mae',
+  'r2',
+  'rows_per_second',
+  'latency_single_row_ms',
+];
+
+function summary(metrics: Metrics): string {
+  return HEADLINE.filter((name) => typeof metrics[name] === 'number')
+    .map((name) => `${name} ${(metrics[name] as number).toPrecision(4)}`)
+    .join(', ');
+}

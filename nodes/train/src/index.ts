@@ -1,0 +1,11 @@
+import type { AnyNodeDefinition } from '@loom/sdk';
+import { linearRegression } from './linear-regression.ts';
+import { logisticRegression } from './logistic-regression.ts';
+import { mlp } from './mlp.ts';
+import { randomForest } from './random-forest.ts';
+
+export { MODEL_MEDIA_TYPE } from './model-output.ts';
+export { linearRegression, logisticRegression, mlp, randomForest };
+
+/** Every node this package provides. */
+export const trainNodes: readonly AnyNodeDefinition[] = [logisticRegression, linearRegression, randomForest, mlp];

@@ -1,0 +1,65 @@
+import type { FittedStep, SourceColumn } from '@loom/ml';
+import { oneHotColumnName } from '@loom/ml';
+
+/** How many training rows `export.onnx` replays through both the in-process model and onnxruntime. */
+export const PARITY_SAMPLE_ROWS = 256;
+
+/**
+ * Rebuilds raw source values for a spread of training rows by undoing the fitted steps (scaling back,
+ * one-hot back to its category), so the parity check feeds the ONNX model realistic raw inputs. The
+ * reconstruction need not be exact: both sides of the check start from these same values.
+ */
+export function buildParitySample(
+  features: readonly string[],
+  columns: readonly Float64Array[],
+  steps: readonly FittedStep[],
+  sources: readonly SourceColumn[],
+): Record<string, Array<number | string | null>> {
+  const rows = columns[0]?.length ?? 0;
+  const count = Math.min(rows, PARITY_SAMPLE_ROWS);
+  const picked = Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
+  const values = new Map<string, Array<number | string | null>>();
+  features.forEach((name, f) => {
+    const column = columns[f] as Float64Array;
+    values.set(
+      name,
+      picked.map((row) => column[row] as number),
+    );
+  });
+  for (let s = steps.length - 1; s >= 0; s--) {
+    const step = steps[s] as FittedStep;
+    switch (step.kind) {
+      case 'scale': {
+        const scaled = values.get(step.column);
+        if (scaled !== undefined) {
+          values.set(
+            step.column,
+            scaled.map((v) => (typeof v === 'number' ? v * step.scale + step.offset : v)),
+          );
+        }
+        break;
+      }
+      case 'one_hot': {
+        const indicators = step.categories.map((category) => values.get(oneHotColumnName(step.column, category)));
+        if (indicators.every((column) => column === undefined)) break;
+        values.set(
+          step.column,
+          picked.map((_, i) => {
+            const hot = indicators.findIndex((column) => column !== undefined && column[i] === 1);
+            return hot >= 0 ? (step.categories[hot] as string) : null;
+          }),
+        );
+        break;
+      }
+      case 'impute':
+      case 'impute_category':
+        // The imputed value stands for itself; the parity check adds rows with NULLs on its own.
+        break;
+    }
+  }
+  const sample: Record<string, Array<number | string | null>> = {};
+  for (const source of sources) {
+    sample[source.name] = values.get(source.name) ?? picked.map(() => null);
+  }
+  return sample;
+}

@@ -1,0 +1,3 @@
+export { EXAMPLE_SAMPLE_ROWS, exampleModels, rawColumns } from './example-models.ts';
+export { checkWithOnnxChecker, expectOnnxCheckerPasses, type OnnxCheckResult } from './onnx-checker.ts';
+export { runOnnx } from './run-onnx.ts';

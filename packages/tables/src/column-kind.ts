@@ -1,0 +1,37 @@
+/**
+ * How Loom treats a column: `number` for every integer, decimal and floating-point type and for
+ * BOOLEAN (as 0/1); `string` for VARCHAR; `other` for the rest (dates, times, lists, structs, blobs…),
+ * which trainers and the fitted steps do not take.
+ */
+export type TableColumnKind = 'number' | 'string' | 'other';
+
+/** A column as a table's schema describes it. */
+export interface TableColumnInfo {
+  name: string;
+  /** The DuckDB type, e.g. `BIGINT`, `DOUBLE`, `DECIMAL(10,2)`, `VARCHAR`, `DATE`. */
+  type: string;
+  kind: TableColumnKind;
+}
+
+const NUMBER_TYPES = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'HUGEINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
+  'FLOAT',
+  'DOUBLE',
+  'BOOLEAN',
+]);
+
+/** The kind of a DuckDB type name as `DESCRIBE` prints it. */
+export function columnKind(type: string): TableColumnKind {
+  if (NUMBER_TYPES.has(type) || type.startsWith('DECIMAL(')) return 'number';
+  if (type === 'VARCHAR') return 'string';
+  return 'other';
+}

@@ -1,0 +1,1 @@
+export { type TableFileRef, TableFixtures } from './table-fixtures.ts';

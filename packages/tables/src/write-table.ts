@@ -1,0 +1,26 @@
+import type { TableLineage } from '@loom/ml';
+import type { TableDatabase } from './database.ts';
+import { encodeLineage, LINEAGE_METADATA_KEY } from './lineage-metadata.ts';
+import { quoteLiteral } from './sql.ts';
+
+/**
+ * Writes a query's result to a Parquet file with its lineage in the file's key-value metadata, the form
+ * every `table` artifact takes. DuckDB streams the rows to disk, so the result never sits in memory.
+ *
+ * @param selectSql a single SELECT (or WITH … SELECT) statement, without a trailing semicolon
+ * @example
+ * const { rowCount } = await writeTableFromQuery(db, `SELECT * FROM input WHERE age > 18`, out, lineage);
+ */
+export async function writeTableFromQuery(
+  db: TableDatabase,
+  selectSql: string,
+  outPath: string,
+  lineage: TableLineage,
+): Promise<{ rowCount: number }> {
+  // The newline keeps a trailing `-- comment` in the query from swallowing the closing parenthesis.
+  const rows = await db.all(
+    `COPY (${selectSql}\n) TO ${quoteLiteral(outPath)} ` +
+      `(FORMAT parquet, KV_METADATA {${LINEAGE_METADATA_KEY}: ${quoteLiteral(encodeLineage(lineage))}})`,
+  );
+  return { rowCount: Number(rows[0]?.Count ?? 0) };
+}
