@@ -41,18 +41,15 @@ export const dataCsv = defineNode({
   async run(ctx) {
     const { params } = ctx;
     const source = await obtainSource(params.path, ctx);
-    const options = [
+    const dialect = [
       `header = ${params.header}`,
       `delim = ${quoteLiteral(params.delimiter)}`,
       // Empty fields stay missing whatever else the user lists: that is what every spreadsheet means by them.
       `nullstr = [${['', ...params.null_values].map(quoteLiteral).join(', ')}]`,
     ];
     const overrides = Object.entries(params.columns);
-    if (overrides.length > 0) {
-      options.push(
-        `types = {${overrides.map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(', ')}}`,
-      );
-    }
+    const types = `types = {${overrides.map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(', ')}}`;
+    const options = overrides.length > 0 ? [...dialect, types] : dialect;
     const reader = (extra: string[]) => `read_csv(${[quoteLiteral(source.path), ...extra].join(', ')})`;
     return ingestTable(ctx, {
       source,
@@ -61,10 +58,7 @@ export const dataCsv = defineNode({
       beforeRead: async (db) => {
         if (overrides.length === 0) return;
         // DuckDB only says that a name is missing; list the columns there are.
-        const detected = await describeQuery(
-          db,
-          `SELECT * FROM ${reader(options.filter((o) => !o.startsWith('types')))}`,
-        ).catch((cause: unknown) => {
+        const detected = await describeQuery(db, `SELECT * FROM ${reader(dialect)}`).catch((cause: unknown) => {
           throw rewordReadError(cause, source.shown, 'csv');
         });
         const names = new Set(detected.map((column) => column.name));

@@ -15,8 +15,8 @@ beforeAll(async () => {
 afterAll(() => remove());
 
 describe('data.json', () => {
-  it('reads a JSON array of objects, one column per key, missing keys as NULL', async () => {
-    await writeFile(join(dir, 'rows.json'), ' [{"a": 1, "b": "x"}, {"a": 2.5, "c": true}]');
+  it('reads a JSON array of objects, one column per key, missing keys as NULL, a byte order mark tolerated', async () => {
+    await writeFile(join(dir, 'rows.json'), '\uFEFF [{"a": 1, "b": "x"}, {"a": 2.5, "c": true}]');
     const result = await runNode(dataJson, { params: { path: 'rows.json' }, baseDir: dir });
     const info = await readTableInfo(result.outputs.table.path);
     expect(info.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:DOUBLE', 'b:VARCHAR', 'c:BOOLEAN']);

@@ -22,8 +22,10 @@ export const dataJson = defineNode({
     const source = await obtainSource(ctx.params.path, ctx);
     const layout = (await firstNonBlankCharacter(source.path)) === '[' ? 'array' : 'lines';
     ctx.log.debug(`${source.shown} holds ${layout === 'array' ? 'a JSON array' : 'JSON Lines'}`);
-    // records = true: a file of scalars or nested arrays is refused instead of becoming one "json" column.
-    const reader = `read_json(${quoteLiteral(source.path)}, format = 'auto', records = 'true')`;
+    // format = 'array' when the file is one: DuckDB's own detection stumbles on a byte order mark before
+    // the '['. records = true: a file of scalars is refused instead of becoming one "json" column.
+    const format = layout === 'array' ? 'array' : 'auto';
+    const reader = `read_json(${quoteLiteral(source.path)}, format = '${format}', records = 'true')`;
     try {
       return await ingestTable(ctx, { source, format: 'json', reader });
     } catch (cause) {

@@ -26,9 +26,10 @@ export const logisticRegression = defineNode({
       description: 'L-BFGS iterations at most.',
     }),
     tolerance: Type.Number({
-      default: 1e-6,
+      default: 1e-9,
       exclusiveMinimum: 0,
-      description: 'Stops when the objective improves by less than this (relative).',
+      description:
+        'Stops when an iteration improves the objective by less than this (relative), or the gradient is this flat.',
     }),
   }),
   outputs: { model: output('model', { description: 'The trained model with its preprocessing.' }) },

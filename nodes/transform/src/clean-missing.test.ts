@@ -56,7 +56,10 @@ describe('transform.clean_missing', () => {
 
   it('takes the median (the middle pair’s mean for an even count)', async () => {
     const table = await tables.table(MIXED);
-    const result = await runNode(cleanMissing, { inputs: { table }, params: { strategy: 'median', columns: ['n', 'd'] } });
+    const result = await runNode(cleanMissing, {
+      inputs: { table },
+      params: { strategy: 'median', columns: ['n', 'd'] },
+    });
     expect((await readTransform(result.outputs.transform)).steps).toEqual([
       { kind: 'impute', column: 'n', value: 4 },
       { kind: 'impute', column: 'd', value: 2 },

@@ -1,6 +1,6 @@
 import { TableDatabase } from '@loom/tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStepsSql, StepColumnError, type StepColumn } from './fitted-step-sql.ts';
+import { applyStepsSql, type StepColumn, StepColumnError } from './fitted-step-sql.ts';
 
 let db: TableDatabase;
 beforeAll(async () => {
@@ -49,7 +49,9 @@ describe('applyStepsSql', () => {
       { n: 0, 'colour=blue': 0, 'colour=green': 1, 'colour=red': 0, d: 0.5, flag: -0.5 },
       { n: 2, 'colour=blue': 1, 'colour=green': 0, 'colour=red': 0, d: 0.5, flag: null },
     ]);
-    const types = await db.all(`SELECT typeof(n) AS n, typeof("colour=red") AS c, typeof(day) AS day FROM (${sql}) LIMIT 1`);
+    const types = await db.all(
+      `SELECT typeof(n) AS n, typeof("colour=red") AS c, typeof(day) AS day FROM (${sql}) LIMIT 1`,
+    );
     expect(types).toEqual([{ n: 'DOUBLE', c: 'DOUBLE', day: 'DATE' }]);
   });
 
@@ -72,7 +74,10 @@ describe('applyStepsSql', () => {
     const missing = failure(() => applyStepsSql(COLUMNS, [{ kind: 'impute', column: 'age', value: 1 }], 't'));
     expect([missing.problem, missing.message]).toEqual(['missing', 'column "age" is not in the table']);
     const kind = failure(() => applyStepsSql(COLUMNS, [{ kind: 'scale', column: 'colour', offset: 0, scale: 1 }], 't'));
-    expect([kind.problem, kind.message]).toEqual(['kind', 'column "colour" holds text, but a scale step needs numbers']);
+    expect([kind.problem, kind.message]).toEqual([
+      'kind',
+      'column "colour" holds text, but a scale step needs numbers',
+    ]);
     const clash = failure(() =>
       applyStepsSql(
         [...COLUMNS, { name: 'colour=red', kind: 'number' }],

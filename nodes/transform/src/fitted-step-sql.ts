@@ -66,7 +66,8 @@ function applyLayer(
   columns: readonly StepColumn[],
   layer: ReadonlyMap<string, FittedStep>,
 ): { expressions: string[]; columns: StepColumn[] } {
-  const names = new Set(columns.map((column) => column.name));
+  // DuckDB matches column names ignoring case, so a table cannot hold two that differ only in case.
+  const names = new Map(columns.map((column) => [column.name.toLowerCase(), column.name]));
   for (const step of layer.values()) {
     const column = columns.find((c) => c.name === step.column);
     if (column === undefined) {
@@ -83,7 +84,7 @@ function applyLayer(
   }
   const expressions: string[] = [];
   const result: StepColumn[] = [];
-  const added = new Set<string>();
+  const added = new Map<string, string>();
   for (const column of columns) {
     const step = layer.get(column.name);
     const name = quoteIdentifier(column.name);
@@ -114,14 +115,19 @@ function applyLayer(
       case 'one_hot':
         for (const category of step.categories) {
           const made = oneHotColumnName(step.column, category);
-          if ((names.has(made) && made !== step.column) || added.has(made)) {
+          const key = made.toLowerCase();
+          const taken = added.get(key) ?? (names.get(key) === step.column ? undefined : names.get(key));
+          if (taken !== undefined) {
             throw new StepColumnError(
               step,
               'clash',
-              `one-hot encoding ${JSON.stringify(step.column)} makes a column ${JSON.stringify(made)}, but the table already has one`,
+              taken === made
+                ? `one-hot encoding ${JSON.stringify(step.column)} makes a column ${JSON.stringify(made)}, but the table already has one`
+                : `one-hot encoding ${JSON.stringify(step.column)} makes a column ${JSON.stringify(made)}, but the table has ` +
+                    `${JSON.stringify(taken)}, a name that differs only in case, which DuckDB treats as the same`,
             );
           }
-          added.add(made);
+          added.set(key, made);
           expressions.push(
             `CASE WHEN ${name} = ${quoteLiteral(category)} THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END AS ${quoteIdentifier(made)}`,
           );

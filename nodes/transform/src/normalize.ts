@@ -1,6 +1,6 @@
 import type { FittedStep } from '@loom/ml';
 import { defineNode, input, NodeError, output, Type } from '@loom/sdk';
-import { quoteIdentifier } from '@loom/tables';
+import { quoteIdentifier, type TableColumnInfo } from '@loom/tables';
 import { applyStepsSql, describeKind } from './fitted-step-sql.ts';
 import {
   count,
@@ -64,27 +64,44 @@ export const normalize = defineNode({
       }
       const steps: FittedStep[] = [];
       if (columns.length > 0) {
-        const statistics = columns.map((column, i) => {
-          const x = `CAST(${quoteIdentifier(column.name)} AS DOUBLE)`;
-          const valid = `FILTER (WHERE NOT isnan(${x}))`;
-          // favg: Kahan-compensated mean; stddev_pop: Welford's update, the population deviation.
-          return `favg(${x}) ${valid} AS mean${i}, stddev_pop(${x}) ${valid} AS std${i}, min(${x}) ${valid} AS min${i}, max(${x}) ${valid} AS max${i}`;
-        });
-        const [row] = await db.all(`SELECT ${statistics.join(', ')} FROM input`);
-        for (const [i, column] of columns.entries()) {
-          const problem = () => {
-            const stored = row?.[`mean${i}`];
-            return stored === null || stored === undefined
+        const x = (column: TableColumnInfo) => `CAST(${quoteIdentifier(column.name)} AS DOUBLE)`;
+        const valid = (column: TableColumnInfo) => `FILTER (WHERE NOT isnan(${x(column)}))`;
+        // favg: a Kahan-compensated mean, so a long column's mean does not drift.
+        const [row] = await db.all(
+          `SELECT ${columns
+            .map(
+              (c, i) =>
+                `favg(${x(c)}) ${valid(c)} AS mean${i}, min(${x(c)}) ${valid(c)} AS min${i}, max(${x(c)}) ${valid(c)} AS max${i}`,
+            )
+            .join(', ')} FROM input`,
+        );
+        const fitted = columns.map((column, i) => {
+          const problem = () =>
+            row?.[`mean${i}`] === null || row?.[`mean${i}`] === undefined
               ? `column ${JSON.stringify(column.name)} has no values to learn a scale from: every value is missing`
               : `column ${JSON.stringify(column.name)} holds infinite values`;
+          return {
+            column,
+            mean: finiteNumber(row?.[`mean${i}`], problem),
+            min: finiteNumber(row?.[`min${i}`], problem),
+            max: finiteNumber(row?.[`max${i}`], problem),
           };
-          const min = finiteNumber(row?.[`min${i}`], problem);
-          const max = finiteNumber(row?.[`max${i}`], problem);
+        });
+        // stddev_pop (Welford's update) only now: DuckDB refuses it outright on infinite values.
+        const [deviations] =
+          method === 'zscore'
+            ? await db.all(
+                `SELECT ${columns.map((c, i) => `stddev_pop(${x(c)}) ${valid(c)} AS std${i}`).join(', ')} FROM input`,
+              )
+            : [];
+        for (const [i, { column, mean, min, max }] of fitted.entries()) {
           // A constant column is only shifted, as scikit-learn does, rather than divided by zero; testing
           // min = max avoids trusting a deviation that rounding left a hair above zero.
           if (method === 'zscore') {
-            const mean = finiteNumber(row?.[`mean${i}`], problem);
-            const std = finiteNumber(row?.[`std${i}`], problem);
+            const std = finiteNumber(
+              deviations?.[`std${i}`],
+              () => `column ${JSON.stringify(column.name)} has no deviation`,
+            );
             steps.push({ kind: 'scale', column: column.name, offset: mean, scale: min === max || std === 0 ? 1 : std });
           } else {
             steps.push({ kind: 'scale', column: column.name, offset: min, scale: max === min ? 1 : max - min });

@@ -16,20 +16,20 @@ const TABLE = `SELECT * FROM (VALUES
   (1, 'red', 'S', 'yes'),
   (2, 'blue', NULL, 'no'),
   (3, NULL, 'M', 'yes'),
-  (4, 'Red', 'S', 'no')) t(id, colour, size, label)`;
+  (4, 'Green', 'S', 'no')) t(id, colour, size, label)`;
 
 describe('transform.one_hot', () => {
   it('replaces each text column with sorted 0/1 columns where it was, NULL giving zeros', async () => {
     const table = await tables.table(TABLE);
     const result = await runNode(oneHot, { inputs: { table }, params: { exclude: ['label'] } });
     const steps = [
-      { kind: 'one_hot', column: 'colour', categories: ['Red', 'blue', 'red'] },
+      { kind: 'one_hot', column: 'colour', categories: ['Green', 'blue', 'red'] },
       { kind: 'one_hot', column: 'size', categories: ['M', 'S'] },
     ];
     expect((await readTransform(result.outputs.transform)).steps).toEqual(steps);
     expect(await tableValues(result.outputs.table)).toEqual({
       id: [1, 2, 3, 4],
-      [oneHotColumnName('colour', 'Red')]: [0, 0, 0, 1],
+      [oneHotColumnName('colour', 'Green')]: [0, 0, 0, 1],
       'colour=blue': [0, 1, 0, 0],
       'colour=red': [1, 0, 0, 0],
       'size=M': [0, 0, 1, 0],
@@ -69,10 +69,21 @@ describe('transform.one_hot', () => {
     expect(number.message).toBe(
       'column "id" holds numbers; one_hot encodes text columns (cast it with transform.sql, e.g. CAST(x AS VARCHAR) AS x, to encode it)',
     );
-    const clashing = await tables.table("SELECT 'a' AS k, 1.0 AS \"k=a\"");
+    const clashing = await tables.table('SELECT \'a\' AS k, 1.0 AS "k=a"');
     const clash = await nodeFailure(runNode(oneHot, { inputs: { table: clashing } }));
     expect(clash.message).toBe(
       'one-hot encoding "k" makes a column "k=a", but the table already has one; rename one of them first',
+    );
+    const twins = await tables.table("SELECT * FROM (VALUES ('Red'), ('red'), ('blue')) t(colour)");
+    const caseTwins = await nodeFailure(runNode(oneHot, { inputs: { table: twins } }));
+    expect(caseTwins.message).toBe(
+      'column "colour" has categories "Red" and "red", whose one-hot columns would differ only in case, which a table ' +
+        'cannot hold; merge them first with transform.sql (e.g. SELECT * REPLACE (lower("colour") AS "colour") FROM input)',
+    );
+    const caseClash = await tables.table('SELECT \'a\' AS k, 1.0 AS "K=A"');
+    expect((await nodeFailure(runNode(oneHot, { inputs: { table: caseClash } }))).message).toBe(
+      'one-hot encoding "k" makes a column "k=a", but the table has "K=A", a name that differs only in case, which ' +
+        'DuckDB treats as the same; rename one of them first',
     );
     const empty = await tables.table('SELECT NULL::VARCHAR AS s, 1 AS x');
     const none = await nodeFailure(runNode(oneHot, { inputs: { table: empty } }));

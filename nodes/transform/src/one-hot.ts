@@ -74,7 +74,9 @@ export const oneHot = defineNode({
           const name = quoteIdentifier(column.name);
           // DuckDB sorts text by its UTF-8 bytes: the same order on every machine and in every locale.
           const rows = await db.all(`SELECT DISTINCT ${name} AS v FROM input WHERE ${name} IS NOT NULL ORDER BY v`);
-          steps.push({ kind: 'one_hot', column: column.name, categories: rows.map((row) => String(row.v)) });
+          const categories = rows.map((row) => String(row.v));
+          refuseCaseTwins(column.name, categories);
+          steps.push({ kind: 'one_hot', column: column.name, categories });
         }
       }
       let select: string;
@@ -97,3 +99,24 @@ export const oneHot = defineNode({
     });
   },
 });
+
+/**
+ * Column names that differ only in case are one name to DuckDB, so categories such as "Red" and "red"
+ * cannot each get a column; the user has to decide whether they are one category.
+ */
+function refuseCaseTwins(column: string, categories: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const category of categories) {
+    const key = category.toLowerCase();
+    const twin = seen.get(key);
+    if (twin !== undefined) {
+      throw new NodeError(
+        `column ${JSON.stringify(column)} has categories ${JSON.stringify(twin)} and ${JSON.stringify(category)}, whose ` +
+          'one-hot columns would differ only in case, which a table cannot hold; merge them first with transform.sql ' +
+          `(e.g. SELECT * REPLACE (lower(${quoteIdentifier(column)}) AS ${quoteIdentifier(column)}) FROM input)`,
+        { retryable: false },
+      );
+    }
+    seen.set(key, category);
+  }
+}

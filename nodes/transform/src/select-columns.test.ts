@@ -25,7 +25,10 @@ describe('transform.select_columns', () => {
 
   it('drops the listed columns in exclude mode, keeping the table order', async () => {
     const table = await tables.table("SELECT 1 AS a, 'x' AS b, 2.5 AS c, true AS d");
-    const result = await runNode(selectColumns, { inputs: { table }, params: { columns: ['c', 'a'], mode: 'exclude' } });
+    const result = await runNode(selectColumns, {
+      inputs: { table },
+      params: { columns: ['c', 'a'], mode: 'exclude' },
+    });
     expect(await tableValues(result.outputs.table)).toEqual({ b: ['x'], d: [1] });
     await result.cleanup();
   });

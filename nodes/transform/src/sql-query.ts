@@ -107,5 +107,5 @@ function queryError(cause: unknown, signal: AbortSignal): unknown {
 /** DuckDB's message without the "LINE 1: …" excerpt, which quotes the query as DuckDB reprinted it. */
 function duckdbMessage(cause: unknown): string {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return (message.split(/\n\s*\nLINE \d+:/)[0] ?? message).trim();
+  return (message.split(/\n\s*\nLINE \d+:/)[0] ?? message).replace(/^Failed to extract statements: /, '').trim();
 }

@@ -15,7 +15,9 @@ export async function nodeFailure(promise: Promise<unknown>): Promise<NodeError>
 }
 
 /** Every column of a table as plain arrays: numbers (NaN for NULL) or strings (null for NULL), in table order. */
-export async function tableValues(ref: ArtifactRef | { path: string }): Promise<Record<string, Array<number | string | null>>> {
+export async function tableValues(
+  ref: ArtifactRef | { path: string },
+): Promise<Record<string, Array<number | string | null>>> {
   const info = await readTableInfo(ref.path);
   const names = info.columns.filter((column) => column.kind !== 'other').map((column) => column.name);
   const { columns } = await readColumns(ref.path, names);

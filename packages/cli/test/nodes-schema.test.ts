@@ -2,10 +2,16 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreNodes } from '@loom/nodes-core';
+import { dataNodes } from '@loom/nodes-data';
+import { evaluateNodes } from '@loom/nodes-evaluate';
+import { trainNodes } from '@loom/nodes-train';
+import { transformNodes } from '@loom/nodes-transform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, FIXTURES, loomWithHome as loom } from './loom-process.ts';
 
 type Schema = Record<string, unknown>;
+
+const builtinNodes = [...coreNodes, ...dataNodes, ...transformNodes, ...trainNodes, ...evaluateNodes];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -92,14 +98,14 @@ afterAll(async () => {
 });
 
 describe('loom nodes', () => {
-  it('lists every core node as JSON with its ports and parameter schema', async () => {
+  it('lists every built-in node as JSON with its ports and parameter schema', async () => {
     const result = await loom(['nodes', '--json'], work);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const catalog = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(Array.isArray(catalog)).toBe(true);
 
-    const expected = coreNodes.map((node) => `${node.type}@${node.version}`).sort();
+    const expected = builtinNodes.map((node) => `${node.type}@${node.version}`).sort();
     expect(catalog.map((entry) => `${entry.type}@${entry.version}`).sort()).toEqual(expected);
     expect(expected).toEqual(
       expect.arrayContaining([
@@ -109,11 +115,17 @@ describe('loom nodes', () => {
         'core.json_to_metrics@1.0.0',
         'core.merge_metrics@1.0.0',
         'core.metrics_gate@1.0.0',
+        'data.csv@1.0.0',
+        'transform.split@1.0.0',
+        'train.mlp@1.0.0',
+        'export.onnx@1.0.0',
+        'validate.model@1.0.0',
+        'explain.permutation_importance@1.0.0',
       ]),
     );
 
     for (const entry of catalog) {
-      const definition = coreNodes.find((node) => node.type === entry.type);
+      const definition = builtinNodes.find((node) => node.type === entry.type);
       expect(entry).toMatchObject({
         type: definition?.type,
         version: definition?.version,
@@ -164,8 +176,8 @@ describe('loom nodes', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]?.split(/\s+/)).toEqual(['node', 'category', 'inputs', 'outputs', 'title']);
-    expect(lines).toHaveLength(coreNodes.length + 1);
-    for (const node of coreNodes) {
+    expect(lines).toHaveLength(builtinNodes.length + 1);
+    for (const node of builtinNodes) {
       const row = lines.find((line) => line.startsWith(`${node.type}@${node.version} `));
       expect(row, node.type).toBeDefined();
       expect(row).toContain(` ${node.category} `);

@@ -316,10 +316,14 @@ export class Network {
         let max = Number.NEGATIVE_INFINITY;
         for (let u = 0; u < units; u++) max = Math.max(max, z[o + u] as number);
         let sum = 0;
-        for (let u = 0; u < units; u++) sum += Math.exp((z[o + u] as number) - max);
+        for (let u = 0; u < units; u++) {
+          const e = Math.exp((z[o + u] as number) - max);
+          delta[o + u] = e;
+          sum += e;
+        }
         loss += max + Math.log(sum) - (z[o + label] as number);
-        for (let u = 0; u < units; u++)
-          delta[o + u] = (Math.exp((z[o + u] as number) - max) / sum - (u === label ? 1 : 0)) / rows;
+        for (let u = 0; u < units; u++) delta[o + u] = (delta[o + u] as number) / sum / rows;
+        delta[o + label] = (delta[o + label] as number) - 1 / rows;
       }
     }
     return loss / rows;
