@@ -45,7 +45,10 @@ export function buildParitySample(
         values.set(
           step.column,
           picked.map((_, i) => {
-            const hot = indicators.findIndex((column) => column !== undefined && column[i] === 1);
+            // Undoing a later scale gives back 1 only to rounding, so "hot" means the indicator nearest 1.
+            const hot = indicators.findIndex(
+              (column) => column !== undefined && Math.abs((column[i] as number) - 1) < 1e-6,
+            );
             return hot >= 0 ? (step.categories[hot] as string) : null;
           }),
         );

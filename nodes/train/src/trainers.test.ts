@@ -220,3 +220,30 @@ describe('train.mlp', () => {
     ).rejects.toThrow(/cancelled by test/);
   });
 });
+
+describe('the parity sample', () => {
+  it('rebuilds raw categories and values through one_hot and a later normalize of its columns', async () => {
+    // What data.csv → one_hot → normalize (default columns) gives: the indicators are z-scored too.
+    const table = await tables.table(
+      `SELECT (i % 7) * 1.0 AS x, ((CASE WHEN i % 3 = 0 THEN 1.0 ELSE 0.0 END) - 0.34) / 0.4737 AS "c=a",
+              ((CASE WHEN i % 3 = 0 THEN 0.0 ELSE 1.0 END) - 0.66) / 0.4737 AS "c=b", i % 2 AS y FROM range(30) t(i)`,
+      {
+        sources: [
+          { name: 'x', kind: 'number' },
+          { name: 'c', kind: 'string' },
+          { name: 'y', kind: 'number' },
+        ],
+        steps: [
+          { kind: 'one_hot', column: 'c', categories: ['a', 'b'] },
+          { kind: 'scale', column: 'c=a', offset: 0.34, scale: 0.4737 },
+          { kind: 'scale', column: 'c=b', offset: 0.66, scale: 0.4737 },
+        ],
+      },
+    );
+    const result = await runNode(logisticRegression, { params: { label: 'y' }, inputs: { table } });
+    const model = await readModel(result.outputs.model.path);
+    expect(model.sample.c?.slice(0, 6)).toEqual(['a', 'b', 'b', 'a', 'b', 'b']);
+    expect(model.sample.x?.slice(0, 3)).toEqual([0, 1, 2]);
+    await result.cleanup();
+  });
+});

@@ -10,7 +10,7 @@ function growOne(
   columns: Float64Array[],
   target: Parameters<typeof prepareTrainingSet>[1],
   limits: { maxDepth?: number; minSamplesLeaf?: number } = {},
-): DecisionTree {
+): Promise<DecisionTree> {
   const set = prepareTrainingSet(columns, target);
   const grow = createTreeGrower(set, {
     maxDepth: limits.maxDepth ?? 0,
@@ -77,8 +77,8 @@ describe('float32Threshold', () => {
 });
 
 describe('createTreeGrower', () => {
-  it('splits exactly between the two groups, in preorder', () => {
-    const tree = growOne([Float64Array.of(11, 2, 12, 1, 10, 3)], {
+  it('splits exactly between the two groups, in preorder', async () => {
+    const tree = await growOne([Float64Array.of(11, 2, 12, 1, 10, 3)], {
       kind: 'classification',
       y: Int32Array.of(1, 0, 1, 0, 1, 0),
       classCount: 2,
@@ -92,8 +92,8 @@ describe('createTreeGrower', () => {
     });
   });
 
-  it('picks the feature and threshold that reduce the variance most, with means at the leaves', () => {
-    const tree = growOne(
+  it('picks the feature and threshold that reduce the variance most, with means at the leaves', async () => {
+    const tree = await growOne(
       [Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 5, 5, 5)],
       { kind: 'regression', y: Float64Array.of(1, 1, 5, 7) },
       {
@@ -105,9 +105,9 @@ describe('createTreeGrower', () => {
     expect(tree.value).toEqual([[], [1], [6]]);
   });
 
-  it('cannot split values that are equal in float32', () => {
+  it('cannot split values that are equal in float32', async () => {
     // Distinct doubles that round to the same float32.
-    const tree = growOne([Float64Array.of(1, 1 + 2 ** -30, 2 ** 24, 2 ** 24 + 1)], {
+    const tree = await growOne([Float64Array.of(1, 1 + 2 ** -30, 2 ** 24, 2 ** 24 + 1)], {
       kind: 'classification',
       y: Int32Array.of(0, 1, 0, 1),
       classCount: 2,
@@ -119,16 +119,16 @@ describe('createTreeGrower', () => {
     expect(tree.value[leaves[0] as number]).toEqual([0.5, 0.5]);
   });
 
-  it('separates adjacent float32 values whose midpoint rounds up', () => {
+  it('separates adjacent float32 values whose midpoint rounds up', async () => {
     const below = 1 + 2 ** -23;
     const above = 1 + 2 ** -22;
     const columns = [Float64Array.of(below, above, 0.5, 3)];
-    const tree = growOne(columns, { kind: 'classification', y: Int32Array.of(0, 1, 0, 1), classCount: 2 });
+    const tree = await growOne(columns, { kind: 'classification', y: Int32Array.of(0, 1, 0, 1), classCount: 2 });
     expect(tree.threshold[0]).toBe(below);
     expect(predictClasses(tree, columns, 2)).toEqual([0, 1, 0, 1]);
   });
 
-  it('predicts its own training rows exactly when fully grown, even where doubles collide in float32', () => {
+  it('predicts its own training rows exactly when fully grown, even where doubles collide in float32', async () => {
     const rng = createRng(5);
     const rows = 2000;
     // Many rows share a float32 value while differing as doubles; the class depends on the float32 value only.
@@ -143,12 +143,12 @@ describe('createTreeGrower', () => {
       if (!classOf.has(key)) classOf.set(key, rng.int(3));
       y[r] = classOf.get(key) as number;
     }
-    const tree = growOne([x0, x1], { kind: 'classification', y, classCount: 3 });
+    const tree = await growOne([x0, x1], { kind: 'classification', y, classCount: 3 });
     expect(predictClasses(tree, [x0, x1], 3)).toEqual(Array.from(y));
     for (const t of tree.threshold) expect(Math.fround(t)).toBe(t);
   });
 
-  it('keeps at least minSamplesLeaf rows in every leaf', () => {
+  it('keeps at least minSamplesLeaf rows in every leaf', async () => {
     const rng = createRng(9);
     const rows = 300;
     const x = [new Float64Array(rows), new Float64Array(rows)];
@@ -159,7 +159,7 @@ describe('createTreeGrower', () => {
       y[r] = rng.int(2);
     }
     for (const minSamplesLeaf of [1, 7, 40]) {
-      const tree = growOne(x, { kind: 'classification', y, classCount: 2 }, { minSamplesLeaf });
+      const tree = await growOne(x, { kind: 'classification', y, classCount: 2 }, { minSamplesLeaf });
       const counts = new Map<number, number>();
       for (let r = 0; r < rows; r++) {
         const leaf = leafOf(tree, [(x[0] as Float64Array)[r] as number, (x[1] as Float64Array)[r] as number]);
@@ -170,7 +170,7 @@ describe('createTreeGrower', () => {
     }
   });
 
-  it('stops at maxDepth and grows until pure without it', () => {
+  it('stops at maxDepth and grows until pure without it', async () => {
     const rng = createRng(3);
     const rows = 500;
     const x = new Float64Array(rows);
@@ -180,16 +180,16 @@ describe('createTreeGrower', () => {
       y[r] = rng.normal();
     }
     for (const maxDepth of [1, 3, 6]) {
-      const tree = growOne([x], { kind: 'regression', y }, { maxDepth });
+      const tree = await growOne([x], { kind: 'regression', y }, { maxDepth });
       expect(depthOf(tree)).toBe(maxDepth);
     }
-    const full = growOne([x], { kind: 'regression', y });
+    const full = await growOne([x], { kind: 'regression', y });
     expect(depthOf(full)).toBeGreaterThan(6);
     const p = predictForest({ kind: 'forest', trees: [full] }, matrixFromColumns([x]), 1);
     expect(Array.from(p)).toEqual(Array.from(y));
   });
 
-  it('weights rows by how often the bootstrap drew them', () => {
+  it('weights rows by how often the bootstrap drew them', async () => {
     const set = prepareTrainingSet([Float64Array.of(1, 2, 3)], {
       kind: 'classification',
       y: Int32Array.of(0, 1, 1),
@@ -197,12 +197,12 @@ describe('createTreeGrower', () => {
     });
     const grow = createTreeGrower(set, { maxDepth: 0, minSamplesLeaf: 2, maxFeatures: 1 });
     // Row 0 drawn three times, row 1 once, row 2 never: one leaf (two distinct rows cannot make two leaves of 2).
-    const tree = grow(Int32Array.of(3, 1, 0), createRng(0));
+    const tree = await grow(Int32Array.of(3, 1, 0), createRng(0));
     expect(tree.value).toEqual([[0.75, 0.25]]);
   });
 
-  it('makes a single leaf without features', () => {
-    const tree = growOne([], { kind: 'regression', y: Float64Array.of(1, 2, 6) });
+  it('makes a single leaf without features', async () => {
+    const tree = await growOne([], { kind: 'regression', y: Float64Array.of(1, 2, 6) });
     expect(tree).toEqual({ feature: [-1], threshold: [0], left: [-1], right: [-1], value: [[3]] });
   });
 });

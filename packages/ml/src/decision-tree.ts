@@ -1,5 +1,6 @@
 import type { DecisionTree } from './model-format.ts';
 import type { Rng } from './rng.ts';
+import type { Pacer } from './training-loop.ts';
 
 /** What a tree learns: class indices in `[0, classCount)`, or numbers. */
 export type TreeTarget =
@@ -60,7 +61,7 @@ export function prepareTrainingSet(columns: readonly Float64Array[], target: Tre
 export function createTreeGrower(
   set: TreeTrainingSet,
   limits: TreeLimits,
-): (weights: Int32Array, rng: Rng) => DecisionTree {
+): (weights: Int32Array, rng: Rng, pacer?: Pacer) => Promise<DecisionTree> {
   const { rows, x, sorted, target } = set;
   const featureCount = x.length;
   const classCount = target.kind === 'classification' ? target.classCount : 1;
@@ -79,7 +80,7 @@ export function createTreeGrower(
   const rightCounts = new Float64Array(classCount);
   const stack: number[] = [];
 
-  return (weights, rng) => {
+  return async (weights, rng, pacer) => {
     let inBag = 0;
     for (let r = 0; r < rows; r++) if ((weights[r] as number) > 0) inBag++;
     if (inBag === 0) throw new RangeError('a tree needs at least one row with a positive weight');
@@ -98,6 +99,8 @@ export function createTreeGrower(
     stack.length = 0;
     stack.push(0, inBag, 0, -1, 0);
     while (stack.length > 0) {
+      // A deep tree on a million rows takes seconds: let timers, heartbeats and an abort through.
+      if (pacer?.due()) await pacer.pause();
       const isLeft = stack.pop() as number;
       const parent = stack.pop() as number;
       const depth = stack.pop() as number;

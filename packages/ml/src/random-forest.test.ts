@@ -170,6 +170,31 @@ describe('trainRandomForest', () => {
     expect(trees).toBeLessThan(1000);
   });
 
+  it('yields inside a tree too, so one large tree does not hold the event loop', async () => {
+    const rows = 60_000;
+    const rng = createRng(9);
+    const columns = [0, 1, 2, 3].map(() => Float64Array.from({ length: rows }, () => rng.next()));
+    const y = Float64Array.from({ length: rows }, (_, r) => (columns[0] as Float64Array)[r] as number);
+    let ticks = 0;
+    let treesDone = 0;
+    const timer = setInterval(() => {
+      if (treesDone === 0) ticks++;
+    }, 1);
+    try {
+      await trainRandomForest(columns, { kind: 'regression', y }, {
+        trees: 1,
+        maxDepth: 0,
+        onTree: () => {
+          treesDone++;
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    // The single fully grown tree takes far longer than one 25 ms slice; timers ran while it grew.
+    expect(ticks).toBeGreaterThan(1);
+  });
+
   it('rejects at once when already aborted', async () => {
     const { columns, y } = noisyClasses(20, 7);
     const onTree = (): void => {

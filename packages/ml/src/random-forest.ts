@@ -2,6 +2,7 @@ import { createTreeGrower, prepareTrainingSet, type TreeTarget } from './decisio
 import type { DecisionTree, ForestEstimator } from './model-format.ts';
 import { regressionMetrics } from './regression-metrics.ts';
 import { createRng } from './rng.ts';
+import { createPacer } from './training-loop.ts';
 
 /** Options of {@link trainRandomForest}; the defaults follow scikit-learn's `RandomForest*` where they can. */
 export interface RandomForestOptions {
@@ -30,9 +31,6 @@ export interface RandomForestOptions {
   onTree?(done: number, total: number): void;
 }
 
-/** Longest stretch of training between two yields to the event loop. */
-const yieldEveryMs = 10;
-
 /** The target of {@link trainRandomForest}: class indices in `[0, classCount)`, or numbers. */
 export type RandomForestTarget = TreeTarget;
 
@@ -50,7 +48,7 @@ export interface RandomForestResult {
  * Trains a random forest of CART trees: Gini impurity for classification, variance for regression, split
  * thresholds compared in float32 as {@link ForestEstimator} requires. Each tree draws from its own
  * generator, forked from `createRng(seed)` in tree order, so a seed gives the same forest on every machine.
- * Checks `signal` after each tree, and yields to the event loop between trees at least every 10 ms.
+ * Checks `signal` and yields to the event loop every 25 ms of work, inside trees as well as between them.
  *
  * @param columns one array per feature, each with one value per row, without NaN.
  * @example
@@ -95,7 +93,7 @@ export async function trainRandomForest(
   const weights = new Int32Array(rows);
   const rng = createRng(options.seed ?? 0);
   const trees: DecisionTree[] = [];
-  let lastYield = performance.now();
+  const pacer = createPacer(options.signal);
   for (let t = 0; t < treeCount; t++) {
     const treeRng = rng.fork();
     if (bootstrap) {
@@ -105,17 +103,12 @@ export async function trainRandomForest(
         weights[row] = (weights[row] as number) + 1;
       }
     } else weights.fill(1);
-    const tree = grow(weights, treeRng);
+    const tree = await grow(weights, treeRng, pacer);
     trees.push(tree);
     if (outOfBag !== undefined) accumulateOutOfBag(tree, set.x, weights, outputs, outOfBag);
     options.onTree?.(t + 1, treeCount);
-    // Lets a UI repaint and an abort arrive between trees. Not after every tree: a timer waits at least
-    // 1 ms (4 ms in browsers), longer than a small tree takes to grow.
-    if (performance.now() - lastYield >= yieldEveryMs) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = performance.now();
-    }
-    options.signal?.throwIfAborted();
+    // Not after every tree: a timer waits at least 1 ms (4 ms in browsers), longer than a small tree takes.
+    if (pacer.due()) await pacer.pause();
   }
   const estimator: ForestEstimator = { kind: 'forest', trees };
   const score = outOfBag === undefined ? undefined : outOfBagScore(target, outputs, outOfBag);

@@ -45,6 +45,28 @@ async function labels(model: ModelFile, columns: Record<string, Float64Array | A
 describe('trees in the graph branch as predictModel does', () => {
   const f = Math.fround;
 
+  it('scales one-hot columns when a normalize step came after the one_hot (as normalize does by default)', async () => {
+    const steps: FittedStep[] = [
+      { kind: 'one_hot', column: 'colour', categories: ['blue', 'red'] },
+      { kind: 'scale', column: 'colour=red', offset: 0.25, scale: 0.5 },
+      { kind: 'scale', column: 'x', offset: 1, scale: 2 },
+    ];
+    // red → (1 − 0.25) / 0.5 = 1.5, blue or NULL → −0.5: the stump at 1 separates them only if the scale applies.
+    const model = stumpModel(
+      [
+        { name: 'x', kind: 'number' },
+        { name: 'colour', kind: 'string' },
+      ],
+      steps,
+      ['colour=red', 'x', 'colour=blue'],
+      1,
+    );
+    const columns = { x: new Float64Array([0, 3, 5]), colour: ['red', 'blue', null] };
+    expect(await labels(model, columns, 3)).toEqual(['b', 'a', 'a']);
+    const expected = predictModel(model, columns, 3).classIndex;
+    expect(Array.from(expected ?? [])).toEqual([1, 0, 0]);
+  });
+
   it('behind impute and scale, a value that float32 arithmetic puts exactly on the threshold goes left', async () => {
     const steps: FittedStep[] = [
       { kind: 'impute', column: 'x', value: 0.5 },

@@ -34,6 +34,7 @@ export function addPreprocessing(g: GraphBuilder, lineage: FeatureLineage, featu
   const numbers = lineage.sources.filter((s) => s.kind === 'number').map((s) => s.name);
   const strings = new Map<string, StringColumn>();
   for (const s of lineage.sources) if (s.kind === 'string') strings.set(s.name, { tensor: s.name });
+  // Steps are kept for every number column, the one-hot columns included: a later normalize may scale them.
   const numberSteps = new Map<string, NumberStep[]>(numbers.map((name) => [name, []]));
   const blocks: Block[] = [];
   for (const step of lineage.steps) {
@@ -46,33 +47,44 @@ export function addPreprocessing(g: GraphBuilder, lineage: FeatureLineage, featu
     } else {
       const column = strings.get(step.column) as StringColumn;
       strings.delete(step.column);
-      if (step.categories.length > 0) blocks.push(oneHot(g, step.column, column, step.categories));
+      if (step.categories.length > 0) {
+        const block = oneHot(g, step.column, column, step.categories);
+        for (const name of block.columns) numberSteps.set(name, []);
+        blocks.push(block);
+      }
     }
   }
-  if (numbers.length > 0) blocks.unshift(numberBlock(g, numbers, numberSteps));
-  return selectFeatures(g, blocks, features);
+  if (numbers.length > 0) {
+    const concatenated =
+      numbers.length === 1 ? (numbers[0] as string) : g.op('Concat', numbers, 'numbers', { axis: 1 });
+    blocks.unshift({ tensor: concatenated, columns: numbers });
+  }
+  // Each block's steps run after the block exists; a one-hot column's steps all come after its one_hot step.
+  const stepped = blocks.map((block, index) => applyNumberSteps(g, block, numberSteps, `block${index}`));
+  return selectFeatures(g, stepped, features);
 }
 
-/** Concatenates the number inputs into [N, K] and applies their steps, position by position. */
-function numberBlock(g: GraphBuilder, columns: string[], steps: Map<string, NumberStep[]>): Block {
-  let x = columns.length === 1 ? (columns[0] as string) : g.op('Concat', columns, 'numbers', { axis: 1 });
+/** Applies the block's columns' impute and scale steps, position by position, as whole-block vector operations. */
+function applyNumberSteps(g: GraphBuilder, block: Block, steps: Map<string, NumberStep[]>, prefix: string): Block {
+  const { columns } = block;
+  let x = block.tensor;
   const width = columns.length;
   const rounds = Math.max(0, ...columns.map((c) => steps.get(c)?.length ?? 0));
   for (let round = 1; round <= rounds; round++) {
     const at = columns.map((c) => steps.get(c)?.[round - 1]);
     if (at.some((step) => step?.kind === 'impute')) {
       const values = at.map((step) => (step?.kind === 'impute' ? step.value : Number.NaN));
-      const fill = g.floatConstant(`numbers/impute_values_${round}`, values, [width]);
-      const isNull = g.op('IsNaN', [x], `numbers/is_null_${round}`);
-      x = g.op('Where', [isNull, fill, x], `numbers/imputed_${round}`);
+      const fill = g.floatConstant(`${prefix}/impute_values_${round}`, values, [width]);
+      const isNull = g.op('IsNaN', [x], `${prefix}/is_null_${round}`);
+      x = g.op('Where', [isNull, fill, x], `${prefix}/imputed_${round}`);
     }
     if (at.some((step) => step?.kind === 'scale')) {
       const offsets = at.map((step) => (step?.kind === 'scale' ? step.offset : 0));
       const scales = at.map((step) => (step?.kind === 'scale' ? step.scale : 1));
-      const offset = g.floatConstant(`numbers/scale_offsets_${round}`, offsets, [width]);
-      const scale = g.floatConstant(`numbers/scale_factors_${round}`, scales, [width]);
-      const centred = g.op('Sub', [x, offset], `numbers/centred_${round}`);
-      x = g.op('Div', [centred, scale], `numbers/scaled_${round}`);
+      const offset = g.floatConstant(`${prefix}/scale_offsets_${round}`, offsets, [width]);
+      const scale = g.floatConstant(`${prefix}/scale_factors_${round}`, scales, [width]);
+      const centred = g.op('Sub', [x, offset], `${prefix}/centred_${round}`);
+      x = g.op('Div', [centred, scale], `${prefix}/scaled_${round}`);
     }
   }
   return { tensor: x, columns };
