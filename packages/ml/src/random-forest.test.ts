@@ -181,13 +181,17 @@ describe('trainRandomForest', () => {
       if (treesDone === 0) ticks++;
     }, 1);
     try {
-      await trainRandomForest(columns, { kind: 'regression', y }, {
-        trees: 1,
-        maxDepth: 0,
-        onTree: () => {
-          treesDone++;
+      await trainRandomForest(
+        columns,
+        { kind: 'regression', y },
+        {
+          trees: 1,
+          maxDepth: 0,
+          onTree: () => {
+            treesDone++;
+          },
         },
-      });
+      );
     } finally {
       clearInterval(timer);
     }
