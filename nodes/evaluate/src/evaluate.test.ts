@@ -14,6 +14,7 @@ import { readColumns } from '@loom/tables';
 import { TableFixtures } from '@loom/tables/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx, permutationImportance, validateModel } from './index.ts';
+import { MAX_CURVE_POINTS, thinCurve } from './validate-model.ts';
 
 const IRIS = fileURLToPath(new URL('../../../examples/iris-classification/iris.csv', import.meta.url));
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
@@ -165,5 +166,22 @@ describe('validate.model and explain.permutation_importance', () => {
     expect(m.baseline_score).toBeGreaterThanOrEqual(0.95);
     const again = await runNode(permutationImportance, { params: { repeats: 4 }, inputs: { onnx, table: iris } });
     expect(again.outputs.metrics).toEqual(result.outputs.metrics);
+  });
+});
+
+describe('thinCurve', () => {
+  it('keeps a long ROC curve to MAX_CURVE_POINTS points, ends included, and leaves short ones alone', () => {
+    const n = 54_185;
+    const curve = {
+      kind: 'curve' as const,
+      x: Array.from({ length: n }, (_, i) => i / (n - 1)),
+      y: Array.from({ length: n }, (_, i) => Math.sqrt(i / (n - 1))),
+    };
+    const thin = thinCurve(curve);
+    expect(thin.x).toHaveLength(MAX_CURVE_POINTS);
+    expect([thin.x[0], thin.y[0], thin.x.at(-1), thin.y.at(-1)]).toEqual([0, 0, 1, 1]);
+    expect(thin.x.every((value, i) => i === 0 || value > (thin.x[i - 1] as number))).toBe(true);
+    const short = { kind: 'curve' as const, x: [0, 0.5, 1], y: [0, 0.8, 1] };
+    expect(thinCurve(short)).toBe(short);
   });
 });

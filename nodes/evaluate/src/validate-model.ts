@@ -1,5 +1,5 @@
 import { classificationMetrics, regressionMetrics } from '@loom/ml';
-import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
+import { defineNode, input, type MetricCurve, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import { checkQualityGate, qualityGateParams } from './quality-gate.ts';
 import { knownLabelRows, openScoringTable } from './scoring-table.ts';
 
@@ -96,13 +96,33 @@ function classificationScores(
     metrics[`support/${perClass.label}`] = perClass.support;
   }
   if (classes === 2 && report.rocCurves.length === 1) {
-    metrics.roc_curve = report.rocCurves[0] as Metrics[string];
+    metrics.roc_curve = thinCurve(report.rocCurves[0] as MetricCurve);
   } else {
     report.rocCurves.forEach((curve, c) => {
-      metrics[`roc_curve/${classLabels[c]}`] = curve;
+      metrics[`roc_curve/${classLabels[c]}`] = thinCurve(curve);
     });
   }
   return metrics;
+}
+
+/** Points kept per curve: enough to draw it, while a 200,000-row validation no longer stores megabytes. */
+export const MAX_CURVE_POINTS = 500;
+
+/**
+ * Keeps at most MAX_CURVE_POINTS points of a curve, evenly spaced along it, always with its first and
+ * last point. The AUC is computed from every point before thinning.
+ */
+export function thinCurve(curve: MetricCurve): MetricCurve {
+  const count = curve.x.length;
+  if (count <= MAX_CURVE_POINTS) return curve;
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < MAX_CURVE_POINTS; i++) {
+    const at = Math.round((i * (count - 1)) / (MAX_CURVE_POINTS - 1));
+    x.push(curve.x[at] as number);
+    y.push(curve.y[at] as number);
+  }
+  return { ...curve, x, y };
 }
 
 /** Median time of one-row predictions: what a caller of a deployed model waits for. */
