@@ -4,6 +4,7 @@ import {
   type FittedStep,
   type ModelFile,
   matrixFromColumns,
+  trainLinearRegression,
   trainLogisticRegression,
   trainRandomForest,
 } from '@loom/ml';
@@ -183,5 +184,54 @@ describe('thinCurve', () => {
     expect(thin.x.every((value, i) => i === 0 || value > (thin.x[i - 1] as number))).toBe(true);
     const short = { kind: 'curve' as const, x: [0, 0.5, 1], y: [0, 0.8, 1] };
     expect(thinCurve(short)).toBe(short);
+  });
+});
+
+describe('scoring rows with gaps', () => {
+  /** petal_width ≈ linear in petal_length, with no imputation in its lineage. */
+  async function regressionOnnx(): Promise<ArtifactRef> {
+    const { columns } = await readColumns(iris.path, ['petal_length', 'petal_width']);
+    const x = (columns.get('petal_length') as { values: Float64Array }).values;
+    const y = (columns.get('petal_width') as { values: Float64Array }).values;
+    const { estimator } = await trainLinearRegression(matrixFromColumns([x]), y, { regularization: 0 });
+    const model: ModelFile = {
+      format: 'loom.model',
+      version: 1,
+      trainedBy: 'train.linear_regression',
+      task: 'regression',
+      label: 'petal_width',
+      labelKind: 'number',
+      lineage: { format: 'loom.lineage', version: 1, sources: [{ name: 'petal_length', kind: 'number' }], steps: [] },
+      features: ['petal_length'],
+      estimator,
+      sample: { petal_length: Array.from(x.slice(0, 20)) },
+      training: { rows: 150, seed: 0, params: {} },
+    };
+    const exported = await runNode(exportOnnx, { inputs: { model: await modelArtifact(model) } });
+    return exported.outputs.onnx;
+  }
+
+  it('skips rows without a label value in a regression, and says so', async () => {
+    const onnx = await regressionOnnx();
+    const table = await tables.table(
+      `SELECT petal_length, CASE WHEN row_number() OVER () % 10 = 0 THEN NULL ELSE petal_width END AS petal_width FROM read_csv('${IRIS}')`,
+    );
+    const result = await runNode(validateModel, { inputs: { onnx, table } });
+    expect(result.outputs.metrics.scored_rows).toBe(135);
+    expect(result.outputs.metrics.r2).toBeGreaterThan(0.9);
+    expect(result.logs.map((l) => l.message)).toContain('15 rows have no label value and were not scored');
+    const importance = await runNode(permutationImportance, { inputs: { onnx, table } });
+    expect(importance.outputs.metrics.rows).toBe(135);
+  });
+
+  it('names the input columns whose missing values the model cannot fill', async () => {
+    const onnx = await regressionOnnx();
+    const table = await tables.table(
+      `SELECT CASE WHEN row_number() OVER () IN (3, 7) THEN NULL ELSE petal_length END AS petal_length, petal_width FROM read_csv('${IRIS}')`,
+    );
+    const message =
+      /2 rows \(the first is row 3\) have missing values in "petal_length" that the model cannot fill: it was not trained behind an imputation/;
+    await expect(runNode(validateModel, { inputs: { onnx, table } })).rejects.toThrow(message);
+    await expect(runNode(permutationImportance, { inputs: { onnx, table } })).rejects.toThrow(message);
   });
 });

@@ -18,7 +18,8 @@ export const exportOnnx = defineNode({
       default: 1e-4,
       exclusiveMinimum: 0,
       maximum: 1,
-      description: 'Largest absolute difference allowed between the ONNX model’s and the trained model’s outputs.',
+      description:
+        'Largest difference allowed between the ONNX model’s and the trained model’s outputs: absolute for probabilities and values up to 1, relative for larger regression values (float32 cannot hold them to 1e-4).',
     }),
   }),
   outputs: { onnx: output('onnx', { description: 'The ONNX model (opset 17).' }) },

@@ -1,6 +1,12 @@
 import { classificationMetrics, createRng, type RawColumns, regressionMetrics } from '@loom/ml';
 import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
-import { knownLabelRows, openScoringTable, type ScoringTable } from './scoring-table.ts';
+import {
+  checkPredictionsFinite,
+  finiteLabelRows,
+  knownLabelRows,
+  openScoringTable,
+  type ScoringTable,
+} from './scoring-table.ts';
 
 type ScoreName = 'accuracy' | 'f1_macro' | 'log_loss' | 'r2' | 'rmse' | 'mae';
 const LOWER_IS_BETTER: ReadonlySet<ScoreName> = new Set(['log_loss', 'rmse', 'mae']);
@@ -65,6 +71,8 @@ export const permutationImportance = defineNode({
         const prediction = await scoring.predictor.predict(columns, sample.rows, { signal: ctx.signal });
         return scoreOf(metric, sample, prediction.probabilities, prediction.values, scoring.classLabels ?? []);
       };
+      const first = await scoring.predictor.predict(sample.columns, sample.rows, { signal: ctx.signal });
+      checkPredictionsFinite(sample, sample.rows, (first.probabilities ?? first.values) as Float64Array);
       const baseline = await score(sample.columns);
       const metrics: Metrics = { baseline_score: baseline, rows: sample.rows, repeats: ctx.params.repeats };
       const inputs = scoring.predictor.info.inputs;
@@ -110,7 +118,7 @@ function sampleRows(scoring: ScoringTable, maxRows: number, rng: ReturnType<type
   let rows: Int32Array =
     scoring.classIndex !== undefined
       ? knownLabelRows(scoring.classIndex)
-      : Int32Array.from({ length: scoring.rows }, (_, r) => r);
+      : finiteLabelRows(scoring.values as Float64Array);
   if (rows.length === 0) throw new NodeError('no row has a label the model knows', { retryable: false });
   if (rows.length > maxRows) rows = rng.shuffle(rows.slice()).subarray(0, maxRows).sort();
   const columns: RawColumns = {};

@@ -88,6 +88,50 @@ export async function openScoringTable(
   }
 }
 
+/**
+ * Throws when the model gave no finite prediction for some rows: their inputs had missing values the
+ * model has no imputation for (it was trained behind remove_rows, or on data without gaps). Names the
+ * columns, the count and the first row, and the fix.
+ */
+export function checkPredictionsFinite(
+  scoring: Pick<ScoringTable, 'columns'>,
+  rows: number,
+  outputs: Float64Array,
+): void {
+  const width = outputs.length / rows;
+  let bad = 0;
+  let first = -1;
+  const culprits = new Set<string>();
+  for (let r = 0; r < rows; r++) {
+    let finite = true;
+    for (let o = 0; o < width; o++) if (!Number.isFinite(outputs[r * width + o] as number)) finite = false;
+    if (finite) continue;
+    bad++;
+    if (first < 0) first = r;
+    for (const [name, values] of Object.entries(scoring.columns)) {
+      if (values instanceof Float64Array && Number.isNaN(values[r] as number)) culprits.add(name);
+    }
+  }
+  if (bad === 0) return;
+  const named = culprits.size > 0 ? ` in ${[...culprits].map((c) => JSON.stringify(c)).join(', ')}` : '';
+  throw new NodeError(
+    `${bad} row${bad === 1 ? '' : 's'} (the first is row ${first + 1}) ha${bad === 1 ? 's' : 've'} missing values${named} that the model cannot fill: it was not trained behind an imputation (transform.clean_missing with mean, median, most_frequent or constant); impute in training, or drop those rows with transform.clean_missing before scoring`,
+    { retryable: false },
+  );
+}
+
+/** Rows with a known numeric label (regression), as indices; rows with a missing label are left out. */
+export function finiteLabelRows(values: Float64Array): Int32Array {
+  let count = 0;
+  for (const value of values) if (Number.isFinite(value)) count++;
+  const rows = new Int32Array(count);
+  let next = 0;
+  values.forEach((value, row) => {
+    if (Number.isFinite(value)) rows[next++] = row;
+  });
+  return rows;
+}
+
 /** The rows whose label the model knows, as indices; rows with unseen or missing labels are left out. */
 export function knownLabelRows(classIndex: Int32Array): Int32Array {
   let count = 0;

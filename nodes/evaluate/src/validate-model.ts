@@ -1,7 +1,7 @@
 import { classificationMetrics, regressionMetrics } from '@loom/ml';
 import { defineNode, input, type MetricCurve, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import { checkQualityGate, qualityGateParams } from './quality-gate.ts';
-import { knownLabelRows, openScoringTable } from './scoring-table.ts';
+import { checkPredictionsFinite, finiteLabelRows, knownLabelRows, openScoringTable } from './scoring-table.ts';
 
 export const validateModel = defineNode({
   type: 'validate.model',
@@ -30,6 +30,7 @@ export const validateModel = defineNode({
       const started = performance.now();
       const prediction = await predictor.predict(scoring.columns, scoring.rows, { signal: ctx.signal });
       const seconds = (performance.now() - started) / 1000;
+      checkPredictionsFinite(scoring, scoring.rows, (prediction.probabilities ?? prediction.values) as Float64Array);
       const metrics: Metrics = { rows: scoring.rows };
       metrics.rows_per_second = scoring.rows / Math.max(seconds, 1e-9);
       metrics.latency_ms_per_row = (seconds * 1000) / scoring.rows;
@@ -39,9 +40,17 @@ export const validateModel = defineNode({
         const skipped = scoring.rows - (metrics.scored_rows as number);
         if (skipped > 0) ctx.log.warn(`${skipped} rows have a label the model never saw (or none) and were not scored`);
       } else {
-        const values = prediction.values as Float64Array;
-        const report = regressionMetrics(scoring.values as Float64Array, values);
-        Object.assign(metrics, { rmse: report.rmse, mae: report.mae, r2: report.r2 });
+        const truth = scoring.values as Float64Array;
+        const labelled = finiteLabelRows(truth);
+        if (labelled.length === 0) throw new NodeError('no row of the table has a label value', { retryable: false });
+        const predicted = prediction.values as Float64Array;
+        const report = regressionMetrics(
+          Float64Array.from(labelled, (r) => truth[r] as number),
+          Float64Array.from(labelled, (r) => predicted[r] as number),
+        );
+        Object.assign(metrics, { scored_rows: labelled.length, rmse: report.rmse, mae: report.mae, r2: report.r2 });
+        const skipped = scoring.rows - labelled.length;
+        if (skipped > 0) ctx.log.warn(`${skipped} rows have no label value and were not scored`);
       }
       // Headline scores first: the run summary shows the first few a step reports.
       for (const name of HEADLINE) {

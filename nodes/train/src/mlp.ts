@@ -1,4 +1,4 @@
-import { trainMlp } from '@loom/ml';
+import { type MlpEstimator, trainMlp } from '@loom/ml';
 import { defineNode, input, output, Type } from '@loom/sdk';
 import { iterationReporter, taskParam, trainerParams } from './common-params.ts';
 import { writeModel } from './model-output.ts';
@@ -54,10 +54,13 @@ export const mlp = defineNode({
       task: ctx.params.task,
       signal: ctx.signal,
     });
+    // Regression learns a standardised target (Adam's steps and the initial weights suit values near
+    // 0 ± 1); the scaling is folded back into the output layer, so the model predicts the label itself.
+    const standardised = data.target.kind === 'regression' ? standardise(data.target.y) : undefined;
     const target =
       data.target.kind === 'classification'
         ? { kind: 'classification' as const, y: data.target.y, classCount: data.target.classCount }
-        : { kind: 'regression' as const, y: data.target.y };
+        : { kind: 'regression' as const, y: (standardised as Standardised).values };
     ctx.log.info(
       `training a ${[data.features.length, ...ctx.params.hidden_layers].join('→')} network on ${data.rows} rows`,
     );
@@ -76,6 +79,38 @@ export const mlp = defineNode({
     });
     ctx.metric('epochs', result.epochs);
     if (result.stoppedEarly) ctx.log.info(`stopped early after ${result.epochs} epochs`);
-    return { model: await writeModel(ctx, data, result.estimator) };
+    else if (ctx.params.validation_fraction > 0) {
+      ctx.log.warn(`validation loss was still improving after ${result.epochs} epochs: more epochs may help`);
+    }
+    const estimator = standardised === undefined ? result.estimator : unstandardise(result.estimator, standardised);
+    return { model: await writeModel(ctx, data, estimator) };
   },
 });
+
+interface Standardised {
+  values: Float64Array;
+  mean: number;
+  std: number;
+}
+
+function standardise(y: Float64Array): Standardised {
+  const mean = y.reduce((sum, value) => sum + value, 0) / y.length;
+  const variance = y.reduce((sum, value) => sum + (value - mean) ** 2, 0) / y.length;
+  const std = variance > 0 ? Math.sqrt(variance) : 1;
+  return { values: y.map((value) => (value - mean) / std), mean, std };
+}
+
+/** The same network predicting `z · std + mean`: the last (identity) layer's weights and biases rescaled. */
+function unstandardise(estimator: MlpEstimator, { mean, std }: Standardised): MlpEstimator {
+  const last = estimator.layers.at(-1) as MlpEstimator['layers'][number];
+  return {
+    ...estimator,
+    layers: [
+      ...estimator.layers.slice(0, -1),
+      {
+        weights: last.weights.map((row) => row.map((w) => w * std)),
+        biases: last.biases.map((b) => b * std + mean),
+      },
+    ],
+  };
+}

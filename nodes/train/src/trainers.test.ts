@@ -89,6 +89,18 @@ describe('trainers refuse bad input with a message naming the cause', () => {
     ],
     ['an empty table', 'SELECT 1.0 AS a, 1 AS y WHERE false', { label: 'y' }, /training table is empty/],
     [
+      'a header-only CSV (text columns, no rows)',
+      "SELECT 'x' AS a, 'y' AS y WHERE false",
+      { label: 'y' },
+      /training table is empty \(0 rows\)/,
+    ],
+    [
+      'a continuous label given to a classifier',
+      'SELECT i * 1.0 AS a, i * 1.37 AS y FROM range(40) t(i)',
+      { label: 'y' },
+      /label column "y" has 40 distinct values in 40 rows: too many classes for a classifier — is this a regression\? \(set task to regression\)/,
+    ],
+    [
       'a missing value in a feature',
       'SELECT CASE WHEN i = 3 THEN NULL ELSE i * 1.0 END AS a, i % 2 AS y FROM range(10) t(i)',
       { label: 'y' },
@@ -204,6 +216,23 @@ describe('train.mlp', () => {
     });
     expect(result.metrics.train_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(result.metricSeries.filter((m) => m.name === 'loss').length).toBe(result.metrics.epochs);
+    await result.cleanup();
+  });
+
+  it('learns a regression whose label is in the tens of thousands without normalising it first', async () => {
+    const table = await tables.table(
+      'SELECT x, 50000 + 20000 * x + 5000 * sin(3 * x) AS price FROM (SELECT (i % 200) / 100.0 - 1 AS x FROM range(400) t(i))',
+    );
+    const result = await runNode(mlp, {
+      params: { label: 'price', task: 'regression', hidden_layers: [16], epochs: 300, learning_rate: 0.01 },
+      inputs: { table },
+    });
+    // The label's standard deviation is about 12,000: an unscaled network would be stuck near the mean.
+    expect(result.metrics.train_rmse).toBeLessThan(1500);
+    const model = await readModel(result.outputs.model.path);
+    const prediction = predictModel(model, { x: Float64Array.of(0.5) }, 1);
+    expect(prediction.values?.[0]).toBeGreaterThan(58_000);
+    expect(prediction.values?.[0]).toBeLessThan(72_000);
     await result.cleanup();
   });
 

@@ -39,6 +39,7 @@ export async function loadTrainingData(tablePath: string, options: TrainingDataO
   const { label } = options;
   const labelInfo = byName.get(label);
   if (labelInfo === undefined) throw new NodeError(missingLabelMessage(label, info.columns, info.lineage.steps));
+  if (info.rowCount === 0) throw new NodeError('the training table is empty (0 rows)');
   const features =
     options.features !== undefined && options.features.length > 0
       ? [...options.features]
@@ -62,7 +63,6 @@ export async function loadTrainingData(tablePath: string, options: TrainingDataO
       throw new NodeError(`feature column "${name}" is not numeric (${column.type}): ${hint}`);
     }
   }
-  if (info.rowCount === 0) throw new NodeError('the training table is empty (0 rows)');
 
   const read = await readColumns(tablePath, [...features, label], options.signal ? { signal: options.signal } : {});
   const columns = features.map((name) => {
@@ -124,9 +124,10 @@ function classificationTarget(label: string, column: TableColumn, steps: readonl
     column.kind === 'number'
       ? [...(distinct as Set<number>)].sort((a, b) => a - b)
       : [...(distinct as Set<string>)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (classes.length > 1000) {
+  // A continuous label given to a classifier would make nearly every row its own class.
+  if (classes.length > 1000 || (classes.length > 20 && classes.length > values.length / 2)) {
     throw new NodeError(
-      `the label column "${label}" has ${classes.length} distinct values: too many classes — is this a regression task?`,
+      `the label column "${label}" has ${classes.length} distinct values in ${values.length} rows: too many classes for a classifier — is this a regression? (set task to regression)`,
     );
   }
   const index = new Map<number | string, number>(classes.map((value, i) => [value, i]));

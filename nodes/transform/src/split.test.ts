@@ -121,4 +121,22 @@ describe('transform.split', () => {
       'invalid params',
     );
   });
+
+  it('keeps a one-row class in train with a warning, and refuses to stratify by a continuous column', async () => {
+    const table = await tables.table(
+      "SELECT range::INTEGER AS id, CASE WHEN range < 10 THEN 'A' WHEN range < 19 THEN 'B' ELSE 'C' END AS label FROM range(20)",
+    );
+    const result = await runNode(split, { inputs: { table }, params: { fraction: 0.5, stratify_by: 'label' } });
+    expect(await ids(result.outputs.train)).toContain(19);
+    expect(await ids(result.outputs.test)).toHaveLength(10);
+    expect(result.logs.map((l) => l.message)).toContain(
+      'stratify_by "label": 1 value has a single row, kept in train only; the test table has no example of it',
+    );
+    await result.cleanup();
+    const continuous = await tables.table('SELECT range::INTEGER AS id, sin(range) AS x FROM range(121)');
+    const failure = await nodeFailure(runNode(split, { inputs: { table: continuous }, params: { stratify_by: 'x' } }));
+    expect(failure.message).toBe(
+      'stratify_by: column "x" has 121 distinct values in 121 rows, so most groups hold one row; stratify by a class column',
+    );
+  });
 });

@@ -56,7 +56,20 @@ export const split = defineNode({
         }
         const { columns } = await readColumns(table.path, [stratifyBy], { signal: ctx.signal });
         const strata = stratify(columns.get(stratifyBy) as TableColumn);
-        const parts = strata.map((rows) => draw(rows, fraction, rng));
+        if (strata.length > 20 && strata.length > n / 2) {
+          throw new NodeError(
+            `stratify_by: column ${JSON.stringify(stratifyBy)} has ${strata.length} distinct values in ${n} rows, so most groups hold one row; stratify by a class column`,
+            { retryable: false },
+          );
+        }
+        // A one-row class cannot be on both sides; in train, at least a model can learn it.
+        const singletons = strata.filter((rows) => rows.length < 2).length;
+        if (singletons > 0) {
+          ctx.log.warn(
+            `stratify_by ${JSON.stringify(stratifyBy)}: ${singletons} value${singletons === 1 ? ' has' : 's have'} a single row, kept in train only; the test table has no example of ${singletons === 1 ? 'it' : 'them'}`,
+          );
+        }
+        const parts = strata.map((rows) => (rows.length < 2 ? new Int32Array(0) : draw(rows, fraction, rng)));
         picked = concat(parts);
         ctx.log.debug(`stratified by ${JSON.stringify(stratifyBy)}: ${strata.length} classes`);
       }
