@@ -80,8 +80,17 @@ export function createTreeGrower(
   const rightCounts = new Float64Array(classCount);
   const stack: number[] = [];
 
-  return async (weights, rng, pacer) => {
-    let inBag = 0;
+  // The tree being grown and its sample: set by each call, read by the node-growing functions below,
+  // which live in this plain closure (not inside the async function) so V8 optimises them as before.
+  let weights: Int32Array = new Int32Array(0);
+  let rng: Rng = undefined as unknown as Rng;
+  let inBag = 0;
+  let tree: DecisionTree = { feature: [], threshold: [], left: [], right: [], value: [] };
+
+  return async (treeWeights, treeRng, pacer) => {
+    weights = treeWeights;
+    rng = treeRng;
+    inBag = 0;
     for (let r = 0; r < rows; r++) if ((weights[r] as number) > 0) inBag++;
     if (inBag === 0) throw new RangeError('a tree needs at least one row with a positive weight');
     for (let f = 0; f < featureCount; f++) {
@@ -94,13 +103,22 @@ export function createTreeGrower(
     }
     for (let f = 0; f < featureCount; f++) featurePool[f] = f;
 
-    const tree: DecisionTree = { feature: [], threshold: [], left: [], right: [], value: [] };
+    tree = { feature: [], threshold: [], left: [], right: [], value: [] };
     // Entries of five numbers: start, end, depth, parent (-1 for the root), 1 when the left child.
     stack.length = 0;
     stack.push(0, inBag, 0, -1, 0);
+    // A deep tree on a million rows takes seconds: between batches of nodes, timers, heartbeats and an
+    // abort get through. The nodes themselves grow in a plain function, which V8 optimises better.
     while (stack.length > 0) {
-      // A deep tree on a million rows takes seconds: let timers, heartbeats and an abort through.
+      growNodes(64);
       if (pacer?.due()) await pacer.pause();
+    }
+    return tree;
+  };
+
+  /** Grows up to `budget` nodes from the stack. */
+  function growNodes(budget: number): void {
+    for (let grown = 0; grown < budget && stack.length > 0; grown++) {
       const isLeft = stack.pop() as number;
       const parent = stack.pop() as number;
       const depth = stack.pop() as number;
@@ -134,159 +152,158 @@ export function createTreeGrower(
       stack.push(split.leftEnd, end, depth + 1, node, 0);
       stack.push(start, split.leftEnd, depth + 1, node, 1);
     }
-    return tree;
+  }
 
-    /**
-     * The node's leaf value, whether all its rows share one target, its total weight and (regression)
-     * its weighted sum of centred targets; classification leaves its class weights in `nodeCounts`.
-     */
-    function nodeStats(
-      start: number,
-      end: number,
-    ): { value: number[]; pure: boolean; totalWeight: number; totalSum: number } {
-      // Every feature's slice holds the node's rows; without features, rows sit in order.
-      const rowAt = (i: number): number => (featureCount > 0 ? (order[i] as number) : i);
-      let totalWeight = 0;
-      if (target.kind === 'classification') {
-        nodeCounts.fill(0);
-        for (let i = start; i < end; i++) {
-          const row = rowAt(i);
-          const w = weights[row] as number;
-          const c = classY[row] as number;
-          nodeCounts[c] = (nodeCounts[c] as number) + w;
-          totalWeight += w;
-        }
-        let pure = false;
-        const value: number[] = [];
-        for (let c = 0; c < classCount; c++) {
-          const n = nodeCounts[c] as number;
-          if (n === totalWeight) pure = true;
-          value.push(n / totalWeight);
-        }
-        return { value, pure, totalWeight, totalSum: 0 };
-      }
-      let sum = 0;
-      let totalSum = 0;
-      const first = valueY[rowAt(start)] as number;
-      let pure = true;
+  /**
+   * The node's leaf value, whether all its rows share one target, its total weight and (regression)
+   * its weighted sum of centred targets; classification leaves its class weights in `nodeCounts`.
+   */
+  function nodeStats(
+    start: number,
+    end: number,
+  ): { value: number[]; pure: boolean; totalWeight: number; totalSum: number } {
+    // Every feature's slice holds the node's rows; without features, rows sit in order.
+    const rowAt = (i: number): number => (featureCount > 0 ? (order[i] as number) : i);
+    let totalWeight = 0;
+    if (target.kind === 'classification') {
+      nodeCounts.fill(0);
       for (let i = start; i < end; i++) {
         const row = rowAt(i);
         const w = weights[row] as number;
-        const y = valueY[row] as number;
-        sum += w * y;
-        totalSum += w * (centredY[row] as number);
+        const c = classY[row] as number;
+        nodeCounts[c] = (nodeCounts[c] as number) + w;
         totalWeight += w;
-        if (y !== first) pure = false;
       }
-      return { value: [pure ? first : sum / totalWeight], pure, totalWeight, totalSum };
+      let pure = false;
+      const value: number[] = [];
+      for (let c = 0; c < classCount; c++) {
+        const n = nodeCounts[c] as number;
+        if (n === totalWeight) pure = true;
+        value.push(n / totalWeight);
+      }
+      return { value, pure, totalWeight, totalSum: 0 };
     }
+    let sum = 0;
+    let totalSum = 0;
+    const first = valueY[rowAt(start)] as number;
+    let pure = true;
+    for (let i = start; i < end; i++) {
+      const row = rowAt(i);
+      const w = weights[row] as number;
+      const y = valueY[row] as number;
+      sum += w * y;
+      totalSum += w * (centredY[row] as number);
+      totalWeight += w;
+      if (y !== first) pure = false;
+    }
+    return { value: [pure ? first : sum / totalWeight], pure, totalWeight, totalSum };
+  }
 
-    function bestSplit(
-      start: number,
-      end: number,
-      totalWeight: number,
-      totalSum: number,
-      rng: Rng,
-    ): { feature: number; threshold: number; leftEnd: number } | undefined {
-      const minLeaf = limits.minSamplesLeaf;
-      let bestProxy = -Infinity;
-      let bestFeature = -1;
-      let bestPosition = -1;
-      let totalSquares = 0;
-      if (target.kind === 'classification')
-        for (let c = 0; c < classCount; c++) totalSquares += (nodeCounts[c] as number) ** 2;
+  function bestSplit(
+    start: number,
+    end: number,
+    totalWeight: number,
+    totalSum: number,
+    rng: Rng,
+  ): { feature: number; threshold: number; leftEnd: number } | undefined {
+    const minLeaf = limits.minSamplesLeaf;
+    let bestProxy = -Infinity;
+    let bestFeature = -1;
+    let bestPosition = -1;
+    let totalSquares = 0;
+    if (target.kind === 'classification')
+      for (let c = 0; c < classCount; c++) totalSquares += (nodeCounts[c] as number) ** 2;
 
-      // Like scikit-learn, features constant within the node do not count towards maxFeatures.
-      let visited = 0;
-      for (let k = 0; k < featureCount && visited < limits.maxFeatures; k++) {
-        const pick = k + rng.int(featureCount - k);
-        const feature = featurePool[pick] as number;
-        featurePool[pick] = featurePool[k] as number;
-        featurePool[k] = feature;
-        const values = x[feature] as Float32Array;
-        const base = feature * inBag;
-        if (values[order[base + start] as number] === values[order[base + end - 1] as number]) continue;
-        visited++;
+    // Like scikit-learn, features constant within the node do not count towards maxFeatures.
+    let visited = 0;
+    for (let k = 0; k < featureCount && visited < limits.maxFeatures; k++) {
+      const pick = k + rng.int(featureCount - k);
+      const feature = featurePool[pick] as number;
+      featurePool[pick] = featurePool[k] as number;
+      featurePool[k] = feature;
+      const values = x[feature] as Float32Array;
+      const base = feature * inBag;
+      if (values[order[base + start] as number] === values[order[base + end - 1] as number]) continue;
+      visited++;
 
-        let leftWeight = 0;
-        let rightWeight = totalWeight;
-        let leftSquares = 0;
-        let rightSquares = totalSquares;
-        let leftSum = 0;
+      let leftWeight = 0;
+      let rightWeight = totalWeight;
+      let leftSquares = 0;
+      let rightSquares = totalSquares;
+      let leftSum = 0;
+      if (target.kind === 'classification') {
+        leftCounts.fill(0);
+        rightCounts.set(nodeCounts);
+      }
+      // The right child keeps at least minLeaf rows.
+      const last = end - minLeaf;
+      let value = values[order[base + start] as number] as number;
+      for (let i = start; i < last; i++) {
+        const row = order[base + i] as number;
+        const w = weights[row] as number;
+        leftWeight += w;
+        rightWeight -= w;
         if (target.kind === 'classification') {
-          leftCounts.fill(0);
-          rightCounts.set(nodeCounts);
+          // Integer weights keep these sums of squared counts exact.
+          const c = classY[row] as number;
+          const l = leftCounts[c] as number;
+          const r = rightCounts[c] as number;
+          leftSquares += w * (2 * l + w);
+          rightSquares -= w * (2 * r - w);
+          leftCounts[c] = l + w;
+          rightCounts[c] = r - w;
+        } else {
+          leftSum += w * (centredY[row] as number);
         }
-        // The right child keeps at least minLeaf rows.
-        const last = end - minLeaf;
-        let value = values[order[base + start] as number] as number;
-        for (let i = start; i < last; i++) {
-          const row = order[base + i] as number;
-          const w = weights[row] as number;
-          leftWeight += w;
-          rightWeight -= w;
-          if (target.kind === 'classification') {
-            // Integer weights keep these sums of squared counts exact.
-            const c = classY[row] as number;
-            const l = leftCounts[c] as number;
-            const r = rightCounts[c] as number;
-            leftSquares += w * (2 * l + w);
-            rightSquares -= w * (2 * r - w);
-            leftCounts[c] = l + w;
-            rightCounts[c] = r - w;
-          } else {
-            leftSum += w * (centredY[row] as number);
-          }
-          const next = values[order[base + i + 1] as number] as number;
-          if (next === value || i + 1 - start < minLeaf) {
-            value = next;
-            continue;
-          }
+        const next = values[order[base + i + 1] as number] as number;
+        if (next === value || i + 1 - start < minLeaf) {
           value = next;
-          // Maximising this proxy minimises the children's weighted impurity (the parent's is fixed).
-          let proxy: number;
-          if (target.kind === 'classification') proxy = leftSquares / leftWeight + rightSquares / rightWeight;
-          else {
-            const rightSum = totalSum - leftSum;
-            proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / rightWeight;
-          }
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            bestFeature = feature;
-            bestPosition = i;
-          }
+          continue;
+        }
+        value = next;
+        // Maximising this proxy minimises the children's weighted impurity (the parent's is fixed).
+        let proxy: number;
+        if (target.kind === 'classification') proxy = leftSquares / leftWeight + rightSquares / rightWeight;
+        else {
+          const rightSum = totalSum - leftSum;
+          proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / rightWeight;
+        }
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          bestFeature = feature;
+          bestPosition = i;
         }
       }
-      if (bestFeature < 0) return undefined;
-      const base = bestFeature * inBag;
-      const values = x[bestFeature] as Float32Array;
-      const below = values[order[base + bestPosition] as number] as number;
-      const above = values[order[base + bestPosition + 1] as number] as number;
-      return { feature: bestFeature, threshold: float32Threshold(below, above), leftEnd: bestPosition + 1 };
     }
+    if (bestFeature < 0) return undefined;
+    const base = bestFeature * inBag;
+    const values = x[bestFeature] as Float32Array;
+    const below = values[order[base + bestPosition] as number] as number;
+    const above = values[order[base + bestPosition + 1] as number] as number;
+    return { feature: bestFeature, threshold: float32Threshold(below, above), leftEnd: bestPosition + 1 };
+  }
 
-    /** Splits every feature's slice of [start, end) stably into the rows of [start, leftEnd) of `feature`, then the rest. */
-    function partition(start: number, end: number, feature: number, leftEnd: number): void {
-      const chosen = feature * inBag;
-      for (let i = start; i < end; i++) goesLeft[order[chosen + i] as number] = i < leftEnd ? 1 : 0;
-      for (let f = 0; f < featureCount; f++) {
-        if (f === feature) continue;
-        const base = f * inBag;
-        // A feature constant here stays constant below, so its slices are only ever read for that
-        // constant value: any rows of this node will do. Feature 0's slice also lists the node's rows.
-        const values = x[f] as Float32Array;
-        if (f !== 0 && values[order[base + start] as number] === values[order[base + end - 1] as number]) continue;
-        let kept = base + start;
-        let moved = 0;
-        for (let i = base + start; i < base + end; i++) {
-          const row = order[i] as number;
-          if (goesLeft[row] === 1) order[kept++] = row;
-          else spare[moved++] = row;
-        }
-        order.set(spare.subarray(0, moved), kept);
+  /** Splits every feature's slice of [start, end) stably into the rows of [start, leftEnd) of `feature`, then the rest. */
+  function partition(start: number, end: number, feature: number, leftEnd: number): void {
+    const chosen = feature * inBag;
+    for (let i = start; i < end; i++) goesLeft[order[chosen + i] as number] = i < leftEnd ? 1 : 0;
+    for (let f = 0; f < featureCount; f++) {
+      if (f === feature) continue;
+      const base = f * inBag;
+      // A feature constant here stays constant below, so its slices are only ever read for that
+      // constant value: any rows of this node will do. Feature 0's slice also lists the node's rows.
+      const values = x[f] as Float32Array;
+      if (f !== 0 && values[order[base + start] as number] === values[order[base + end - 1] as number]) continue;
+      let kept = base + start;
+      let moved = 0;
+      for (let i = base + start; i < base + end; i++) {
+        const row = order[i] as number;
+        if (goesLeft[row] === 1) order[kept++] = row;
+        else spare[moved++] = row;
       }
+      order.set(spare.subarray(0, moved), kept);
     }
-  };
+  }
 }
 
 /**
