@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  argmaxRows,
   createRng,
   type FeatureMatrix,
   predictEstimator,
@@ -37,11 +38,9 @@ function syntheticData(): { x: FeatureMatrix; y: Int32Array } {
 }
 
 function accuracy(probabilities: Float64Array, y: Int32Array): number {
+  const predicted = argmaxRows(probabilities, y.length, 2);
   let correct = 0;
-  for (let r = 0; r < y.length; r++) {
-    const predicted = (probabilities[r * 2 + 1] as number) > (probabilities[r * 2] as number) ? 1 : 0;
-    if (predicted === y[r]) correct++;
-  }
+  for (let r = 0; r < y.length; r++) if (predicted[r] === y[r]) correct++;
   return correct / y.length;
 }
 

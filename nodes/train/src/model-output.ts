@@ -1,4 +1,4 @@
-import { type Estimator, type ModelFile, predictEstimator, requiredSources } from '@loom/ml';
+import { argmaxRows, type Estimator, type ModelFile, predictEstimator, requiredSources } from '@loom/ml';
 import type { ArtifactRef, StepContext } from '@loom/sdk';
 import { buildParitySample } from './parity-sample.ts';
 import type { TrainingData } from './training-data.ts';
@@ -47,14 +47,9 @@ function reportTrainingScore(
   const outputs = target.kind === 'classification' ? target.classCount : 1;
   const predictions = predictEstimator(estimator, data.matrix(), outputs);
   if (target.kind === 'classification') {
+    const predicted = argmaxRows(predictions, data.rows, outputs);
     let correct = 0;
-    for (let r = 0; r < data.rows; r++) {
-      let best = 0;
-      for (let c = 1; c < outputs; c++) {
-        if ((predictions[r * outputs + c] as number) > (predictions[r * outputs + best] as number)) best = c;
-      }
-      if (best === target.y[r]) correct++;
-    }
+    for (let r = 0; r < data.rows; r++) if (predicted[r] === target.y[r]) correct++;
     ctx.metric('train_accuracy', correct / data.rows);
     ctx.log.info(`training accuracy ${(correct / data.rows).toFixed(4)} on ${data.rows} rows`);
   } else {

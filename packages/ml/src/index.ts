@@ -1,3 +1,4 @@
+export { argmaxRows } from './argmax.ts';
 export {
   type ClassificationReport,
   type ClassScores,

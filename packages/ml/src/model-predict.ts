@@ -1,3 +1,4 @@
+import { argmaxRows } from './argmax.ts';
 import { predictEstimator } from './estimator-predict.ts';
 import type { FeatureMatrix } from './feature-matrix.ts';
 import { type ColumnKind, type FittedStep, oneHotColumnName, type SourceColumn } from './lineage.ts';
@@ -133,15 +134,7 @@ export function predictModel(model: ModelFile, columns: RawColumns, rows: number
   }
   const classes = model.classes?.length ?? 0;
   const probabilities = predictEstimator(model.estimator, x, classes);
-  const classIndex = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) {
-      if ((probabilities[r * classes + c] as number) > (probabilities[r * classes + best] as number)) best = c;
-    }
-    classIndex[r] = best;
-  }
-  return { probabilities, classIndex };
+  return { probabilities, classIndex: argmaxRows(probabilities, rows, classes) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { ModelPrediction, RawColumns } from '@loom/ml';
+import { argmaxRows, type ModelPrediction, type RawColumns } from '@loom/ml';
 import * as ort from 'onnxruntime-node';
 import { OUTPUTS } from './build-model.ts';
 import { type OnnxModelInfo, readOnnxModelInfo } from './model-info.ts';
@@ -103,17 +103,4 @@ export class OnnxPredictor {
   async close(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** Each row's first maximum, as ONNX ArgMax and predictModel pick it. */
-function argmaxRows(probabilities: Float64Array, rows: number, classes: number): Int32Array {
-  const index = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) {
-      if ((probabilities[r * classes + c] as number) > (probabilities[r * classes + best] as number)) best = c;
-    }
-    index[r] = best;
-  }
-  return index;
 }
