@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import { sourceLineage } from '@loom/ml';
 import type { ArtifactRef, StepContext } from '@loom/sdk';
-import { describeQuery, type TableColumnInfo, TableDatabase, writeTableFromQuery } from '@loom/tables';
+import {
+  describeQuery,
+  sourceColumnsOf,
+  TABLE_MEDIA_TYPE,
+  type TableColumnInfo,
+  TableDatabase,
+  writeTableFromQuery,
+} from '@loom/tables';
 import { rewordReadError, type SourceFormat } from './read-errors.ts';
 import type { LocalSource } from './source-file.ts';
-
-/** The media type of every table artifact. */
-export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
 
 /** The parts of the step context the data nodes use. */
 export type DataContext = Pick<StepContext<unknown, unknown>, 'artifacts' | 'log' | 'progress' | 'signal'>;
@@ -47,16 +51,14 @@ export async function ingestTable(ctx: DataContext, options: IngestOptions): Pro
     await options.beforeRead?.(db);
     columns = await reworded(() => describeQuery(db, select));
     ctx.progress(0.05, `reading ${source.shown}`);
-    const lineage = sourceLineage(
-      columns.flatMap((column) => (column.kind === 'other' ? [] : [{ name: column.name, kind: column.kind }])),
-    );
+    const lineage = sourceLineage(sourceColumnsOf(columns));
     ({ rowCount } = await reworded(() => writeTableFromQuery(db, select, outPath, lineage)));
     ctx.progress(0.9, 'checking columns');
     await options.afterWrite?.(db, outPath, columns);
   } finally {
     db.close();
   }
-  const table = await ctx.artifacts.importFile(outPath, { mediaType: PARQUET_MEDIA_TYPE });
+  const table = await ctx.artifacts.importFile(outPath, { mediaType: TABLE_MEDIA_TYPE });
   ctx.log.info(`read ${rowCount} rows × ${columns.length} columns from ${source.shown}`, {
     rows: rowCount,
     columns: Object.fromEntries(columns.map((column) => [column.name, column.type])),

@@ -1,6 +1,6 @@
 import { sourceLineage } from '@loom/ml';
 import { defineNode, input, NodeError, output, Type } from '@loom/sdk';
-import { describeQuery, quoteLiteral, type TableDatabase } from '@loom/tables';
+import { describeQuery, quoteLiteral, sourceColumnsOf, type TableDatabase } from '@loom/tables';
 import { count, type OpenTable, withInputTable, writeTable } from './table-step.ts';
 
 export const sqlQuery = defineNode({
@@ -44,9 +44,7 @@ export const sqlQuery = defineNode({
             'which will take this query’s output columns as its inputs',
         );
       }
-      const lineage = sourceLineage(
-        columns.flatMap((column) => (column.kind === 'other' ? [] : [{ name: column.name, kind: column.kind }])),
-      );
+      const lineage = sourceLineage(sourceColumnsOf(columns));
       const written = await writeTable(ctx, table, select, lineage).catch((cause: unknown) => {
         throw queryError(cause, ctx.signal);
       });

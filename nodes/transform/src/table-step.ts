@@ -3,15 +3,13 @@ import type { FittedStep, FittedTransform, TableLineage } from '@loom/ml';
 import { type ArtifactRef, NodeError, type StepContext } from '@loom/sdk';
 import {
   quoteLiteral,
+  TABLE_MEDIA_TYPE,
   type TableColumnInfo,
   TableDatabase,
   type TableInfo,
   tableInfoIn,
   writeTableFromQuery,
 } from '@loom/tables';
-
-/** The media type of every table artifact. */
-export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
 
 /** The parts of the step context the transform nodes use. */
 export type TransformContext = Pick<StepContext<unknown, unknown>, 'artifacts' | 'log' | 'progress' | 'signal'>;
@@ -56,7 +54,7 @@ export async function writeTable(
 ): Promise<{ ref: ArtifactRef; rowCount: number }> {
   const path = join(table.dir, `${name}.parquet`);
   const { rowCount } = await writeTableFromQuery(table.db, select, path, lineage);
-  const ref = await ctx.artifacts.importFile(path, { mediaType: PARQUET_MEDIA_TYPE });
+  const ref = await ctx.artifacts.importFile(path, { mediaType: TABLE_MEDIA_TYPE });
   return { ref, rowCount };
 }
 

@@ -1,3 +1,5 @@
+import type { SourceColumn } from '@loom/ml';
+
 /**
  * How Loom treats a column: `number` for every integer, decimal and floating-point type and for
  * BOOLEAN (as 0/1); `string` for VARCHAR; `other` for the rest (dates, times, lists, structs, blobs…),
@@ -34,4 +36,9 @@ export function columnKind(type: string): TableColumnKind {
   if (NUMBER_TYPES.has(type) || type.startsWith('DECIMAL(')) return 'number';
   if (type === 'VARCHAR') return 'string';
   return 'other';
+}
+
+/** The columns a lineage can start from: the number and string ones, in table order. */
+export function sourceColumnsOf(columns: readonly TableColumnInfo[]): SourceColumn[] {
+  return columns.flatMap((column) => (column.kind === 'other' ? [] : [{ name: column.name, kind: column.kind }]));
 }

@@ -1,4 +1,4 @@
-export { columnKind, type TableColumnInfo, type TableColumnKind } from './column-kind.ts';
+export { columnKind, sourceColumnsOf, type TableColumnInfo, type TableColumnKind } from './column-kind.ts';
 export { DEFAULT_MEMORY_LIMIT, TableDatabase, type TableDatabaseOptions } from './database.ts';
 export { isFittedStepList } from './lineage-metadata.ts';
 export { type ReadColumnsResult, readColumns, type TableColumn } from './read-columns.ts';
@@ -12,4 +12,4 @@ export {
   type TablePreview,
   tableInfoIn,
 } from './table-info.ts';
-export { writeTableFromQuery } from './write-table.ts';
+export { TABLE_MEDIA_TYPE, writeTableFromQuery } from './write-table.ts';

@@ -1,5 +1,5 @@
 import { sourceLineage, type TableLineage } from '@loom/ml';
-import { columnKind, type TableColumnInfo } from './column-kind.ts';
+import { columnKind, sourceColumnsOf, type TableColumnInfo } from './column-kind.ts';
 import { TableDatabase } from './database.ts';
 import { decodeLineage, LINEAGE_METADATA_KEY } from './lineage-metadata.ts';
 import { quoteIdentifier, quoteLiteral } from './sql.ts';
@@ -50,9 +50,7 @@ export async function lineageOf(db: TableDatabase, path: string, columns: TableC
   );
   const stored = rows[0]?.value;
   if (stored instanceof Uint8Array) return decodeLineage(stored, path);
-  return sourceLineage(
-    columns.flatMap((column) => (column.kind === 'other' ? [] : [{ name: column.name, kind: column.kind }])),
-  );
+  return sourceLineage(sourceColumnsOf(columns));
 }
 
 /**

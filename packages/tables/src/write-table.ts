@@ -3,6 +3,9 @@ import type { TableDatabase } from './database.ts';
 import { encodeLineage, LINEAGE_METADATA_KEY } from './lineage-metadata.ts';
 import { quoteLiteral } from './sql.ts';
 
+/** The media type of every table artifact (Parquet). */
+export const TABLE_MEDIA_TYPE = 'application/vnd.apache.parquet';
+
 /**
  * Writes a query's result to a Parquet file with its lineage in the file's key-value metadata, the form
  * every `table` artifact takes. DuckDB streams the rows to disk, so the result never sits in memory.

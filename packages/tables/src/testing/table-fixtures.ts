@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FittedStep, type SourceColumn, sourceLineage, type TableLineage } from '@loom/ml';
+import { sourceColumnsOf } from '../column-kind.ts';
 import { TableDatabase } from '../database.ts';
 import { quoteLiteral } from '../sql.ts';
 import { describeQuery } from '../table-info.ts';
@@ -44,9 +45,7 @@ export class TableFixtures {
   async table(select: string, options: { steps?: FittedStep[]; sources?: SourceColumn[] } = {}): Promise<TableFileRef> {
     const path = join(this.directory, `t${this.counter++}.parquet`);
     const columns = await describeQuery(this.db, select);
-    const sources =
-      options.sources ??
-      columns.flatMap((column) => (column.kind === 'other' ? [] : [{ name: column.name, kind: column.kind }]));
+    const sources = options.sources ?? sourceColumnsOf(columns);
     const lineage: TableLineage = { ...sourceLineage(sources), steps: options.steps ?? [] };
     await writeTableFromQuery(this.db, select, path, lineage);
     const bytes = await readFile(path);
