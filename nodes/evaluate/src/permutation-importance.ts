@@ -1,4 +1,4 @@
-import { classificationMetrics, createRng, type RawColumns, regressionMetrics } from '@loom/ml';
+import { classificationMetrics, createRng, type ModelPrediction, type RawColumns, regressionMetrics } from '@loom/ml';
 import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import {
   checkPredictionsFinite,
@@ -67,13 +67,12 @@ export const permutationImportance = defineNode({
       }
       const rng = createRng(ctx.params.seed);
       const sample = sampleRows(scoring, ctx.params.max_rows, rng);
-      const score = async (columns: RawColumns): Promise<number> => {
-        const prediction = await scoring.predictor.predict(columns, sample.rows, { signal: ctx.signal });
-        return scoreOf(metric, sample, prediction.probabilities, prediction.values, scoring.classLabels ?? []);
-      };
-      const first = await scoring.predictor.predict(sample.columns, sample.rows, { signal: ctx.signal });
-      checkPredictionsFinite(sample, sample.rows, (first.probabilities ?? first.values) as Float64Array);
-      const baseline = await score(sample.columns);
+      const predict = (columns: RawColumns) => scoring.predictor.predict(columns, sample.rows, { signal: ctx.signal });
+      const score = (prediction: ModelPrediction): number =>
+        scoreOf(metric, sample, prediction.probabilities, prediction.values, scoring.classLabels ?? []);
+      const unshuffled = await predict(sample.columns);
+      checkPredictionsFinite(sample, sample.rows, (unshuffled.probabilities ?? unshuffled.values) as Float64Array);
+      const baseline = score(unshuffled);
       const metrics: Metrics = { baseline_score: baseline, rows: sample.rows, repeats: ctx.params.repeats };
       const inputs = scoring.predictor.info.inputs;
       for (const [i, source] of inputs.entries()) {
@@ -85,7 +84,7 @@ export const permutationImportance = defineNode({
             original instanceof Float64Array
               ? Float64Array.from(permutation, (r) => original[r] as number)
               : Array.from(permutation, (r) => original[r] as string | null);
-          const permuted = await score({ ...sample.columns, [source.name]: shuffled });
+          const permuted = score(await predict({ ...sample.columns, [source.name]: shuffled }));
           drops.push(LOWER_IS_BETTER.has(metric) ? permuted - baseline : baseline - permuted);
         }
         const mean = drops.reduce((a, b) => a + b, 0) / drops.length;

@@ -122,24 +122,16 @@ export function checkPredictionsFinite(
 
 /** Rows with a known numeric label (regression), as indices; rows with a missing label are left out. */
 export function finiteLabelRows(values: Float64Array): Int32Array {
-  let count = 0;
-  for (const value of values) if (Number.isFinite(value)) count++;
-  const rows = new Int32Array(count);
-  let next = 0;
-  values.forEach((value, row) => {
-    if (Number.isFinite(value)) rows[next++] = row;
-  });
-  return rows;
+  return rowsWhere(values.length, (row) => Number.isFinite(values[row] as number));
 }
 
 /** The rows whose label the model knows, as indices; rows with unseen or missing labels are left out. */
 export function knownLabelRows(classIndex: Int32Array): Int32Array {
-  let count = 0;
-  for (const index of classIndex) if (index >= 0) count++;
-  const rows = new Int32Array(count);
-  let next = 0;
-  classIndex.forEach((index, row) => {
-    if (index >= 0) rows[next++] = row;
-  });
-  return rows;
+  return rowsWhere(classIndex.length, (row) => (classIndex[row] as number) >= 0);
+}
+
+function rowsWhere(length: number, keep: (row: number) => boolean): Int32Array {
+  const rows: number[] = [];
+  for (let row = 0; row < length; row++) if (keep(row)) rows.push(row);
+  return Int32Array.from(rows);
 }

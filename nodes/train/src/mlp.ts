@@ -57,10 +57,7 @@ export const mlp = defineNode({
     // Regression learns a standardised target (Adam's steps and the initial weights suit values near
     // 0 ± 1); the scaling is folded back into the output layer, so the model predicts the label itself.
     const standardised = data.target.kind === 'regression' ? standardise(data.target.y) : undefined;
-    const target =
-      data.target.kind === 'classification'
-        ? { kind: 'classification' as const, y: data.target.y, classCount: data.target.classCount }
-        : { kind: 'regression' as const, y: (standardised as Standardised).values };
+    const target = standardised === undefined ? data.target : { kind: 'regression' as const, y: standardised.values };
     ctx.log.info(
       `training a ${[data.features.length, ...ctx.params.hidden_layers].join('→')} network on ${data.rows} rows`,
     );

@@ -42,11 +42,7 @@ export const randomForest = defineNode({
       signal: ctx.signal,
     });
     ctx.log.info(`growing ${ctx.params.trees} trees on ${data.rows} rows, ${data.features.length} features`);
-    const target =
-      data.target.kind === 'classification'
-        ? { kind: 'classification' as const, y: data.target.y, classCount: data.target.classCount }
-        : { kind: 'regression' as const, y: data.target.y };
-    const result = await trainRandomForest(data.columns, target, {
+    const result = await trainRandomForest(data.columns, data.target, {
       trees: ctx.params.trees,
       maxDepth: ctx.params.max_depth,
       minSamplesLeaf: ctx.params.min_samples_leaf,
