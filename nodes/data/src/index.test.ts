@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NodeRegistry, parameterJsonSchema } from '@loom/sdk';
+import { duckdbLibrariesLoadedBy } from '@loom/tables/testing';
 import { describe, expect, it } from 'vitest';
 import { dataNodes } from './index.ts';
 
@@ -21,20 +21,7 @@ describe('@loom/nodes-data', () => {
   });
 
   it('loads its definitions without loading DuckDB', () => {
-    const index = fileURLToPath(new URL('./index.ts', import.meta.url));
-    // Lists DuckDB's native libraries after importing the package, then again after opening a database,
-    // which shows the check can see them.
-    const script = `const duckdb = () => process.report.getReport().sharedObjects.filter((name) => name.includes('duckdb')).length;
-      await import(${JSON.stringify(index)});
-      const before = duckdb();
-      const { TableDatabase } = await import('@loom/tables');
-      (await TableDatabase.open()).close();
-      console.log(JSON.stringify({ before, after: duckdb() }));`;
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-    });
-    const { before, after } = JSON.parse(output.trim()) as { before: number; after: number };
+    const { before, after } = duckdbLibrariesLoadedBy(fileURLToPath(new URL('./index.ts', import.meta.url)));
     expect(before).toBe(0);
     expect(after).toBeGreaterThan(0);
   });

@@ -46,7 +46,7 @@ describe('data.csv', () => {
         { name: 'member', kind: 'number' },
       ]),
     );
-    expect(await tableValues(ref.path, ['age', 'city', 'member'])).toEqual({
+    expect(await tableValues(ref, ['age', 'city', 'member'])).toEqual({
       age: [31, Number.NaN, 47],
       city: ['Paris', 'Lyon', null],
       member: [1, 0, 1],
@@ -81,7 +81,7 @@ describe('data.csv', () => {
       'column1:DOUBLE',
       'column2:VARCHAR',
     ]);
-    expect(await tableValues(result.outputs.table.path, ['column1', 'column2'])).toEqual({
+    expect(await tableValues(result.outputs.table, ['column1', 'column2'])).toEqual({
       column1: [Number.NaN, 2.5, -1],
       column2: ['007', null, '010'],
     });
@@ -91,7 +91,7 @@ describe('data.csv', () => {
   it('reads gzip-compressed CSV and names with spaces and quotes', async () => {
     await writeFile(join(dir, 'q.csv.gz'), gzipSync('"a ""b""",c=d\n1,x\n'));
     const result = await runNode(dataCsv, { params: { path: 'q.csv.gz' }, baseDir: dir });
-    expect(await tableValues(result.outputs.table.path, ['a "b"', 'c=d'])).toEqual({ 'a "b"': [1], 'c=d': ['x'] });
+    expect(await tableValues(result.outputs.table, ['a "b"', 'c=d'])).toEqual({ 'a "b"': [1], 'c=d': ['x'] });
     await result.cleanup();
   });
 
@@ -130,7 +130,7 @@ describe('data.csv', () => {
     const info = await readTableInfo(fixed.outputs.table.path);
     expect(info.columns.find((c) => c.name === 'x')?.type).toBe('DOUBLE');
     expect(fixed.logs.filter((log) => log.level === 'warn')).toEqual([]);
-    const { x } = await tableValues(fixed.outputs.table.path, ['x']);
+    const { x } = await tableValues(fixed.outputs.table, ['x']);
     expect(x?.[2999]).toBeNaN();
     expect(x?.[2998]).toBe(2999 * 1.5);
     await fixed.cleanup();

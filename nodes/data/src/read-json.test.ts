@@ -27,7 +27,7 @@ describe('data.json', () => {
         { name: 'c', kind: 'number' },
       ]),
     );
-    expect(await tableValues(result.outputs.table.path, ['a', 'b', 'c'])).toEqual({
+    expect(await tableValues(result.outputs.table, ['a', 'b', 'c'])).toEqual({
       a: [1, 2.5],
       b: ['x', null],
       c: [Number.NaN, 1],
@@ -42,7 +42,7 @@ describe('data.json', () => {
   it('reads JSON Lines', async () => {
     await writeFile(join(dir, 'rows.jsonl'), '{"id": 1, "tag": "a"}\n\n{"id": 2, "tag": null}\n');
     const result = await runNode(dataJson, { params: { path: join(dir, 'rows.jsonl') } });
-    expect(await tableValues(result.outputs.table.path, ['id', 'tag'])).toEqual({ id: [1, 2], tag: ['a', null] });
+    expect(await tableValues(result.outputs.table, ['id', 'tag'])).toEqual({ id: [1, 2], tag: ['a', null] });
     expect(result.logs[0]?.message).toBe(`${join(dir, 'rows.jsonl')} holds JSON Lines`);
     await result.cleanup();
   });

@@ -35,7 +35,7 @@ describe('data.parquet', () => {
         { name: 's', kind: 'string' },
       ]),
     );
-    expect(await tableValues(result.outputs.table.path, ['i', 's'])).toEqual({ i: [0, 1, 2], s: ['r0', 'r1', 'r2'] });
+    expect(await tableValues(result.outputs.table, ['i', 's'])).toEqual({ i: [0, 1, 2], s: ['r0', 'r1', 'r2'] });
     await result.cleanup();
   });
 

@@ -81,7 +81,7 @@ describe('data sources', () => {
     await writeFile(join(dir, 'root-b', 'sets', 'rooted.csv'), CSV);
     process.env[DATA_ROOTS_VARIABLE] = `${join(dir, 'root-a')}::${join(dir, 'root-b')}`;
     const result = await runNode(dataCsv, { params: { path: 'sets/rooted.csv' }, baseDir: join(dir, 'pipelines') });
-    expect(await tableValues(result.outputs.table.path, ['x', 'label'])).toEqual({ x: [1.5, 2.5], label: ['a', 'b'] });
+    expect(await tableValues(result.outputs.table, ['x', 'label'])).toEqual({ x: [1.5, 2.5], label: ['a', 'b'] });
     expect(await fingerprint('sets/rooted.csv', join(dir, 'pipelines'))).toBe(
       `sha256:${createHash('sha256').update(CSV).digest('hex')}`,
     );
@@ -99,13 +99,13 @@ describe('data sources', () => {
     await writeFile(join(dir, 'other', 'both.csv'), 'x\n2\n');
     process.env[DATA_ROOTS_VARIABLE] = join(dir, 'other');
     const result = await runNode(dataCsv, { params: { path: 'both.csv' }, baseDir: dir });
-    expect(await tableValues(result.outputs.table.path, ['x'])).toEqual({ x: [1] });
+    expect(await tableValues(result.outputs.table, ['x'])).toEqual({ x: [1] });
     await result.cleanup();
   });
 
   it('downloads an http URL and reads it', async () => {
     const result = await runNode(dataCsv, { params: { path: `${base}/data/train%20set.csv` } });
-    expect(await tableValues(result.outputs.table.path, ['x', 'label'])).toEqual({ x: [1.5, 2.5], label: ['a', 'b'] });
+    expect(await tableValues(result.outputs.table, ['x', 'label'])).toEqual({ x: [1.5, 2.5], label: ['a', 'b'] });
     expect(result.logs[0]?.message).toBe(`read 2 rows × 2 columns from ${base}/data/train%20set.csv`);
     await result.cleanup();
   });

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeError } from '@loom/sdk';
-import { readColumns, type TableColumn } from '@loom/tables';
 import { expect } from 'vitest';
 
 /** A fresh temporary folder and its removal, for one test file. */
@@ -21,16 +20,4 @@ export async function nodeFailure(promise: Promise<unknown>): Promise<NodeError>
   return error as NodeError;
 }
 
-/** Every listed column of a table as plain arrays: numbers (NaN for NULL) or strings (null for NULL). */
-export async function tableValues(
-  path: string,
-  names: string[],
-): Promise<Record<string, Array<number | string | null>>> {
-  const { columns } = await readColumns(path, names);
-  const values: Record<string, Array<number | string | null>> = {};
-  for (const name of names) {
-    const column = columns.get(name) as TableColumn;
-    values[name] = column.kind === 'number' ? Array.from(column.values) : column.values;
-  }
-  return values;
-}
+export { tableValues } from '@loom/tables/testing';
