@@ -22,12 +22,7 @@ export const linearRegression = defineNode({
   outputs: { model: output('model', { description: 'The trained model with its preprocessing.' }) },
   resources: { memoryMb: 2048 },
   async run(ctx) {
-    const data = await loadTrainingData(ctx.inputs.table.path, {
-      label: ctx.params.label,
-      features: ctx.params.features,
-      task: 'regression',
-      signal: ctx.signal,
-    });
+    const data = await loadTrainingData(ctx, 'regression');
     if (data.target.kind !== 'regression') throw new Error('unreachable: regression target expected');
     ctx.log.info(`training on ${data.rows} rows, ${data.features.length} features`);
     const result = await trainLinearRegression(data.matrix(), data.target.y, {

@@ -35,12 +35,7 @@ export const logisticRegression = defineNode({
   outputs: { model: output('model', { description: 'The trained model with its preprocessing.' }) },
   resources: { memoryMb: 2048 },
   async run(ctx) {
-    const data = await loadTrainingData(ctx.inputs.table.path, {
-      label: ctx.params.label,
-      features: ctx.params.features,
-      task: 'classification',
-      signal: ctx.signal,
-    });
+    const data = await loadTrainingData(ctx, 'classification');
     if (data.target.kind !== 'classification') throw new Error('unreachable: classification target expected');
     ctx.log.info(`training on ${data.rows} rows, ${data.features.length} features, ${data.target.classCount} classes`);
     const result = await trainLogisticRegression(data.matrix(), data.target.y, data.target.classCount, {

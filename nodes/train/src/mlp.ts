@@ -48,12 +48,7 @@ export const mlp = defineNode({
   outputs: { model: output('model', { description: 'The trained model with its preprocessing.' }) },
   resources: { memoryMb: 4096 },
   async run(ctx) {
-    const data = await loadTrainingData(ctx.inputs.table.path, {
-      label: ctx.params.label,
-      features: ctx.params.features,
-      task: ctx.params.task,
-      signal: ctx.signal,
-    });
+    const data = await loadTrainingData(ctx, ctx.params.task);
     // Regression learns a standardised target (Adam's steps and the initial weights suit values near
     // 0 ± 1); the scaling is folded back into the output layer, so the model predicts the label itself.
     const standardised = data.target.kind === 'regression' ? standardise(data.target.y) : undefined;

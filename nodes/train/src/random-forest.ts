@@ -35,12 +35,7 @@ export const randomForest = defineNode({
   outputs: { model: output('model', { description: 'The trained model with its preprocessing.' }) },
   resources: { memoryMb: 4096 },
   async run(ctx) {
-    const data = await loadTrainingData(ctx.inputs.table.path, {
-      label: ctx.params.label,
-      features: ctx.params.features,
-      task: ctx.params.task,
-      signal: ctx.signal,
-    });
+    const data = await loadTrainingData(ctx, ctx.params.task);
     ctx.log.info(`growing ${ctx.params.trees} trees on ${data.rows} rows, ${data.features.length} features`);
     const result = await trainRandomForest(data.columns, data.target, {
       trees: ctx.params.trees,

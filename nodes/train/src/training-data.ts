@@ -1,5 +1,5 @@
 import { type FeatureMatrix, type FittedStep, matrixFromColumns, type TableLineage } from '@loom/ml';
-import { NodeError } from '@loom/sdk';
+import { type ArtifactRef, NodeError } from '@loom/sdk';
 import { readColumns, readTableInfo, type TableColumn, type TableColumnInfo } from '@loom/tables';
 
 export type TrainingTarget =
@@ -20,12 +20,11 @@ export interface TrainingData {
   lineage: TableLineage;
 }
 
-export interface TrainingDataOptions {
-  label: string;
-  /** Feature columns; empty or absent: every column but the label. */
-  features?: readonly string[] | undefined;
-  task: 'classification' | 'regression';
-  signal?: AbortSignal;
+/** What every trainer's step context has: its `table` input and the common `label`/`features` parameters. */
+export interface TrainerContext {
+  inputs: { table: ArtifactRef };
+  params: { label: string; features: readonly string[] };
+  signal: AbortSignal;
 }
 
 /**
@@ -33,17 +32,19 @@ export interface TrainingDataOptions {
  * problem into a message that names the column and the fix: a missing label, text features that were
  * never one-hot encoded, missing values that were never cleaned, an empty table, a single class.
  */
-export async function loadTrainingData(tablePath: string, options: TrainingDataOptions): Promise<TrainingData> {
+export async function loadTrainingData(
+  ctx: TrainerContext,
+  task: 'classification' | 'regression',
+): Promise<TrainingData> {
+  const tablePath = ctx.inputs.table.path;
+  const { label, features: chosen } = ctx.params;
   const info = await readTableInfo(tablePath);
   const byName = new Map(info.columns.map((column) => [column.name, column]));
-  const { label } = options;
   const labelInfo = byName.get(label);
   if (labelInfo === undefined) throw new NodeError(missingLabelMessage(label, info.columns, info.lineage.steps));
   if (info.rowCount === 0) throw new NodeError('the training table is empty (0 rows)');
   const features =
-    options.features !== undefined && options.features.length > 0
-      ? [...options.features]
-      : info.columns.map((column) => column.name).filter((name) => name !== label);
+    chosen.length > 0 ? [...chosen] : info.columns.map((column) => column.name).filter((name) => name !== label);
   if (features.includes(label)) {
     throw new NodeError(`the label column "${label}" is also listed in features: a model cannot learn from its answer`);
   }
@@ -64,7 +65,7 @@ export async function loadTrainingData(tablePath: string, options: TrainingDataO
     }
   }
 
-  const read = await readColumns(tablePath, [...features, label], options.signal ? { signal: options.signal } : {});
+  const read = await readColumns(tablePath, [...features, label], { signal: ctx.signal });
   const columns = features.map((name) => {
     const column = read.columns.get(name) as TableColumn & { kind: 'number' };
     const firstMissing = column.values.findIndex((value) => Number.isNaN(value));
@@ -86,7 +87,7 @@ export async function loadTrainingData(tablePath: string, options: TrainingDataO
     );
   }
   const target =
-    options.task === 'classification'
+    task === 'classification'
       ? classificationTarget(label, labelColumn, info.lineage.steps)
       : regressionTarget(label, labelColumn, info.lineage.steps);
   let matrix: FeatureMatrix | undefined;
