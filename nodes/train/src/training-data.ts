@@ -68,9 +68,10 @@ export async function loadTrainingData(
   const read = await readColumns(tablePath, [...features, label], { signal: ctx.signal });
   const columns = features.map((name) => {
     const column = read.columns.get(name) as TableColumn & { kind: 'number' };
-    const firstMissing = column.values.findIndex((value) => Number.isNaN(value));
-    if (firstMissing >= 0) {
-      const count = column.values.reduce((sum, value) => sum + (Number.isNaN(value) ? 1 : 0), 0);
+    // The bridge has counted NULLs and NaNs already; only a failing column is scanned for the first one.
+    const count = column.nullCount;
+    if (count > 0) {
+      const firstMissing = column.values.findIndex((value) => Number.isNaN(value));
       throw new NodeError(
         `feature column "${name}" has ${count} missing value${count === 1 ? '' : 's'} (NULL or NaN; the first in row ${firstMissing + 1}): fill or drop them with transform.clean_missing`,
       );

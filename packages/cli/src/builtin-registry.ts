@@ -24,9 +24,19 @@ const BUILTIN_PACKAGES: ReadonlyArray<{ name: string; nodes: readonly AnyNodeDef
  * editing a node's code or a kernel it runs invalidates its cached results.
  */
 export async function loadBuiltinRegistry(): Promise<NodeRegistry> {
+  // The node packages share libraries (ml, tables, onnx): each folder is read and hashed once.
+  const folderHashes = new Map<string, Promise<string>>();
+  const hashFolder = (dir: string): Promise<string> => {
+    let hashed = folderHashes.get(dir);
+    if (hashed === undefined) {
+      hashed = hashSources(dir);
+      folderHashes.set(dir, hashed);
+    }
+    return hashed;
+  };
   const registrations = await Promise.all(
     BUILTIN_PACKAGES.map(async ({ name, nodes }) => {
-      const implementationHash = await hashPackageWithLibraries(name);
+      const implementationHash = await hashPackageWithLibraries(name, hashFolder);
       return nodes.map((definition) => ({ definition, source: name, implementationHash }));
     }),
   );
@@ -36,7 +46,7 @@ export async function loadBuiltinRegistry(): Promise<NodeRegistry> {
 /** The SDK is a contract, not an implementation: a change to it shows up as a node version change. */
 const NOT_HASHED = new Set(['@loom/sdk', '@loom/graph']);
 
-async function hashPackageWithLibraries(name: string): Promise<string> {
+async function hashPackageWithLibraries(name: string, hashFolder: (dir: string) => Promise<string>): Promise<string> {
   const seen = new Set<string>();
   const hash = createHash('sha256');
   // Each library is resolved from the package that depends on it, as Node would load it.
@@ -44,7 +54,7 @@ async function hashPackageWithLibraries(name: string): Promise<string> {
     if (seen.has(packageName) || NOT_HASHED.has(packageName)) return;
     seen.add(packageName);
     const dir = dirname(dirname(createRequire(from).resolve(packageName)));
-    hash.update(`${packageName}\0${await hashSources(dir)}\0`);
+    hash.update(`${packageName}\0${await hashFolder(dir)}\0`);
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
     };
