@@ -1,7 +1,13 @@
-import { classificationMetrics, regressionMetrics } from '@loom/ml';
+import { classificationMetrics, type RawColumns, regressionMetrics } from '@loom/ml';
 import { defineNode, input, type MetricCurve, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import { checkQualityGate, qualityGateParams } from './quality-gate.ts';
-import { checkPredictionsFinite, finiteLabelRows, knownLabelRows, openScoringTable } from './scoring-table.ts';
+import {
+  checkPredictionsFinite,
+  finiteLabelRows,
+  knownLabelRows,
+  openScoringTable,
+  type ScoringTable,
+} from './scoring-table.ts';
 
 export const validateModel = defineNode({
   type: 'validate.model',
@@ -34,7 +40,7 @@ export const validateModel = defineNode({
       const metrics: Metrics = { rows: scoring.rows };
       metrics.rows_per_second = scoring.rows / Math.max(seconds, 1e-9);
       metrics.latency_ms_per_row = (seconds * 1000) / scoring.rows;
-      metrics.latency_single_row_ms = await singleRowLatency(predictor, scoring.columns);
+      metrics.latency_single_row_ms = await singleRowLatency(scoring);
       if (scoring.classIndex !== undefined) {
         Object.assign(metrics, classificationScores(scoring.classIndex, prediction.probabilities, scoring.classLabels));
         const skipped = scoring.rows - (metrics.scored_rows as number);
@@ -135,12 +141,9 @@ export function thinCurve(curve: MetricCurve): MetricCurve {
 }
 
 /** Median time of one-row predictions: what a caller of a deployed model waits for. */
-async function singleRowLatency(
-  predictor: Awaited<ReturnType<typeof openScoringTable>>['predictor'],
-  columns: Awaited<ReturnType<typeof openScoringTable>>['columns'],
-): Promise<number> {
-  const one: typeof columns = {};
-  for (const [name, values] of Object.entries(columns)) one[name] = values.slice(0, 1) as typeof values;
+async function singleRowLatency({ predictor, columns }: ScoringTable): Promise<number> {
+  const one: RawColumns = {};
+  for (const [name, values] of Object.entries(columns)) one[name] = values.slice(0, 1);
   const times: number[] = [];
   for (let i = 0; i < 50; i++) {
     const started = performance.now();
