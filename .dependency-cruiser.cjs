@@ -1,6 +1,6 @@
 /**
  * Import rules checked by `pnpm check:cycles` (part of `pnpm test`): no circular imports anywhere,
- * packages depend one way (graph ← sdk ← compiler ← runtime ← cli; nodes on sdk only), and the pure
+ * packages depend one way (graph ← sdk ← compiler ← runtime ← server ← cli; nodes on sdk only), and the pure
  * packages import no Node.js built-ins, so the designer can run them in a browser.
  */
 module.exports = {
@@ -42,6 +42,13 @@ module.exports = {
       severity: 'error',
       comment: 'The runtime never knows which nodes exist: it gets a registry.',
       from: { path: '^packages/runtime/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(packages/cli|nodes|server)/' },
+    },
+    {
+      name: 'server-below-cli',
+      severity: 'error',
+      comment: 'The server gets its node registry from whoever starts it; it never imports the CLI or node packages.',
+      from: { path: '^server/src/', pathNot: '\\.test\\.ts$|/test-fixtures/' },
       to: { path: '^(packages/cli|nodes)/' },
     },
     {

@@ -107,3 +107,17 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** The registry module contract of step-runner processes (`loom worker` children load node types so). */
+export const createRegistry = benchRegistry;
+
+/** A chain of `count` pass nodes, each reading the one before. */
+export function generateChain(count: number): unknown {
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < count; i++) {
+    nodes.push({ id: `n${i}`, type: 'bench.pass', version: '1.0.0', params: { weight: 1 } });
+    if (i > 0) edges.push({ id: `e${i}`, from: { node: `n${i - 1}`, port: 'out' }, to: { node: `n${i}`, port: 'a' } });
+  }
+  return { format: 'loom.pipeline', formatVersion: 1, name: `bench-chain-${count}`, nodes, edges };
+}

@@ -2,17 +2,23 @@
  * `pnpm bench <name> [--json]`: runs one benchmark and prints a table, or with `--json` one JSON
  * object of named figures. Benchmarks measure; they never fail on a number.
  */
+import { benchApi } from './api.ts';
 import type { BenchResult } from './bench-result.ts';
 import { benchCompile } from './compile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
+import { benchQueueChain } from './queue-chain.ts';
+import { benchQueueFanout } from './queue-fanout.ts';
 import { benchTrain } from './train.ts';
 import { benchValidate } from './validate.ts';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  api: benchApi,
   compile: benchCompile,
   inline: benchInline,
   ingest: benchIngest,
+  'queue-chain': benchQueueChain,
+  'queue-fanout': benchQueueFanout,
   train: benchTrain,
   validate: benchValidate,
 };

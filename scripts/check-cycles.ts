@@ -10,25 +10,23 @@ const root = join(import.meta.dirname, '..');
 
 function workspacePackages(): Map<string, string[]> {
   const packages = new Map<string, string[]>();
+  const packageDirs: string[] = ['server', 'designer', 'bench'];
   for (const group of ['packages', 'nodes', 'apps']) {
-    let dirs: string[];
     try {
-      dirs = readdirSync(join(root, group));
+      packageDirs.push(...readdirSync(join(root, group)).map((dir) => join(group, dir)));
+    } catch {}
+  }
+  for (const dir of packageDirs) {
+    let manifest: { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    try {
+      manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     } catch {
       continue;
     }
-    for (const dir of dirs) {
-      let manifest: { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-      try {
-        manifest = JSON.parse(readFileSync(join(root, group, dir, 'package.json'), 'utf8'));
-      } catch {
-        continue;
-      }
-      const deps = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })
-        .filter(([, range]) => range.startsWith('workspace:'))
-        .map(([name]) => name);
-      packages.set(manifest.name, deps);
-    }
+    const deps = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })
+      .filter(([, range]) => range.startsWith('workspace:'))
+      .map(([name]) => name);
+    packages.set(manifest.name, deps);
   }
   return packages;
 }
@@ -65,7 +63,7 @@ if (cycle) {
 try {
   execFileSync(
     join(root, 'node_modules/.bin/depcruise'),
-    ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages', 'nodes', 'scripts', 'bench'],
+    ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages', 'nodes', 'server', 'scripts', 'bench'],
     { cwd: root, stdio: 'inherit' },
   );
 } catch {

@@ -36,7 +36,7 @@ export function dataRoots(): string[] {
 export async function locateFile(path: string, resolvePath: (path: string) => string): Promise<LocalSource> {
   const first = resolvePath(path);
   const candidates = [first];
-  if (!isAbsolute(path)) for (const root of dataRoots()) candidates.push(resolve(root, path));
+  if (!isAbsolute(path)) for (const root of dataRoots()) candidates.push(resolvePath(resolve(root, path)));
   for (const candidate of candidates) {
     const info = await stat(candidate).catch((cause: NodeJS.ErrnoException) => {
       if (cause.code === 'ENOENT' || cause.code === 'ENOTDIR') return undefined;

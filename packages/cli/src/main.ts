@@ -5,7 +5,9 @@ import { formatCommand } from './commands/format.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { startCommand } from './commands/start.ts';
 import { validateCommand } from './commands/validate.ts';
+import { workerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
 
 const program = new Command('loom')
@@ -45,6 +47,26 @@ program
       process.exitCode = await runCommand(file, options, await loadBuiltinRegistry());
     },
   );
+
+program
+  .command('start')
+  .description('serve the Loom API (steps run here, or on workers when REDIS_URL is set)')
+  .option('--host <host>', 'interface to listen on; anything but loopback needs LOOM_API_TOKEN', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', '8080')
+  .option('--home <dir>', 'state directory (default: $LOOM_HOME or ./.loom)')
+  .action(async (options: { host?: string; port?: string; home?: string }) => {
+    process.exitCode = await startCommand(options, await loadBuiltinRegistry());
+  });
+
+program
+  .command('worker')
+  .description('run steps from the Redis queue of one backend (needs REDIS_URL)')
+  .option('--backend <backend>', 'cpu, gpu or kubernetes', 'cpu')
+  .option('--concurrency <n>', 'steps to run at once (default: the number of CPUs)')
+  .option('--home <dir>', 'artifact store shared with the server (default: $LOOM_HOME or ./.loom)')
+  .action(async (options: { backend: string; concurrency?: string; home?: string }) => {
+    process.exitCode = await workerCommand(options);
+  });
 
 program
   .command('format')

@@ -124,6 +124,8 @@ class LineProgress implements RunProgress {
     switch (event.kind) {
       case 'run.started':
         return pc.dim(`run ${event.runId}: ${event.pipeline}, ${event.stepCount} steps`);
+      case 'run.resumed':
+        return pc.dim(`run ${event.runId} resumed (${event.reason})`);
       case 'step.started':
         this.#steps.set(event.stepId, {
           id: event.stepId,

@@ -15,6 +15,7 @@ import type {
 import { NodeError } from '@loom/sdk';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { OutputRecord } from './output-record.ts';
+import { confinePath } from './path-confinement.ts';
 import type { StepFailure } from './run-events.ts';
 
 /** Everything needed to run one attempt of one step; serialisable except for the signal. */
@@ -25,6 +26,11 @@ export interface AttemptRequest {
   /** For each connected input port, the records of its sources in edge order. */
   inputs: Record<string, OutputRecord[]>;
   contentKey: string;
+  /**
+   * sha256 of the run's plan in the artifact store (canonical JSON), so that a queue job can name the
+   * step by identifiers alone and a worker on another machine can read its description.
+   */
+  planSha256?: string;
   signal: AbortSignal;
 }
 
@@ -45,6 +51,11 @@ export interface AttemptEnvironment {
   store: ArtifactStore;
   /** Relative paths in parameters resolve against this directory (the pipeline document's folder). */
   baseDir: string;
+  /**
+   * When set, `ctx.resolvePath` refuses any path outside these folders (symbolic links followed), so a
+   * document sent to a server cannot read the server's own files. @default unconfined (the CLI)
+   */
+  dataRoots?: readonly string[];
 }
 
 /**
@@ -121,7 +132,7 @@ export async function executeAttempt(
       hooks.metric(name, value, options?.step);
     },
     artifacts,
-    resolvePath: (path) => resolvePath(environment.baseDir, path),
+    resolvePath: (path) => resolveDocumentPath(environment, path),
     step: {
       runId: request.runId,
       stepId: step.id,
@@ -286,6 +297,13 @@ async function toRef(
 
 export function resolvePath(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/** A document's path as a node sees it: confined to the data roots when the environment has them. */
+export function resolveDocumentPath(environment: { baseDir: string; dataRoots?: readonly string[] }, path: string) {
+  return environment.dataRoots === undefined
+    ? resolvePath(environment.baseDir, path)
+    : confinePath(environment.baseDir, environment.dataRoots, path);
 }
 
 function cancelledFailure(): StepFailure {

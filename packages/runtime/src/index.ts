@@ -6,10 +6,30 @@ export {
   type AttemptOutcome,
   type AttemptRequest,
   executeAttempt,
+  resolveDocumentPath,
   resolvePath,
 } from './execute-attempt.ts';
 export { InlineTransport, type InlineTransportOptions, type StepTransport } from './inline-transport.ts';
 export type { OutputRecord } from './output-record.ts';
+export { confinePath } from './path-confinement.ts';
+export {
+  BACKENDS,
+  type Backend,
+  BullMqTransport,
+  type BullMqTransportOptions,
+  type QueueDepths,
+  queueName,
+  type RedisConnection,
+  ReportConsumer,
+  type ReportConsumerOptions,
+  type StepJobData,
+  type StepReport,
+  StepRunnerPool,
+  type StepRunnerPoolOptions,
+  StepWorker,
+  type StepWorkerOptions,
+  stepJobId,
+} from './queue/index.ts';
 export type {
   FailureReason,
   RunEvent,
@@ -20,6 +40,13 @@ export type {
   StepStatus,
 } from './run-events.ts';
 export { newRunId, type RunPlanOptions, type RunResult, runPlan, type StepResult } from './run-plan.ts';
-export { RunScheduler, type RunSchedulerOptions, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
+export {
+  type RestoredStep,
+  RunScheduler,
+  type RunSchedulerOptions,
+  type SchedulerCommand,
+  type SchedulerInput,
+} from './run-scheduler.ts';
 export { sha256 } from './sha256.ts';
+export { SharedAttemptTransport } from './shared-attempt-transport.ts';
 export { type CachedStepResult, LocalStepCache, type StepCache } from './step-cache.ts';

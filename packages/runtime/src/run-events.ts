@@ -21,6 +21,12 @@ export interface StepFailure {
 /** Everything that happens during a run, discriminated by `kind`. */
 export type RunEventBody =
   | { kind: 'run.started'; pipeline: string; stepCount: number }
+  /**
+   * The run goes on after it stopped: `resume` when a user asked (the steps in `reset` run again),
+   * `restart` when the process driving it restarted (`reset` lists nothing: in-flight attempts are
+   * picked up again as they were).
+   */
+  | { kind: 'run.resumed'; reason: 'resume' | 'restart'; reset: string[] }
   | { kind: 'step.queued'; stepId: string; attempt: number }
   | { kind: 'step.started'; stepId: string; attempt: number }
   | { kind: 'step.progress'; stepId: string; attempt: number; fraction: number; message?: string }

@@ -3,11 +3,11 @@ import { type Plan, type PlanStep, stepIdentity } from '@loom/compiler';
 import { canonicalJson } from '@loom/graph';
 import type { NodeRegistry } from '@loom/sdk';
 import { type ArtifactStore, hashFile } from './artifact-store.ts';
-import { type AttemptHooks, type AttemptOutcome, resolvePath } from './execute-attempt.ts';
+import { type AttemptHooks, type AttemptOutcome, resolveDocumentPath } from './execute-attempt.ts';
 import type { StepTransport } from './inline-transport.ts';
 import type { OutputRecord } from './output-record.ts';
 import type { RunEvent, RunEventBody, RunStatus, StepFailure, StepStatus } from './run-events.ts';
-import { RunScheduler, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
+import { type RestoredStep, RunScheduler, type SchedulerCommand, type SchedulerInput } from './run-scheduler.ts';
 import { sha256 } from './sha256.ts';
 import type { StepCache } from './step-cache.ts';
 
@@ -26,6 +26,25 @@ export interface RunPlanOptions {
   signal?: AbortSignal;
   /** Every event of the run, in order. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * When set, paths in parameters must lie inside these folders (see `confinePath`). @default unconfined
+   */
+  dataRoots?: readonly string[];
+  /** Steps that run even when their result is cached (`fromStep`/`onlyStep` on the server). @default none */
+  forceSteps?: ReadonlySet<string>;
+  /**
+   * Continues a run that stopped: where each step stood, the number of its last event, and why it goes
+   * on. Instead of `run.started` the run emits `run.resumed`.
+   */
+  resume?: {
+    steps: ReadonlyMap<string, RestoredStep>;
+    lastSeq: number;
+    reason: 'resume' | 'restart';
+    /** Steps set back to pending for this resume (reported in the event). */
+    reset: string[];
+    /** When the run first started (epoch ms), so its duration covers the whole run. */
+    startedAtMs: number;
+  };
 }
 
 /** How one step ended. */
@@ -80,28 +99,34 @@ class RunDriver {
   readonly #contentKeys = new Map<string, string>();
   readonly #controllers = new Map<string, AbortController>();
   readonly #retryTimers = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
-  readonly #startedAt = performance.now();
+  readonly #startedAt: number;
   #seq = 0;
+  #planSha256: string | undefined;
   #finish: (status: Exclude<RunStatus, 'running'>) => void = () => undefined;
 
   constructor(plan: Plan, options: RunPlanOptions) {
     this.#plan = plan;
     this.#options = options;
     this.#runId = options.runId ?? newRunId();
-    this.#scheduler = new RunScheduler(plan);
+    const restore = options.resume?.steps;
+    this.#scheduler = new RunScheduler(plan, restore === undefined ? {} : { restore });
+    this.#seq = options.resume?.lastSeq ?? 0;
+    this.#startedAt = options.resume?.startedAtMs ?? Date.now();
     for (const step of plan.steps) {
       this.#steps.set(step.id, step);
+      const restored = restore?.get(step.id);
+      const status = this.#scheduler.status(step.id) ?? 'pending';
       this.#results.set(step.id, {
         id: step.id,
         type: step.type,
         version: step.version,
         title: step.title,
-        status: 'pending',
-        cached: false,
-        attempts: 0,
+        status,
+        cached: status === 'cached',
+        attempts: restored?.attempt ?? 0,
         durationMs: 0,
         metrics: {},
-        outputs: {},
+        outputs: this.#scheduler.outputs(step.id) ?? {},
       });
     }
   }
@@ -112,7 +137,15 @@ class RunDriver {
     });
     const signal = this.#options.signal;
     const onAbort = () => this.#feed({ kind: 'cancel' });
-    this.#emit({ kind: 'run.started', pipeline: this.#plan.pipeline, stepCount: this.#plan.steps.length });
+    // Emitted before the first await, so that a caller sees the run going as soon as runPlan returns.
+    const resume = this.#options.resume;
+    this.#emit(
+      resume === undefined
+        ? { kind: 'run.started', pipeline: this.#plan.pipeline, stepCount: this.#plan.steps.length }
+        : { kind: 'run.resumed', reason: resume.reason, reset: resume.reset },
+    );
+    // Workers elsewhere read the step they run from the stored plan: jobs carry identifiers only.
+    this.#planSha256 = (await this.#options.store.put(canonicalJson(this.#plan))).sha256;
     this.#feed({ kind: 'start' });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -178,16 +211,8 @@ class RunDriver {
   /** Works out the step's content key and looks it up in the cache. */
   async #resolve(stepId: string): Promise<void> {
     const step = this.#steps.get(stepId) as PlanStep;
-    let contentKey: string;
-    try {
-      contentKey = await this.#contentKey(step);
-    } catch {
-      // The fingerprint could not be taken (say, the input file is missing): run the step, which
-      // reports the problem in its own words.
-      contentKey = sha256(`${step.cacheKey}:unfingerprinted:${this.#runId}`);
-    }
-    this.#contentKeys.set(stepId, contentKey);
-    if (step.cacheable && this.#options.noCache !== true) {
+    const contentKey = await this.#contentKeyOf(step);
+    if (step.cacheable && this.#options.noCache !== true && this.#options.forceSteps?.has(stepId) !== true) {
       const hit = await this.#options.cache.get(contentKey).catch(() => undefined);
       // A record that lacks one of the step's outputs cannot stand in for running it.
       if (hit !== undefined && Object.keys(step.outputs).every((port) => hit.outputs[port] !== undefined)) {
@@ -203,6 +228,20 @@ class RunDriver {
       }
     }
     this.#feed({ kind: 'cache-miss', stepId });
+  }
+
+  async #contentKeyOf(step: PlanStep): Promise<string> {
+    let contentKey = this.#contentKeys.get(step.id);
+    if (contentKey !== undefined) return contentKey;
+    try {
+      contentKey = await this.#contentKey(step);
+    } catch {
+      // The fingerprint could not be taken (say, the input file is missing): run the step, which
+      // reports the problem in its own words.
+      contentKey = sha256(`${step.cacheKey}:unfingerprinted:${this.#runId}`);
+    }
+    this.#contentKeys.set(step.id, contentKey);
+    return contentKey;
   }
 
   /**
@@ -223,7 +262,7 @@ class RunDriver {
       fingerprint =
         (await definition.fingerprint({
           params: structuredClone(step.params),
-          resolvePath: (path) => resolvePath(this.#options.baseDir, path),
+          resolvePath: (path) => resolveDocumentPath(this.#options, path),
           hashFile: async (path) => (await hashFile(path)).sha256,
           signal: this.#options.signal ?? new AbortController().signal,
         })) ?? null;
@@ -261,9 +300,20 @@ class RunDriver {
             : { kind: 'step.metric', stepId, attempt, name, value, step: metricStep },
         ),
     };
-    const contentKey = this.#contentKeys.get(stepId) as string;
+    // A step restored in flight was resolved before the restart: its key is worked out again here.
+    const contentKey = await this.#contentKeyOf(step);
     const outcome: AttemptOutcome = await this.#options.transport.run(
-      { runId: this.#runId, step, attempt, inputs, contentKey, signal: controller.signal },
+      this.#planSha256 === undefined
+        ? { runId: this.#runId, step, attempt, inputs, contentKey, signal: controller.signal }
+        : {
+            runId: this.#runId,
+            step,
+            attempt,
+            inputs,
+            contentKey,
+            planSha256: this.#planSha256,
+            signal: controller.signal,
+          },
       hooks,
     );
     if (this.#controllers.get(stepId) === controller) this.#controllers.delete(stepId);
@@ -361,6 +411,6 @@ class RunDriver {
   }
 
   #elapsed(): number {
-    return Math.round((performance.now() - this.#startedAt) * 1000) / 1000;
+    return Date.now() - this.#startedAt;
   }
 }

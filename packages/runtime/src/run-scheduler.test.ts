@@ -387,12 +387,12 @@ describe('RunScheduler', () => {
     expect(s.handle({ kind: 'cache-miss', stepId: 'x' })).toEqual([]);
   });
 
-  it('treats completed steps as done (resume): not resolved, outputs kept, dependents ready', () => {
-    const completed = new Map([
-      ['a', outputs('a')],
-      ['unknown', outputs('u')],
+  it('treats restored done steps as done (resume): not resolved, outputs kept, dependents ready', () => {
+    const restore = new Map([
+      ['a', { status: 'succeeded' as const, attempt: 1, outputs: outputs('a') }],
+      ['unknown', { status: 'succeeded' as const, attempt: 1, outputs: outputs('u') }],
     ]);
-    const s = new RunScheduler(diamond(), { completed });
+    const s = new RunScheduler(diamond(), { restore });
     expect(s.status('a')).toBe('succeeded');
     expect(s.outputs('a')).toEqual(outputs('a'));
     // Plan order is a, c, b, d.
@@ -405,10 +405,53 @@ describe('RunScheduler', () => {
     expect(runToSuccess(s, 'd').at(-1)).toEqual({ kind: 'finished', status: 'succeeded' });
   });
 
-  it('finishes at start when every step is completed already', () => {
-    const completed = new Map(['a', 'b', 'c', 'd'].map((id) => [id, outputs(id)] as const));
-    const s = new RunScheduler(diamond(), { completed });
+  it('finishes at start when every step is restored as done', () => {
+    const restore = new Map(
+      ['a', 'b', 'c', 'd'].map((id) => [id, { status: 'cached' as const, attempt: 0, outputs: outputs(id) }] as const),
+    );
+    const s = new RunScheduler(diamond(), { restore });
     expect(s.handle({ kind: 'start' })).toEqual([{ kind: 'finished', status: 'succeeded' }]);
+  });
+
+  it('dispatches in-flight steps again with the same attempt, and numbers later attempts on from it', () => {
+    const restore = new Map([
+      ['a', { status: 'succeeded' as const, attempt: 1, outputs: outputs('a') }],
+      ['c', { status: 'running' as const, attempt: 2 }],
+      ['b', { status: 'pending' as const, attempt: 3 }],
+    ]);
+    const s = new RunScheduler(diamond({ retries: 5 }), { restore });
+    expect(s.handle({ kind: 'start' })).toEqual([
+      { kind: 'dispatch', stepId: 'c', attempt: 2, delayMs: 0 },
+      { kind: 'resolve', stepId: 'b' },
+    ]);
+    expect(s.handle({ kind: 'cache-miss', stepId: 'b' })).toContainEqual({
+      kind: 'dispatch',
+      stepId: 'b',
+      attempt: 4,
+      delayMs: 0,
+    });
+    expect(emitted(succeeded(s, 'c', 2))).toEqual(['step.succeeded:c']);
+  });
+
+  it('keeps restored final failures: the run can finish failed without running anything', () => {
+    const restore = new Map([
+      ['a', { status: 'failed' as const, attempt: 1 }],
+      ['b', { status: 'skipped' as const, attempt: 0 }],
+      ['c', { status: 'skipped' as const, attempt: 0 }],
+      ['d', { status: 'skipped' as const, attempt: 0 }],
+    ]);
+    const s = new RunScheduler(diamond(), { restore });
+    expect(s.handle({ kind: 'start' })).toEqual([{ kind: 'finished', status: 'failed' }]);
+  });
+
+  it('runs a restored done step again when its outputs are missing', () => {
+    const restore = new Map([['a', { status: 'succeeded' as const, attempt: 1 }]]);
+    const s = new RunScheduler(diamond(), { restore });
+    expect(s.status('a')).toBe('pending');
+    expect(s.handle({ kind: 'start' })).toEqual([
+      { kind: 'resolve', stepId: 'a' },
+      { kind: 'resolve', stepId: 'c' },
+    ]);
   });
 
   it('gives the same commands for the same inputs (deterministic)', () => {

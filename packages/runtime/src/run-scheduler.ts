@@ -40,9 +40,23 @@ interface StepState {
   outputs?: Record<string, OutputRecord>;
 }
 
+/** Where a step stood when its run stopped: what a resumed or restarted run starts from. */
+export interface RestoredStep {
+  status: StepStatus;
+  /** Attempts made so far; the next attempt gets the next number. */
+  attempt: number;
+  /** Required for `succeeded` and `cached`: what its dependents read. */
+  outputs?: Record<string, OutputRecord>;
+}
+
 export interface RunSchedulerOptions {
-  /** Steps to treat as already done with these outputs (resume); they are neither resolved nor run. */
-  completed?: ReadonlyMap<string, Record<string, OutputRecord>>;
+  /**
+   * Steps as they stood when the run stopped (a resume, or the driving process restarted). Succeeded
+   * and cached steps count as done; failed, skipped and cancelled ones stay so; `queued` and `running`
+   * ones are in flight: `start` dispatches the same attempt again, which a queue that dedupes by
+   * attempt joins instead of running twice; `pending` ones wait as usual. Steps not listed are pending.
+   */
+  restore?: ReadonlyMap<string, RestoredStep>;
 }
 
 /**
@@ -77,11 +91,15 @@ export class RunScheduler {
     for (const step of plan.steps) {
       for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step.id);
     }
-    for (const [stepId, outputs] of options.completed ?? []) {
+    for (const [stepId, restored] of options.restore ?? []) {
       const state = this.#steps.get(stepId);
       if (state === undefined) continue;
-      this.#setStatus(state, 'succeeded');
-      state.outputs = outputs;
+      state.attempt = restored.attempt;
+      const done = restored.status === 'succeeded' || restored.status === 'cached';
+      // A done step without outputs cannot feed its dependents: it runs again.
+      if (done && restored.outputs === undefined) continue;
+      this.#setStatus(state, restored.status);
+      if (restored.outputs !== undefined) state.outputs = restored.outputs;
     }
     for (const state of this.#steps.values()) {
       state.waitingOn = state.step.dependsOn.filter((d) => !isDone(this.#steps.get(d)?.status)).length;
@@ -111,6 +129,8 @@ export class RunScheduler {
         for (const id of this.#order) {
           const state = this.#steps.get(id) as StepState;
           if (state.status === 'pending' && state.waitingOn === 0) this.#resolve(state, commands);
+          else if (state.status === 'queued' || state.status === 'running')
+            commands.push({ kind: 'dispatch', stepId: id, attempt: state.attempt, delayMs: 0 });
         }
         break;
       }

@@ -1,0 +1,42 @@
+import type { NodeRegistry } from '@loom/sdk';
+import { resolveServerOptions, startServer } from '@loom/server';
+import pc from 'picocolors';
+import { UserError } from '../user-error.ts';
+import { untilSignal } from './until-signal.ts';
+
+export interface StartOptions {
+  host?: string;
+  port?: string;
+  home?: string;
+}
+
+/** `loom start`: serves the API until SIGINT/SIGTERM, then closes gracefully. Returns the exit code. */
+export async function startCommand(options: StartOptions, registry: NodeRegistry): Promise<number> {
+  const port = options.port === undefined ? 8080 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UserError(`--port must be a whole number from 0 to 65535, not "${options.port}"`, 2);
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    const serverOptions = resolveServerOptions(
+      {
+        registry,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        ...(options.home === undefined ? {} : { home: options.home }),
+        logger: { level: 'info' },
+      },
+      process.env,
+    );
+    server = await startServer(serverOptions, { port });
+  } catch (cause) {
+    throw new UserError(cause instanceof Error ? cause.message : String(cause), 1);
+  }
+  const mode = server.app.config.redisUrl === undefined ? 'steps run in this process' : 'steps go to Redis workers';
+  process.stderr.write(
+    `${pc.green('loom')} serving on ${server.address} (${mode}; API docs at ${server.address}/docs)\n`,
+  );
+  await untilSignal();
+  process.stderr.write('stopping…\n');
+  await server.app.close();
+  return 0;
+}

@@ -1,0 +1,67 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
+import pc from 'picocolors';
+import { resolveLoomHome } from '../loom-home.ts';
+import { UserError } from '../user-error.ts';
+import { untilSignal } from './until-signal.ts';
+
+const BACKENDS = ['cpu', 'gpu', 'kubernetes'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+export interface WorkerOptions {
+  backend: string;
+  concurrency?: string;
+  home?: string;
+}
+
+/**
+ * `loom worker`: takes the steps of one backend's queue from Redis (`REDIS_URL`) and runs them in
+ * step-runner processes, until SIGINT/SIGTERM; then it stops taking steps and lets running ones end.
+ */
+export async function workerCommand(options: WorkerOptions): Promise<number> {
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl === undefined || redisUrl === '') {
+    throw new UserError('loom worker needs REDIS_URL (for example REDIS_URL=redis://127.0.0.1:6379)', 2);
+  }
+  if (!BACKENDS.includes(options.backend as Backend)) {
+    throw new UserError(`--backend must be one of ${BACKENDS.join(', ')}, not "${options.backend}"`, 2);
+  }
+  const concurrency = options.concurrency === undefined ? availableParallelism() : Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UserError(`--concurrency must be a whole number of at least 1, not "${options.concurrency}"`, 2);
+  }
+  const home = resolveLoomHome(options.home);
+  const dataRoots = (process.env.LOOM_DATA_ROOTS ?? '')
+    .split(':')
+    .filter((root) => root !== '')
+    .map((root) => resolve(root));
+  if (dataRoots.length === 0) dataRoots.push(process.cwd());
+  const store = new LocalArtifactStore(home);
+  const pool = new StepRunnerPool({
+    registryModule: fileURLToPath(new URL('../worker-registry.ts', import.meta.url)),
+    storeRoot: home,
+    baseDir: dataRoots[0] as string,
+    dataRoots,
+    // More processes than cores only adds switching; steps that wait (I/O) share a process.
+    size: Math.min(concurrency, availableParallelism()),
+  });
+  const worker = new StepWorker({
+    connection: redisUrl,
+    ...(process.env.LOOM_QUEUE_PREFIX === undefined ? {} : { prefix: process.env.LOOM_QUEUE_PREFIX }),
+    backend: options.backend as Backend,
+    concurrency,
+    pool,
+    store,
+  });
+  await worker.start();
+  process.stderr.write(
+    `${pc.green('loom worker')} taking ${options.backend} steps (concurrency ${concurrency}, artifacts in ${home})\n`,
+  );
+  await untilSignal();
+  process.stderr.write('stopping: finishing running steps…\n');
+  await worker.close();
+  await pool.close();
+  return 0;
+}

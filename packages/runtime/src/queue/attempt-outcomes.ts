@@ -1,0 +1,29 @@
+import type { AttemptOutcome } from '../execute-attempt.ts';
+
+/** The outcomes the queue pieces make up themselves (rather than receive from a step). */
+export function errorOutcome(message: string, retryable: boolean, durationMs = 0): AttemptOutcome {
+  return { ok: false, durationMs, failure: { reason: 'error', message }, retryable };
+}
+
+export function timeoutOutcome(message: string, retryable: boolean, durationMs = 0): AttemptOutcome {
+  return { ok: false, durationMs, failure: { reason: 'timeout', message }, retryable };
+}
+
+export function cancelledOutcome(durationMs = 0): AttemptOutcome {
+  return { ok: false, durationMs, failure: { reason: 'cancelled', message: 'cancelled' }, retryable: false };
+}
+
+/** Whether a value read back from Redis (a job's return value) is an outcome. */
+export function isAttemptOutcome(value: unknown): value is AttemptOutcome {
+  return value !== null && typeof value === 'object' && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+/** `300 ms`, `30 s`: how failure messages state durations. */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+export function errorMessage(cause: unknown): string {
+  if (cause instanceof Error) return cause.message || cause.name;
+  return String(cause);
+}

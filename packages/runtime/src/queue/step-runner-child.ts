@@ -1,0 +1,117 @@
+/**
+ * Entry of a step runner process (forked by {@link StepRunnerPool}): builds the artifact store and the
+ * node registry once, then runs the attempts its parent sends with `executeAttempt`, forwarding hooks
+ * and outcomes over IPC. CPU-bound node code blocks only this process, never a worker's lock renewal.
+ */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { NodeRegistry } from '@loom/sdk';
+import { LocalArtifactStore } from '../artifact-store.ts';
+import { type AttemptEnvironment, type AttemptOutcome, executeAttempt } from '../execute-attempt.ts';
+import { errorMessage, errorOutcome } from './attempt-outcomes.ts';
+import type {
+  AttemptRequestData,
+  FromChildMessage,
+  StepRunnerChildConfig,
+  ToChildMessage,
+} from './step-runner-messages.ts';
+
+let environment: Promise<AttemptEnvironment> | undefined;
+const controllers = new Map<number, AbortController>();
+
+function send(message: FromChildMessage): void {
+  if (!process.connected) return;
+  try {
+    process.send?.(message);
+  } catch {
+    // Log fields that JSON cannot carry (a BigInt, a cycle): send the line without them.
+    if (message.kind === 'log') {
+      const { fields: _dropped, ...rest } = message;
+      process.send?.({ ...rest, message: `${rest.message} (fields not serialisable)` });
+    }
+  }
+}
+
+async function loadEnvironment(config: StepRunnerChildConfig): Promise<AttemptEnvironment> {
+  const specifier = isAbsolute(config.registryModule)
+    ? pathToFileURL(config.registryModule).href
+    : config.registryModule;
+  const module = (await import(specifier)) as { createRegistry?: () => NodeRegistry | Promise<NodeRegistry> };
+  if (typeof module.createRegistry !== 'function') {
+    throw new Error(`${config.registryModule} does not export createRegistry()`);
+  }
+  const registry = await module.createRegistry();
+  const store = new LocalArtifactStore(config.storeRoot);
+  const built: AttemptEnvironment = { registry, store, baseDir: config.baseDir };
+  if (config.dataRoots !== undefined) built.dataRoots = config.dataRoots;
+  return built;
+}
+
+async function run(id: number, request: AttemptRequestData): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  try {
+    send({ kind: 'outcome', id, outcome: await attempt(id, request, controller.signal) });
+  } finally {
+    controllers.delete(id);
+  }
+}
+
+async function attempt(id: number, request: AttemptRequestData, signal: AbortSignal): Promise<AttemptOutcome> {
+  let env: AttemptEnvironment;
+  try {
+    if (environment === undefined) throw new Error('the step runner was not initialised');
+    env = await environment;
+  } catch (cause) {
+    return errorOutcome(`could not load the node registry: ${errorMessage(cause)}`, false);
+  }
+  try {
+    return await executeAttempt(
+      { ...request, signal },
+      {
+        started: () => send({ kind: 'started', id }),
+        progress: (fraction, message) =>
+          send(
+            message === undefined ? { kind: 'progress', id, fraction } : { kind: 'progress', id, fraction, message },
+          ),
+        log: (level, message, fields) =>
+          send(
+            fields === undefined ? { kind: 'log', id, level, message } : { kind: 'log', id, level, message, fields },
+          ),
+        metric: (name, value, step) =>
+          send(step === undefined ? { kind: 'metric', id, name, value } : { kind: 'metric', id, name, value, step }),
+      },
+      env,
+    );
+  } catch (cause) {
+    // executeAttempt reports node failures itself; reaching here means the store failed under it.
+    return errorOutcome(`internal error: ${errorMessage(cause)}`, true);
+  }
+}
+
+process.on('message', (message: ToChildMessage) => {
+  switch (message.kind) {
+    case 'init':
+      environment ??= loadEnvironment(message.config);
+      // Reported per attempt; an unobserved rejection must not end the process.
+      environment.catch(() => undefined);
+      return;
+    case 'run':
+      void run(message.id, message.request);
+      return;
+    case 'abort':
+      controllers.get(message.id)?.abort();
+      return;
+  }
+});
+
+// The parent went away (exited, crashed, closed the pool): nothing can receive results any more.
+process.on('disconnect', () => process.exit(0));
+
+// A node that ignored its signal may reject long after its attempt ended; that must not take down
+// the other attempts running here.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`loom step runner: unhandled rejection: ${errorMessage(reason)}\n`);
+});
+
+send({ kind: 'ready' });

@@ -1,0 +1,28 @@
+import type { LogLevel } from '@loom/sdk';
+import type { AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
+
+/** An attempt as it crosses the process boundary: everything but the signal (abort is a message). */
+export type AttemptRequestData = Omit<AttemptRequest, 'signal'>;
+
+/** What a step runner child needs to build its environment once. */
+export interface StepRunnerChildConfig {
+  registryModule: string;
+  storeRoot: string;
+  baseDir: string;
+  dataRoots?: readonly string[];
+}
+
+/** Parent → child. `id` numbers attempts within one child. */
+export type ToChildMessage =
+  | { kind: 'init'; config: StepRunnerChildConfig }
+  | { kind: 'run'; id: number; request: AttemptRequestData }
+  | { kind: 'abort'; id: number };
+
+/** Child → parent. `ready` answers once its message handler listens, so nothing sent earlier is lost. */
+export type FromChildMessage =
+  | { kind: 'ready' }
+  | { kind: 'started'; id: number }
+  | { kind: 'progress'; id: number; fraction: number; message?: string }
+  | { kind: 'log'; id: number; level: LogLevel; message: string; fields?: Record<string, unknown> }
+  | { kind: 'metric'; id: number; name: string; value: number; step?: number }
+  | { kind: 'outcome'; id: number; outcome: AttemptOutcome };

@@ -1,0 +1,149 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StepRunnerPool, type StepRunnerPoolOptions } from './step-runner-pool.ts';
+import {
+  attemptRequest,
+  QueueWorkspace,
+  recordingHooks,
+  testRegistryModule,
+  testStep,
+} from './test-fixtures/queue-harness.ts';
+
+let workspace: QueueWorkspace;
+let pool: StepRunnerPool | undefined;
+
+function makePool(options: Partial<StepRunnerPoolOptions> = {}): StepRunnerPool {
+  pool = new StepRunnerPool({
+    registryModule: testRegistryModule,
+    storeRoot: workspace.root,
+    baseDir: workspace.root,
+    size: 1,
+    killGraceMs: 300,
+    ...options,
+  });
+  return pool;
+}
+
+beforeEach(async () => {
+  workspace = await QueueWorkspace.create();
+});
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+  await workspace.remove();
+});
+
+describe('StepRunnerPool', () => {
+  it('runs attempts in a child process and forwards their hooks', async () => {
+    const runner = makePool();
+    const { hooks, heard } = recordingHooks();
+    const outcome = await runner.run(attemptRequest(testStep('a', 'test.noop')), hooks);
+    expect(outcome).toMatchObject({ ok: true, metrics: { answer: 42 } });
+    if (!outcome.ok) throw new Error('expected success');
+    expect(await workspace.readJson(outcome.outputs.value)).toEqual({ ok: true });
+    expect(heard.map((event) => event.kind)).toEqual(['started', 'log', 'progress', 'metric']);
+    const log = heard.find((event) => event.kind === 'log');
+    expect(log?.kind === 'log' && log.fields?.pid).not.toBe(process.pid);
+  });
+
+  it('loads inputs from the store and reports node errors', async () => {
+    const runner = makePool({ size: 2 });
+    const input = await workspace.storeJson({ n: 7 });
+    const [echoed, failed] = await Promise.all([
+      runner.run(
+        attemptRequest(testStep('echo', 'test.echo', {}, { inputs: ['value'] }), { inputs: { value: [input] } }),
+        recordingHooks().hooks,
+      ),
+      runner.run(attemptRequest(testStep('boom', 'test.fail', { message: 'no luck' })), recordingHooks().hooks),
+    ]);
+    if (!echoed.ok) throw new Error(echoed.failure.message);
+    expect(await workspace.readJson(echoed.outputs.value)).toEqual({ n: 7 });
+    expect(failed).toMatchObject({ ok: false, failure: { reason: 'error', message: 'no luck' }, retryable: true });
+  });
+
+  it('kills a child whose step spins past its timeout, fails its neighbours, and replaces it', async () => {
+    const runner = makePool();
+    const started = Date.now();
+    const [spun, neighbour] = await Promise.all([
+      runner.run(
+        attemptRequest(testStep('spin', 'test.spin', { ms: 60_000 }, { timeoutMs: 300 })),
+        recordingHooks().hooks,
+      ),
+      runner.run(attemptRequest(testStep('nap', 'test.sleep', { ms: 60_000 })), recordingHooks().hooks),
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(spun).toMatchObject({
+      ok: false,
+      failure: {
+        reason: 'timeout',
+        message: 'timed out after 300 ms (the step ignored its abort signal and its process was stopped)',
+      },
+      retryable: true,
+    });
+    expect(neighbour).toMatchObject({ ok: false, failure: { reason: 'error' }, retryable: true });
+    if (neighbour.ok) throw new Error('expected failure');
+    expect(neighbour.failure.message).toContain('step "spin"');
+    expect(await runner.run(attemptRequest(testStep('after', 'test.noop')), recordingHooks().hooks)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('cancels a running step through its signal', async () => {
+    const runner = makePool();
+    const controller = new AbortController();
+    const { hooks, started } = recordingHooks();
+    const running = runner.run(
+      attemptRequest(testStep('nap', 'test.sleep', { ms: 60_000 }), { signal: controller.signal }),
+      hooks,
+    );
+    await started;
+    controller.abort();
+    expect(await running).toMatchObject({ ok: false, failure: { reason: 'cancelled' }, retryable: false });
+    // The child survived: it answered the abort itself.
+    expect(runner.running).toBe(0);
+    expect(await runner.run(attemptRequest(testStep('after', 'test.noop')), hooks)).toMatchObject({ ok: true });
+  });
+
+  it('stops the process of a cancelled step that ignores its signal', async () => {
+    const runner = makePool();
+    const controller = new AbortController();
+    const { hooks, started } = recordingHooks();
+    const running = runner.run(
+      attemptRequest(testStep('spin', 'test.spin', { ms: 60_000 }), { signal: controller.signal }),
+      hooks,
+    );
+    await started;
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await running).toMatchObject({ ok: false, failure: { reason: 'cancelled' }, retryable: false });
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
+  });
+
+  it('reports a crashed child as a retryable error naming its exit code', async () => {
+    const runner = makePool();
+    const outcome = await runner.run(
+      attemptRequest(testStep('crash', 'test.exit', { code: 3 })),
+      recordingHooks().hooks,
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: { reason: 'error', message: 'its step runner process exited with code 3' },
+      retryable: true,
+    });
+    expect(await runner.run(attemptRequest(testStep('after', 'test.noop')), recordingHooks().hooks)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('reports a registry module that cannot be used', async () => {
+    const module = join(workspace.root, 'no-registry.mjs');
+    await writeFile(module, 'export const nothing = 1;\n');
+    const runner = makePool({ registryModule: module });
+    const outcome = await runner.run(attemptRequest(testStep('a', 'test.noop')), recordingHooks().hooks);
+    expect(outcome).toMatchObject({ ok: false, failure: { reason: 'error' }, retryable: false });
+    if (outcome.ok) throw new Error('expected failure');
+    expect(outcome.failure.message).toContain('does not export createRegistry()');
+  });
+});

@@ -1,0 +1,218 @@
+import { hostname } from 'node:os';
+import type { Plan, PlanStep } from '@loom/compiler';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ArtifactStore } from '../artifact-store.ts';
+import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
+import { cancelledOutcome, errorMessage, errorOutcome } from './attempt-outcomes.ts';
+import {
+  type Backend,
+  cancelChannel,
+  cancelledKey,
+  DEFAULT_PREFIX,
+  queueName,
+  type StepJobData,
+} from './queue-names.ts';
+import { closeRedis, openRedis, type RedisConnection } from './redis-connection.ts';
+import { appendReport, type StepReport } from './reports.ts';
+import { StepRunnerPool, type StepRunnerPoolOptions } from './step-runner-pool.ts';
+
+export interface StepWorkerOptions {
+  /** Redis URL or ioredis options. */
+  connection: RedisConnection;
+  /** BullMQ key prefix; must match the server's. @default 'loom' */
+  prefix?: string;
+  /** The queue this worker takes steps from. */
+  backend: Backend;
+  /** Jobs run at once. */
+  concurrency: number;
+  /** Runs the steps; a pool made here from options is closed with the worker, one passed in is not. */
+  pool: StepRunnerPool | StepRunnerPoolOptions;
+  /** Where plans are read from (the steps' own artifacts go through the pool's store). */
+  store: ArtifactStore;
+  /**
+   * How long a job stays locked without renewal. Short, so that a job whose worker died is taken by
+   * another within seconds; safe, because locks are renewed by this process's event loop while steps
+   * run in child processes. @default 6000
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for jobs whose lock expired. @default 2000 */
+  stalledIntervalMs?: number;
+  /** Times a job may be taken back from a dead worker before it fails. @default 5 */
+  maxStalledCount?: number;
+  /** Names this worker in `started` reports. @default `${hostname()}:${process.pid}` */
+  name?: string;
+}
+
+const PLAN_CACHE_SIZE = 50;
+
+/**
+ * Takes steps from one backend's queue and runs them on a {@link StepRunnerPool}, reporting through
+ * the report stream. A failing step ends as an outcome (the job's return value), never as a thrown
+ * error: the job completes, and the scheduler decides about retries.
+ *
+ * @example
+ * const worker = new StepWorker({ connection: 'redis://localhost:6379', backend: 'cpu', concurrency: 4, pool, store });
+ * await worker.start();
+ */
+export class StepWorker {
+  readonly #options: StepWorkerOptions;
+  readonly #prefix: string;
+  readonly #name: string;
+  readonly #pool: StepRunnerPool;
+  readonly #ownsPool: boolean;
+  readonly #controllers = new Map<string, AbortController>();
+  /** Most recently used last; each plan indexed by step id. */
+  readonly #plans = new Map<string, Promise<Map<string, PlanStep>>>();
+  #redis: Redis | undefined;
+  #subscriber: Redis | undefined;
+  #workerConnection: Redis | undefined;
+  #worker: Worker<StepJobData, AttemptOutcome> | undefined;
+
+  constructor(options: StepWorkerOptions) {
+    this.#options = options;
+    this.#prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.#name = options.name ?? `${hostname()}:${process.pid}`;
+    this.#ownsPool = !(options.pool instanceof StepRunnerPool);
+    this.#pool = options.pool instanceof StepRunnerPool ? options.pool : new StepRunnerPool(options.pool);
+  }
+
+  async start(): Promise<void> {
+    if (this.#worker !== undefined) return;
+    const { connection } = this.#options;
+    this.#redis = openRedis(connection);
+    this.#redis.on('error', () => undefined);
+    this.#subscriber = openRedis(connection);
+    this.#subscriber.on('error', () => undefined);
+    // ioredis subscribes again by itself after a reconnect.
+    this.#subscriber.on('message', (_channel: string, jobId: string) => this.#controllers.get(jobId)?.abort());
+    await this.#subscriber.subscribe(cancelChannel(this.#prefix));
+    const workerConnection = openRedis(connection);
+    workerConnection.on('error', () => undefined);
+    this.#worker = new Worker<StepJobData, AttemptOutcome>(
+      queueName(this.#options.backend),
+      (job) => this.#process(job),
+      {
+        connection: workerConnection,
+        prefix: this.#prefix,
+        concurrency: Math.max(1, this.#options.concurrency),
+        lockDuration: this.#options.lockDurationMs ?? 6000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 2000,
+        maxStalledCount: this.#options.maxStalledCount ?? 5,
+      },
+    );
+    // BullMQ reports connection trouble here and retries by itself; without a listener it would throw.
+    this.#worker.on('error', () => undefined);
+    this.#workerConnection = workerConnection;
+    await this.#worker.waitUntilReady();
+  }
+
+  /** Takes no more jobs, lets running ones finish (the pool bounds how long), then closes. */
+  async close(): Promise<void> {
+    await this.#worker?.close();
+    if (this.#ownsPool) await this.#pool.close();
+    await Promise.all(
+      [this.#subscriber, this.#redis, this.#workerConnection].map((client) =>
+        client === undefined ? undefined : closeRedis(client),
+      ),
+    );
+  }
+
+  async #process(job: Job<StepJobData, AttemptOutcome>): Promise<AttemptOutcome> {
+    const jobId = job.id ?? '';
+    const controller = new AbortController();
+    // Registered before the cancelled marker is read: a cancel published from now on reaches it, and
+    // one published earlier left the marker.
+    this.#controllers.set(jobId, controller);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.#attempt(jobId, job.data, controller.signal);
+    } catch (cause) {
+      outcome = errorOutcome(`internal error in the worker: ${errorMessage(cause)}`, true);
+    } finally {
+      this.#controllers.delete(jobId);
+    }
+    await this.#report({ kind: 'outcome', jobId, outcome });
+    return outcome;
+  }
+
+  async #attempt(jobId: string, data: StepJobData, signal: AbortSignal): Promise<AttemptOutcome> {
+    const redis = this.#redis;
+    if (redis === undefined) throw new Error('the worker was not started');
+    if ((await redis.exists(cancelledKey(this.#prefix, jobId))) === 1 || signal.aborted) {
+      return cancelledOutcome();
+    }
+    // Reported on pickup, before the step runner is ready, so the server's watchdog sees a worker at once.
+    await this.#report({ kind: 'started', jobId, worker: this.#name });
+    let steps: Map<string, PlanStep>;
+    try {
+      steps = await this.#plan(data.planSha256);
+    } catch (cause) {
+      return errorOutcome(`could not read the run's plan ${data.planSha256}: ${errorMessage(cause)}`, true);
+    }
+    const step = steps.get(data.stepId);
+    if (step === undefined)
+      return errorOutcome(`step "${data.stepId}" is not in the run's plan ${data.planSha256}`, false);
+    const request: AttemptRequest = {
+      runId: data.runId,
+      step,
+      attempt: data.attempt,
+      inputs: data.inputs,
+      contentKey: data.contentKey,
+      planSha256: data.planSha256,
+      signal,
+    };
+    const report = (body: StepReport) => void this.#report(body);
+    const hooks: AttemptHooks = {
+      // Already reported on pickup.
+      started: () => undefined,
+      progress: (fraction, message) =>
+        report(
+          message === undefined
+            ? { kind: 'progress', jobId, fraction }
+            : { kind: 'progress', jobId, fraction, message },
+        ),
+      log: (level, message, fields) =>
+        report(
+          fields === undefined
+            ? { kind: 'log', jobId, level, message }
+            : { kind: 'log', jobId, level, message, fields },
+        ),
+      metric: (name, value, step) =>
+        report(
+          step === undefined ? { kind: 'metric', jobId, name, value } : { kind: 'metric', jobId, name, value, step },
+        ),
+    };
+    return this.#pool.run(request, hooks);
+  }
+
+  #plan(sha256: string): Promise<Map<string, PlanStep>> {
+    let plan = this.#plans.get(sha256);
+    if (plan !== undefined) {
+      this.#plans.delete(sha256);
+    } else {
+      plan = this.#options.store.read(sha256).then((bytes) => {
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Plan;
+        return new Map(parsed.steps.map((step) => [step.id, step]));
+      });
+      // A failed read is not cached: the blob may arrive (or the disk recover) before the next attempt.
+      plan.catch(() => this.#plans.delete(sha256));
+    }
+    this.#plans.set(sha256, plan);
+    for (const oldest of this.#plans.keys()) {
+      if (this.#plans.size <= PLAN_CACHE_SIZE) break;
+      this.#plans.delete(oldest);
+    }
+    return plan;
+  }
+
+  async #report(report: StepReport): Promise<void> {
+    if (this.#redis === undefined) return;
+    try {
+      await appendReport(this.#redis, this.#prefix, report);
+    } catch (cause) {
+      // The outcome is also the job's return value, which the server reads when a report is lost.
+      process.stderr.write(`loom worker: could not report ${report.kind} of ${report.jobId}: ${errorMessage(cause)}\n`);
+    }
+  }
+}

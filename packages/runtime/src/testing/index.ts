@@ -1,0 +1,1 @@
+export { type RedisServerOptions, startRedisServer, type TestRedisServer } from './redis-server.ts';

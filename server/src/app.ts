@@ -1,0 +1,65 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import './plugins/decorators.ts';
+import { artifactsPlugin } from './plugins/artifacts-plugin.ts';
+import { authPlugin } from './plugins/auth-plugin.ts';
+import { configPlugin, resolveConfig } from './plugins/config-plugin.ts';
+import { docsPlugin } from './plugins/docs-plugin.ts';
+import { errorsPlugin } from './plugins/errors-plugin.ts';
+import { metricsPlugin } from './plugins/metrics-plugin.ts';
+import { storePlugin } from './plugins/store-plugin.ts';
+import { typeBoxValidatorCompiler } from './plugins/validation.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
+import { compileRoutes } from './routes/compile.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { nodeRoutes } from './routes/nodes.ts';
+import { pipelineRoutes } from './routes/pipelines.ts';
+import { runEventRoutes } from './routes/run-events.ts';
+import { runRoutes } from './routes/runs.ts';
+import { runsPlugin } from './runs/runs-plugin.ts';
+import { SHARED_SCHEMAS } from './schemas/common.ts';
+import type { ServerOptions } from './server-options.ts';
+
+/**
+ * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
+ * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-auth`, `loom-runs`), then the routes. It does
+ * not listen (`startServer` does); tests call `app.inject()`. Close the app to close the store and stop
+ * the runs.
+ *
+ * @throws when `host` is not loopback and no `apiToken` is set: such a server would let anyone who
+ *   reaches it run pipelines on this machine.
+ * @example
+ * const app = await buildApp({ registry, home: '.loom', dataRoots: ['.'], host: '127.0.0.1' });
+ * const reply = await app.inject({ method: 'GET', url: '/api/nodes' });
+ */
+export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
+  const config = resolveConfig(options);
+  const app = Fastify({
+    logger: config.logger,
+    bodyLimit: config.bodyLimit,
+    // Event streams never go idle: without this, closing the app would wait for every watcher to leave.
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(typeBoxValidatorCompiler);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  await app.register(configPlugin, { config });
+  await app.register(errorsPlugin);
+  await app.register(docsPlugin);
+  await app.register(storePlugin);
+  await app.register(artifactsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(authPlugin);
+  await app.register(runsPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(metricsRoutes);
+  await app.register(nodeRoutes);
+  await app.register(compileRoutes);
+  await app.register(pipelineRoutes);
+  await app.register(artifactRoutes);
+  await app.register(runRoutes);
+  await app.register(runEventRoutes);
+  return app;
+}

@@ -1,0 +1,64 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import fp from 'fastify-plugin';
+import type { ServerOptions } from '../server-options.ts';
+
+/** The largest request body accepted when `bodyLimit` is not set: 10 MiB. */
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+/** {@link ServerOptions} with every default filled in and every path absolute, as `fastify.config` holds them. */
+export interface ResolvedServerOptions extends ServerOptions {
+  bodyLimit: number;
+  queuePrefix: string;
+  inlineConcurrency: number;
+  logger: boolean | { level: string };
+}
+
+/** Hosts that only this machine can reach; anything else needs an API token. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Whether `host` can be reached only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.trim().toLowerCase());
+}
+
+/**
+ * Fills in the defaults of {@link ServerOptions} and refuses a setup that would expose the API
+ * without a token: a server bound to anything but loopback must have `apiToken`.
+ *
+ * @example
+ * resolveConfig({ registry, home: '.loom', dataRoots: ['.'], host: '127.0.0.1' }).bodyLimit; // 10485760
+ */
+export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
+  if (!isLoopbackHost(options.host) && (options.apiToken === undefined || options.apiToken === '')) {
+    throw new Error(
+      `refusing to serve on ${options.host} without an API token: anyone who can reach it could run code on this machine. ` +
+        'Set LOOM_API_TOKEN (or apiToken), or listen on 127.0.0.1.',
+    );
+  }
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
+    throw new Error(`bodyLimit must be a positive whole number of bytes, not ${bodyLimit}`);
+  }
+  return {
+    ...options,
+    home: resolve(options.home),
+    dataRoots: options.dataRoots.map((root) => resolve(root)),
+    bodyLimit,
+    queuePrefix: options.queuePrefix ?? 'loom',
+    inlineConcurrency: options.inlineConcurrency ?? availableParallelism(),
+    logger: options.logger ?? false,
+  };
+}
+
+/**
+ * `loom-config`: decorates `fastify.config` (the resolved options) and `fastify.registry`. Every other
+ * Loom plugin depends on it.
+ */
+export const configPlugin = fp<{ config: ResolvedServerOptions }>(
+  async (fastify, { config }) => {
+    fastify.decorate('config', config);
+    fastify.decorate('registry', config.registry);
+  },
+  { name: 'loom-config', fastify: '5.x' },
+);

@@ -1,0 +1,29 @@
+/*
+ * Every decorator the Loom app puts on its Fastify instance, declared once here so that a route or a
+ * plugin reading `fastify.store` is type-checked without each plugin re-declaring what it adds.
+ * The plugin named beside each decorator provides it; a plugin that reads one lists that name in its
+ * `dependencies`, so a missing or misordered registration fails at startup, not at the first request.
+ */
+import type { LocalArtifactStore } from '@loom/runtime';
+import type { NodeRegistry } from '@loom/sdk';
+import type { RunManager } from '../runs/run-manager.ts';
+import type { LoomStore } from '../store/loom-store.ts';
+import type { ResolvedServerOptions } from './config-plugin.ts';
+import type { LoomMetrics } from './metrics-plugin.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server options with every default filled in (`loom-config`). */
+    config: ResolvedServerOptions;
+    /** The node types this server lists and compiles against (`loom-config`). */
+    registry: NodeRegistry;
+    /** Pipelines, runs, events and logs in SQLite at `<home>/loom.db` (`loom-store`). */
+    store: LoomStore;
+    /** Content-addressed blobs under `<home>/artifacts` (`loom-artifacts`). */
+    artifacts: LocalArtifactStore;
+    /** The Prometheus metrics served at `/metrics` (`loom-metrics`). */
+    loomMetrics: LoomMetrics;
+    /** Starts, watches and cancels runs (`loom-runs`). */
+    runs: RunManager;
+  }
+}

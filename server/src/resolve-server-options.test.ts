@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { resolveServerOptions } from './resolve-server-options.ts';
+import { testRegistry } from './test-fixtures/test-app.ts';
+
+const registry = testRegistry();
+
+describe('resolveServerOptions', () => {
+  it('defaults without an environment', () => {
+    const options = resolveServerOptions({ registry }, {});
+    expect(options).toEqual({ registry, home: './.loom', dataRoots: [process.cwd()], host: '127.0.0.1' });
+  });
+
+  it('reads LOOM_HOME, LOOM_DATA_ROOTS, LOOM_API_TOKEN and REDIS_URL', () => {
+    const options = resolveServerOptions(
+      { registry },
+      {
+        LOOM_HOME: '/srv/loom',
+        LOOM_DATA_ROOTS: '/data/a:/data/b:',
+        LOOM_API_TOKEN: 't0k',
+        REDIS_URL: 'redis://r:6379',
+      },
+    );
+    expect(options).toMatchObject({
+      home: '/srv/loom',
+      dataRoots: ['/data/a', '/data/b'],
+      apiToken: 't0k',
+      redisUrl: 'redis://r:6379',
+    });
+  });
+
+  it('prefers given options and treats empty variables as unset', () => {
+    const options = resolveServerOptions(
+      { registry, home: 'mine', host: '0.0.0.0', apiToken: 'given' },
+      { LOOM_HOME: '/srv/loom', LOOM_API_TOKEN: 'env', REDIS_URL: '', LOOM_DATA_ROOTS: ' ' },
+    );
+    expect(options).toMatchObject({ home: 'mine', host: '0.0.0.0', apiToken: 'given', dataRoots: [process.cwd()] });
+    expect('redisUrl' in options).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import { delimiter } from 'node:path';
+import type { ServerOptions } from './server-options.ts';
+
+/** What a caller sets itself; the rest comes from the environment or the defaults. */
+export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'registry'>;
+
+/**
+ * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
+ * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN` and `REDIS_URL`.
+ * Options given explicitly win over the environment; an empty variable counts as unset.
+ *
+ * @example
+ * const options = resolveServerOptions({ registry, host: '0.0.0.0' }, process.env);
+ */
+export function resolveServerOptions(
+  given: ServerOptionsInput,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServerOptions {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const dataRoots = read('LOOM_DATA_ROOTS')
+    ?.split(delimiter)
+    .map((root) => root.trim())
+    .filter((root) => root !== '');
+  const options: ServerOptions = {
+    ...given,
+    home: given.home ?? read('LOOM_HOME') ?? './.loom',
+    dataRoots: given.dataRoots ?? (dataRoots !== undefined && dataRoots.length > 0 ? dataRoots : [process.cwd()]),
+    host: given.host ?? '127.0.0.1',
+  };
+  const apiToken = given.apiToken ?? read('LOOM_API_TOKEN');
+  if (apiToken !== undefined) options.apiToken = apiToken;
+  const redisUrl = given.redisUrl ?? read('REDIS_URL');
+  if (redisUrl !== undefined) options.redisUrl = redisUrl;
+  return options;
+}

@@ -1,0 +1,86 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RunEvent } from '@loom/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { RunIdParams } from '../runs/run-schemas.ts';
+import { errorResponses } from '../schemas/common.ts';
+
+/** How often an idle stream sends a comment, so proxies and browsers keep the connection open. */
+const HEARTBEAT_MS = 15_000;
+/** Stored events are replayed in pages of this many, so a long run does not sit in memory at once. */
+const REPLAY_PAGE = 1000;
+
+/**
+ * `GET /api/runs/:id/events`: server-sent events of every run and step event, `id` = the event's
+ * `seq`, `event` = its `kind`, `data` = the event as JSON. A client that reconnects with
+ * `Last-Event-ID` (or `?lastEventId=`) gets exactly the events after that one, then the live ones.
+ */
+export const runEventRoutes: FastifyPluginAsync = async (plain) => {
+  const fastify = plain.withTypeProvider<TypeBoxTypeProvider>();
+
+  fastify.get(
+    '/api/runs/:id/events',
+    {
+      schema: {
+        summary: 'Stream a run’s events (server-sent events, resumable with Last-Event-ID)',
+        tags: ['runs'],
+        params: RunIdParams,
+        querystring: Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^\\d*$' })) }),
+        response: {
+          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const runId = request.params.id;
+      if (fastify.store.getRun(runId) === undefined) {
+        return reply.code(404).send({ error: 'not-found', message: `no run with id "${runId}"` });
+      }
+      const header = request.headers['last-event-id'];
+      let lastSent = Number(header !== undefined && header !== '' ? header : (request.query.lastEventId ?? 0));
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+
+      // Listen first, then replay what is stored: an event emitted in between is in one or the other,
+      // and the seq check drops the copy.
+      const live: RunEvent[] = [];
+      let replaying = true;
+      const send = (event: RunEvent) => {
+        if (event.seq <= lastSent) return;
+        lastSent = event.seq;
+        raw.write(`id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const unsubscribe = fastify.runs.subscribe(runId, (event) => {
+        if (replaying) live.push(event);
+        else send(event);
+      });
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.raw.on('close', stop);
+      raw.on('error', stop);
+
+      fastify.runs.flushEvents();
+      for (;;) {
+        const page = fastify.store.eventsAfter(runId, lastSent, REPLAY_PAGE);
+        for (const event of page) send(event);
+        if (page.length < REPLAY_PAGE) break;
+      }
+      replaying = false;
+      for (const event of live) send(event);
+      live.length = 0;
+    },
+  );
+};

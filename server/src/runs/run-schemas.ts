@@ -1,0 +1,103 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+const StepStatus = Type.Union(
+  ['pending', 'queued', 'running', 'succeeded', 'failed', 'cached', 'cancelled', 'skipped'].map((s) => Type.Literal(s)),
+);
+const RunStatus = Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)));
+
+const OutputRecord = Type.Object(
+  {
+    type: Type.String(),
+    storage: Type.String(),
+    sha256: Type.String(),
+    size: Type.Number(),
+    mediaType: Type.Optional(Type.String()),
+  },
+  { description: 'One output: its port type and the artifact (GET /api/artifacts/{sha256}) that holds it.' },
+);
+
+const StepFailure = Type.Object({
+  reason: Type.String({ description: 'error | timeout | invalid-output | input | cancelled' }),
+  message: Type.String(),
+  detail: Type.Optional(Type.String()),
+});
+
+export const StoredStepSchema = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  version: Type.String(),
+  title: Type.String(),
+  status: StepStatus,
+  attempts: Type.Integer(),
+  startedAt: Type.Optional(Type.String()),
+  finishedAt: Type.Optional(Type.String()),
+  durationMs: Type.Optional(Type.Number()),
+  progress: Type.Optional(Type.Object({ fraction: Type.Number(), message: Type.Optional(Type.String()) })),
+  metrics: Type.Record(Type.String(), Type.Number()),
+  outputs: Type.Record(Type.String(), OutputRecord),
+  contentKey: Type.Optional(Type.String()),
+  cachedFromRun: Type.Optional(Type.String()),
+  failure: Type.Optional(StepFailure),
+  skippedBecause: Type.Optional(Type.String()),
+});
+
+const RunOptionsSchema = Type.Object({
+  parameters: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  noCache: Type.Boolean(),
+  fromStep: Type.Optional(Type.String()),
+  onlyStep: Type.Optional(Type.String()),
+});
+
+const runFields = {
+  id: Type.String(),
+  pipelineId: Type.String(),
+  pipelineVersion: Type.Integer(),
+  pipelineName: Type.String(),
+  status: RunStatus,
+  createdAt: Type.String(),
+  startedAt: Type.Optional(Type.String()),
+  finishedAt: Type.Optional(Type.String()),
+  durationMs: Type.Optional(Type.Number()),
+  lastSeq: Type.Integer({
+    description: 'Number of the last event: a Last-Event-ID to continue the event stream from.',
+  }),
+  resumeCount: Type.Integer(),
+};
+
+export const StoredRunSchema = Type.Object({
+  ...runFields,
+  options: RunOptionsSchema,
+  steps: Type.Array(StoredStepSchema),
+});
+
+export const RunSummarySchema = Type.Object({
+  ...runFields,
+  stepCounts: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const RunRequestSchema = Type.Object(
+  {
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+        description: 'Values for the pipeline parameters, overriding their defaults.',
+      }),
+    ),
+    noCache: Type.Optional(Type.Boolean({ description: 'Run every step, even those with a cached result.' })),
+    fromStep: Type.Optional(Type.String({ description: 'Run this step and everything downstream of it again.' })),
+    onlyStep: Type.Optional(Type.String({ description: 'Run only this step again (its inputs from the cache).' })),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Pipeline version to run. Default: the latest.' })),
+  },
+  { additionalProperties: false },
+);
+export type RunRequestBody = Static<typeof RunRequestSchema>;
+
+export const RunIdParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
+
+export const StepLogSchema = Type.Object({
+  seq: Type.Integer(),
+  attempt: Type.Integer(),
+  level: Type.String(),
+  message: Type.String(),
+  fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  at: Type.String(),
+});

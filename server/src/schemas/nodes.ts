@@ -1,0 +1,58 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { looseObject } from './common.ts';
+
+const InputPortSchema = Type.Object({
+  name: Type.String(),
+  type: Type.String({ description: 'A port type name; see `portTypes`.' }),
+  description: Type.Optional(Type.String()),
+  required: Type.Boolean({ description: 'An unconnected required input is a compile error.' }),
+  multiple: Type.Boolean({ description: 'Accepts any number of edges.' }),
+});
+
+const OutputPortSchema = Type.Object({
+  name: Type.String(),
+  type: Type.String(),
+  description: Type.Optional(Type.String()),
+});
+
+/** One version of one node type, as the designer's palette and property panel need it. */
+export const CatalogNodeSchema = Type.Object({
+  type: Type.String({ description: 'Dotted type name, e.g. `core.read_json`.' }),
+  version: Type.String({ description: 'Semver; documents pin it.' }),
+  latest: Type.Boolean({ description: 'Whether this is the highest installed version of the type.' }),
+  title: Type.String(),
+  description: Type.String(),
+  category: Type.String(),
+  source: Type.String({ description: 'The package or plugin that provides the node.' }),
+  inputs: Type.Array(InputPortSchema),
+  outputs: Type.Array(OutputPortSchema),
+  params: looseObject('The parameter JSON Schema; the designer draws its form from it.'),
+  resources: Type.Object({
+    cpu: Type.Number(),
+    memoryMb: Type.Number(),
+    gpu: Type.Number(),
+    backend: Type.Union([Type.Literal('cpu'), Type.Literal('gpu'), Type.Literal('kubernetes')]),
+  }),
+  retry: Type.Object({ retries: Type.Integer(), backoffMs: Type.Number(), maxBackoffMs: Type.Number() }),
+  timeoutMs: Type.Number(),
+  cacheable: Type.Boolean(),
+});
+
+/** A port type and how the designer draws it; `extends` gives the connection rule. */
+export const PortTypeSchema = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  storage: Type.Union([Type.Literal('json'), Type.Literal('text'), Type.Literal('file'), Type.Literal('abstract')]),
+  extends: Type.Optional(Type.String({ description: 'The more general type a value of this type also fits.' })),
+  color: Type.String(),
+});
+
+export const NodeCatalogSchema = Type.Object({
+  nodes: Type.Array(CatalogNodeSchema, {
+    description: 'Every installed version of every node type, by type then version.',
+  }),
+  portTypes: Type.Array(PortTypeSchema),
+});
+
+export type CatalogNode = Static<typeof CatalogNodeSchema>;
+export type NodeCatalog = Static<typeof NodeCatalogSchema>;

@@ -1,0 +1,28 @@
+import type { NodeRegistry } from '@loom/sdk';
+
+/** How a Loom server is set up; `buildApp` fills in the defaults. */
+export interface ServerOptions {
+  /** The node types this server lists, compiles against and (without Redis) runs. */
+  registry: NodeRegistry;
+  /** Where all state lives: `loom.db` (SQLite) and the artifact store. @default `LOOM_HOME` or `./.loom` */
+  home: string;
+  /**
+   * Folders that documents may read data from; relative paths resolve against the first.
+   * @default `LOOM_DATA_ROOTS` (`:`-separated) or the current directory
+   */
+  dataRoots: string[];
+  /** Interface the server listens on; anything but loopback requires `apiToken`. @default '127.0.0.1' */
+  host: string;
+  /** Bearer token required on every `/api` request when set. @default `LOOM_API_TOKEN` */
+  apiToken?: string;
+  /** BullMQ on this Redis when set; steps run in-process otherwise. @default `REDIS_URL` */
+  redisUrl?: string;
+  /** Prefix of every Redis key and queue, so several Loom installations can share one Redis. @default 'loom' */
+  queuePrefix?: string;
+  /** Largest request body accepted, in bytes. @default 10 MiB */
+  bodyLimit?: number;
+  /** Steps run at once in-process (no Redis). @default os.availableParallelism() */
+  inlineConcurrency?: number;
+  /** Fastify's (pino) logger setting. @default false */
+  logger?: boolean | { level: string };
+}

@@ -1,0 +1,4 @@
+export { LoomStore, type LoomStoreOptions } from './loom-store.ts';
+export { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from './migrations.ts';
+export { SqliteStepCache } from './sqlite-step-cache.ts';
+export type * from './store-types.ts';

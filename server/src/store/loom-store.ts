@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Plan } from '@loom/compiler';
+import type { PipelineDocument } from '@loom/graph';
+import type { ArtifactStore, RunEvent, StepCache, StepStatus } from '@loom/runtime';
+import Database from 'better-sqlite3';
+import { EventProjection } from './event-projection.ts';
+import { migrate } from './migrations.ts';
+import { SqliteStepCache } from './sqlite-step-cache.ts';
+import {
+  RUN_COLUMNS,
+  type RunRow,
+  toEvent,
+  toLogEntry,
+  toPipelineVersion,
+  toPipelineVersionSummary,
+  toRun,
+  toRunSummary,
+} from './store-rows.ts';
+import { prepareStatements } from './store-statements.ts';
+import type {
+  NewRun,
+  PipelineSummary,
+  PipelineVersion,
+  PipelineVersionSummary,
+  RunDefinition,
+  RunListQuery,
+  RunSummary,
+  StepLogEntry,
+  StoredRun,
+  StoredRunStatus,
+} from './store-types.ts';
+
+export interface LoomStoreOptions {
+  /** The clock for pipeline and version timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** A page of `listRuns` when the query names no limit. */
+const DEFAULT_RUN_PAGE = 50;
+
+/**
+ * Loom's server state in one SQLite file: pipelines with their versions, runs with their steps, every
+ * run event, step logs and the step cache. Synchronous (better-sqlite3): each call is one short
+ * transaction, which is what SQLite does fastest, and the server has a single writer.
+ *
+ * Run progress has one write path, {@link LoomStore.appendEvents}: events are stored and projected onto
+ * the run and step rows in the same transaction, so a crash never leaves the two disagreeing.
+ *
+ * @example
+ * const store = LoomStore.open('.loom/loom.db');
+ * const pipeline = store.createPipeline(document);
+ * store.createRun({ id: newRunId(), pipelineId: pipeline.pipelineId, pipelineVersion: 1, document, plan, options, createdAt });
+ * store.appendEvents(events);
+ * store.close();
+ */
+export class LoomStore {
+  readonly #db: Database.Database;
+  readonly #now: () => Date;
+  readonly #projection: EventProjection;
+  readonly #statements;
+  readonly #runQueries = new Map<string, Database.Statement<unknown[], RunRow>>();
+  readonly #appendEvents: Database.Transaction<(events: readonly RunEvent[]) => void>;
+
+  private constructor(db: Database.Database, options: LoomStoreOptions) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+    this.#projection = new EventProjection(db);
+    this.#statements = prepareStatements(db);
+    const { bumpLastSeq, insertEvent } = this.#statements;
+    this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
+      for (const event of events) {
+        if (bumpLastSeq.run(event.seq, event.runId).changes === 0) {
+          throw new Error(`cannot store events of run "${event.runId}": there is no such run`);
+        }
+        const { runId, seq, at, ...body } = event;
+        const stepId = 'stepId' in event ? event.stepId : null;
+        // A replayed event is already stored and projected: applying it again would, for instance,
+        // count a resume twice.
+        if (insertEvent.run(runId, seq, event.kind, stepId, JSON.stringify(body), at).changes === 0) continue;
+        this.#projection.apply(event);
+      }
+    });
+  }
+
+  /**
+   * Opens (creating it and its directory if needed) and migrates the store at `path`; `':memory:'` gives
+   * a private in-memory store. Throws if the file was written by a newer Loom.
+   */
+  static open(path: string, options: LoomStoreOptions = {}): LoomStore {
+    const inMemory = path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      // WAL lets readers (event streams, the API) go on while a run writes. With WAL, synchronous=NORMAL
+      // never corrupts the file and loses nothing when the process dies; only a power cut may lose the
+      // last commits, a fair price for not syncing on every event.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, inMemory ? 'memory' : path);
+      return new LoomStore(db, options);
+    } catch (cause) {
+      db.close();
+      throw cause;
+    }
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  // Pipelines
+
+  /** Saves a new pipeline as version 1. @throws when `options.id` is taken. */
+  createPipeline(document: PipelineDocument, options: { id?: string } = {}): PipelineVersion {
+    const id = options.id ?? newPipelineId();
+    const createdAt = this.#now().toISOString();
+    return this.#db
+      .transaction(() => {
+        if (this.#statements.latestVersion.get(id) !== undefined) throw new Error(`pipeline "${id}" already exists`);
+        this.#statements.insertPipeline.run(id, document.name, createdAt, createdAt);
+        this.#statements.insertVersion.run(id, 1, document.name, JSON.stringify(document), createdAt);
+        return { pipelineId: id, version: 1, document, createdAt };
+      })
+      .immediate();
+  }
+
+  /** Saves `document` as the pipeline's next version; undefined when there is no such pipeline. */
+  savePipelineVersion(id: string, document: PipelineDocument): PipelineVersion | undefined {
+    const createdAt = this.#now().toISOString();
+    return this.#db
+      .transaction(() => {
+        const latest = this.#statements.latestVersion.get(id);
+        if (latest === undefined) return undefined;
+        const version = latest + 1;
+        this.#statements.insertVersion.run(id, version, document.name, JSON.stringify(document), createdAt);
+        this.#statements.touchPipeline.run(document.name, version, createdAt, id);
+        return { pipelineId: id, version, document, createdAt };
+      })
+      .immediate();
+  }
+
+  /** One version of a pipeline, the latest when `version` is left out. */
+  getPipeline(id: string, version?: number): PipelineVersion | undefined {
+    const row =
+      version === undefined ? this.#statements.latestPipeline.get(id) : this.#statements.pipelineAt.get(id, version);
+    return row === undefined ? undefined : toPipelineVersion(row);
+  }
+
+  /** Every pipeline, the most recently updated first. */
+  listPipelines(): PipelineSummary[] {
+    return this.#statements.listPipelines.all().map((row) => ({
+      id: row.id,
+      name: row.name,
+      latestVersion: row.latest_version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /** The pipeline's versions, newest first; undefined when there is no such pipeline. */
+  listPipelineVersions(id: string): PipelineVersionSummary[] | undefined {
+    if (this.#statements.latestVersion.get(id) === undefined) return undefined;
+    return this.#statements.listVersions.all(id).map(toPipelineVersionSummary);
+  }
+
+  /** Deletes the pipeline and all its versions. Its runs stay: each keeps its own document snapshot. */
+  deletePipeline(id: string): boolean {
+    return this.#statements.deletePipeline.run(id).changes > 0;
+  }
+
+  // Runs
+
+  /** Stores a new run, `queued`, with a `pending` step row per plan step. @throws when the id is taken. */
+  createRun(run: NewRun): StoredRun {
+    this.#db
+      .transaction(() => {
+        if (this.#statements.runExists.get(run.id) !== undefined) throw new Error(`run "${run.id}" already exists`);
+        this.#statements.insertRun.run({
+          id: run.id,
+          pipelineId: run.pipelineId,
+          pipelineVersion: run.pipelineVersion,
+          pipelineName: run.plan.pipeline,
+          document: JSON.stringify(run.document),
+          plan: JSON.stringify(run.plan),
+          options: JSON.stringify(run.options),
+          createdAt: run.createdAt,
+        });
+        run.plan.steps.forEach((step, position) => {
+          this.#statements.upsertStep.run(run.id, step.id, position, step.type, step.version, step.title);
+        });
+      })
+      .immediate();
+    const created = this.getRun(run.id);
+    if (created === undefined) throw new Error(`run "${run.id}" vanished right after it was stored`);
+    return created;
+  }
+
+  getRun(id: string): StoredRun | undefined {
+    const row = this.#statements.runById.get(id);
+    return row === undefined ? undefined : toRun(row, this.#statements.stepsOfRun.all(id));
+  }
+
+  /** What the run was started from, for a resume or a restart. */
+  getRunDefinition(id: string): RunDefinition | undefined {
+    const row = this.#statements.runDefinition.get(id);
+    if (row === undefined) return undefined;
+    return {
+      document: JSON.parse(row.document),
+      plan: JSON.parse(row.plan),
+      options: JSON.parse(row.options),
+      pipelineVersion: row.pipeline_version,
+    };
+  }
+
+  /** Runs newest first (run ids sort by creation time), filtered, one page at a time. */
+  listRuns(query: RunListQuery = {}): RunSummary[] {
+    const filters: string[] = [];
+    const params: unknown[] = [];
+    if (query.pipelineId !== undefined) {
+      filters.push('pipeline_id = ?');
+      params.push(query.pipelineId);
+    }
+    if (query.status !== undefined) {
+      filters.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.before !== undefined) {
+      filters.push('id < ?');
+      params.push(query.before);
+    }
+    const where = filters.length === 0 ? '' : `WHERE ${filters.join(' AND ')}`;
+    const rows = this.#runQuery(`SELECT ${RUN_COLUMNS} FROM runs ${where} ORDER BY id DESC LIMIT ?`).all(
+      ...params,
+      query.limit ?? DEFAULT_RUN_PAGE,
+    );
+    const counts = new Map<string, RunSummary['stepCounts']>(rows.map((row) => [row.id, {}]));
+    for (const { run_id, status, count } of this.#statements.stepCountsOfRuns.all(
+      JSON.stringify(rows.map((row) => row.id)),
+    )) {
+      const runCounts = counts.get(run_id);
+      if (runCounts !== undefined) runCounts[status as StepStatus] = count;
+    }
+    return rows.map((row) => toRunSummary(row, counts.get(row.id) ?? {}));
+  }
+
+  /** Ids of the runs in any of `statuses`, oldest first: what a restarted server picks up again. */
+  runIdsWithStatus(statuses: readonly StoredRunStatus[]): string[] {
+    return this.#statements.runIdsWithStatus.all(JSON.stringify(statuses));
+  }
+
+  /**
+   * Points a run at a fixed document before it is resumed. Step rows of steps still in the plan keep
+   * their state (results of finished steps stay valid); new steps get `pending` rows; rows of steps no
+   * longer in the plan go. Their events stay in the history.
+   */
+  replaceRunPlan(runId: string, next: { pipelineVersion: number; document: PipelineDocument; plan: Plan }): void {
+    this.#db
+      .transaction(() => {
+        const updated = this.#statements.replacePlan.run(
+          next.pipelineVersion,
+          next.plan.pipeline,
+          JSON.stringify(next.document),
+          JSON.stringify(next.plan),
+          runId,
+        );
+        if (updated.changes === 0) throw new Error(`cannot replace the plan of run "${runId}": there is no such run`);
+        this.#statements.deleteStepsNotIn.run(runId, JSON.stringify(next.plan.steps.map((step) => step.id)));
+        next.plan.steps.forEach((step, position) => {
+          this.#statements.upsertStep.run(runId, step.id, position, step.type, step.version, step.title);
+        });
+      })
+      .immediate();
+  }
+
+  // Events
+
+  /**
+   * Stores events and projects them onto their runs, all in one transaction. Storing an event twice (same
+   * run and seq) is harmless: the second copy is ignored, and not projected again.
+   * @throws when an event belongs to an unknown run (nothing of the batch is stored).
+   */
+  appendEvents(events: readonly RunEvent[]): void {
+    if (events.length > 0) this.#appendEvents.immediate(events);
+  }
+
+  /** The run's events with `seq > afterSeq`, in order, as they were emitted. @param limit @default 1000 */
+  eventsAfter(runId: string, afterSeq: number, limit = 1000): RunEvent[] {
+    return this.#statements.eventsAfter.all(runId, afterSeq, limit).map(toEvent);
+  }
+
+  /** A step's log lines in order, of one attempt or of all. */
+  stepLogs(runId: string, stepId: string, attempt?: number): StepLogEntry[] {
+    const rows =
+      attempt === undefined
+        ? this.#statements.stepLogs.all(runId, stepId)
+        : this.#statements.stepLogsOfAttempt.all(runId, stepId, attempt);
+    return rows.map(toLogEntry);
+  }
+
+  // Metrics
+
+  /** How many runs there are in each status. */
+  runCountsByStatus(): Record<string, number> {
+    return Object.fromEntries(this.#statements.runCounts.all().map(({ status, count }) => [status, count]));
+  }
+
+  /** How many steps, over all runs, there are in each status. */
+  stepCountsByStatus(): Record<string, number> {
+    return Object.fromEntries(this.#statements.stepCounts.all().map(({ status, count }) => [status, count]));
+  }
+
+  /** The step cache kept in this store; `artifacts` is asked whether a cached result's blobs are still there. */
+  stepCache(artifacts: ArtifactStore): StepCache {
+    return new SqliteStepCache(this.#db, artifacts);
+  }
+
+  /** Run list queries differ only by their filters: one statement per combination, prepared once. */
+  #runQuery(sql: string): Database.Statement<unknown[], RunRow> {
+    let statement = this.#runQueries.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[], RunRow>(sql);
+      this.#runQueries.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** 12 characters of base32 (60 random bits): short enough for a URL, too many to guess or collide. */
+function newPipelineId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return Array.from(randomBytes(12), (byte) => alphabet[byte % 32]).join('');
+}

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoomStore } from './loom-store.ts';
+import { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION, userVersion } from './migrations.ts';
+
+let dir: string;
+let db: Database.Database;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loom-migrations-'));
+  db = new Database(join(dir, 'loom.db'));
+});
+
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const tables = () =>
+  db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+
+const table = (name: string, version: number): Migration => ({
+  version,
+  name: `create ${name}`,
+  up: (target) => target.exec(`CREATE TABLE ${name} (id INTEGER PRIMARY KEY)`),
+});
+
+describe('migrate', () => {
+  it('brings a new database to the latest schema, and then does nothing', () => {
+    expect(migrate(db, 'test')).toEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    expect(tables()).toEqual(['cache', 'events', 'logs', 'pipeline_versions', 'pipelines', 'runs', 'steps']);
+    const indexes = db
+      .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['logs_by_step', 'pipelines_by_updated', 'runs_by_pipeline', 'runs_by_status']);
+    expect(migrate(db, 'test')).toEqual([]);
+  });
+
+  it('runs only the migrations newer than the database, in order', () => {
+    migrate(db, 'test', [table('a', 1)]);
+    expect(migrate(db, 'test', [table('a', 1), table('b', 2), table('c', 3)])).toEqual([2, 3]);
+    expect(userVersion(db)).toBe(3);
+    expect(tables()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('rolls a failing migration back whole and keeps the version before it', () => {
+    const failing: Migration = {
+      version: 2,
+      name: 'half done',
+      up(target) {
+        target.exec('CREATE TABLE half (id INTEGER)');
+        throw new Error('disk on fire');
+      },
+    };
+    expect(() => migrate(db, 'test', [table('a', 1), failing, table('c', 3)])).toThrow('disk on fire');
+    expect(userVersion(db)).toBe(1);
+    expect(tables()).toEqual(['a']);
+  });
+
+  it('refuses a list whose versions are not 1, 2, 3, …', () => {
+    expect(() => migrate(db, 'test', [table('a', 1), table('c', 3)])).toThrow(/has version 3, expected 2/);
+    expect(userVersion(db)).toBe(0);
+  });
+
+  it('refuses a database written by a newer Loom', () => {
+    db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    expect(() => migrate(db, '/srv/loom.db')).toThrow(
+      `the store at /srv/loom.db was written by a newer Loom (schema ${SCHEMA_VERSION + 5}, this Loom knows up to ${SCHEMA_VERSION})`,
+    );
+  });
+});
+
+describe('LoomStore.open', () => {
+  it('refuses a store file of a newer schema, naming the file, and leaves it as it was', () => {
+    const path = join(dir, 'newer.db');
+    const newer = new Database(path);
+    newer.pragma('user_version = 99');
+    newer.close();
+    expect(() => LoomStore.open(path)).toThrow(
+      `the store at ${path} was written by a newer Loom (schema 99, this Loom knows up to ${SCHEMA_VERSION})`,
+    );
+    const after = new Database(path);
+    expect(userVersion(after)).toBe(99);
+    after.close();
+  });
+
+  it('opens a store it migrated before without migrating again', () => {
+    const path = join(dir, 'nested', 'dir', 'loom.db');
+    LoomStore.open(path).close();
+    const opened = new Database(path);
+    expect(userVersion(opened)).toBe(SCHEMA_VERSION);
+    expect(opened.pragma('journal_mode', { simple: true })).toBe('wal');
+    opened.close();
+    expect(() => LoomStore.open(path).close()).not.toThrow();
+  });
+});

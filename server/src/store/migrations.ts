@@ -1,0 +1,172 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * One step of the store's schema history. `up` runs inside a transaction together with the bump of
+ * `PRAGMA user_version`, so a crash leaves the database at the version before or after, never between.
+ */
+export interface Migration {
+  /** Consecutive from 1: the `user_version` the database has once this migration has run. */
+  version: number;
+  name: string;
+  up(db: BetterSqlite3.Database): void;
+}
+
+/**
+ * Every migration, in order. Append only: a released migration is never edited, since databases out
+ * there have already run it.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'pipelines, runs, steps, events, logs and the step cache',
+    up(db) {
+      db.exec(`
+        CREATE TABLE pipelines (
+          id TEXT PRIMARY KEY,
+          -- The latest version's document name and number, kept here so listing pipelines reads no documents.
+          name TEXT NOT NULL,
+          latest_version INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX pipelines_by_updated ON pipelines (updated_at);
+
+        CREATE TABLE pipeline_versions (
+          pipeline_id TEXT NOT NULL REFERENCES pipelines (id) ON DELETE CASCADE,
+          version INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          document TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (pipeline_id, version)
+        ) STRICT;
+
+        -- No foreign key to pipelines: a run keeps its own document snapshot and outlives its pipeline.
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          pipeline_id TEXT NOT NULL,
+          pipeline_version INTEGER NOT NULL,
+          pipeline_name TEXT NOT NULL,
+          document TEXT NOT NULL,
+          plan TEXT NOT NULL,
+          options TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+          created_at TEXT NOT NULL,
+          started_at TEXT,
+          finished_at TEXT,
+          duration_ms REAL,
+          last_seq INTEGER NOT NULL DEFAULT 0,
+          resume_count INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        -- Run ids sort by creation time, so the primary key serves "newest first"; these serve the filters.
+        CREATE INDEX runs_by_pipeline ON runs (pipeline_id, id);
+        CREATE INDEX runs_by_status ON runs (status, id);
+
+        CREATE TABLE steps (
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          step_id TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          version TEXT NOT NULL,
+          title TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          started_at TEXT,
+          finished_at TEXT,
+          duration_ms REAL,
+          progress TEXT,
+          metrics TEXT NOT NULL DEFAULT '{}',
+          outputs TEXT NOT NULL DEFAULT '{}',
+          content_key TEXT,
+          cached_from_run TEXT,
+          failure TEXT,
+          skipped_because TEXT,
+          PRIMARY KEY (run_id, step_id)
+        ) STRICT;
+
+        CREATE TABLE events (
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          step_id TEXT,
+          body TEXT NOT NULL,
+          at TEXT NOT NULL,
+          PRIMARY KEY (run_id, seq)
+        ) STRICT;
+
+        CREATE TABLE logs (
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          step_id TEXT NOT NULL,
+          attempt INTEGER NOT NULL,
+          -- The seq of the step.log event: unique within the run, and the order of the lines.
+          seq INTEGER NOT NULL,
+          level TEXT NOT NULL,
+          message TEXT NOT NULL,
+          fields TEXT,
+          at TEXT NOT NULL,
+          PRIMARY KEY (run_id, seq)
+        ) STRICT;
+        CREATE INDEX logs_by_step ON logs (run_id, step_id, seq);
+
+        CREATE TABLE cache (
+          content_key TEXT PRIMARY KEY,
+          record TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+/** The schema version this build of Loom writes: the last migration's. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings the database up to {@link SCHEMA_VERSION}, one transaction per migration, and refuses a
+ * database written by a newer Loom: running old code on a newer schema could silently lose data.
+ *
+ * @param location shown in the error message (the database path).
+ * @param migrations @default MIGRATIONS (tests pass their own).
+ * @returns the versions that ran, in order.
+ * @example
+ * migrate(db, '.loom/loom.db');
+ */
+export function migrate(
+  db: BetterSqlite3.Database,
+  location: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  checkSequence(migrations);
+  const known = migrations.at(-1)?.version ?? 0;
+  const current = userVersion(db);
+  if (current > known) {
+    throw new Error(
+      `the store at ${location} was written by a newer Loom (schema ${current}, this Loom knows up to ${known})`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    // IMMEDIATE takes the write lock before reading, so two processes opening the same fresh file
+    // cannot both decide to run migration 1.
+    db.transaction(() => {
+      if (userVersion(db) >= migration.version) return;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+      applied.push(migration.version);
+    }).immediate();
+  }
+  return applied;
+}
+
+/** The schema version stored in the database header (0 for a new database). */
+export function userVersion(db: BetterSqlite3.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function checkSequence(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+}
