@@ -6,7 +6,7 @@ const STEPS = 500;
 
 /**
  * `pnpm bench queue-chain`: a 500-step chain of no-op steps through Loom on BullMQ (server, one
- * worker, steps in a step-runner process, every event stored), against a plain BullMQ chain (add a
+ * worker process, steps in its step-runner process, every event stored), against a plain BullMQ chain (add a
  * job, wait for it to complete, add the next) on the same Redis in the same run. Goal: ratio ≤ 1.5.
  */
 export async function benchQueueChain(): Promise<BenchResult> {
@@ -19,10 +19,9 @@ export async function benchQueueChain(): Promise<BenchResult> {
     const loomMsPerStep = result.ms / STEPS;
 
     const plain = plainBullMq(loom.redis, 'plain-chain');
-    const worker = plain.worker(1);
+    const workers = await plain.workers(1, 1);
     const events = plain.events();
     await events.waitUntilReady();
-    await worker.waitUntilReady();
     const chain = async (count: number) => {
       for (let i = 0; i < count; i++) await (await plain.queue.add('step', { i })).waitUntilFinished(events);
     };
@@ -30,7 +29,7 @@ export async function benchQueueChain(): Promise<BenchResult> {
     const started = performance.now();
     await chain(STEPS);
     const plainMsPerStep = (performance.now() - started) / STEPS;
-    await worker.close();
+    await workers.close();
     await events.close();
     await plain.close();
 

@@ -8,8 +8,8 @@ const CONCURRENCY = 50;
 
 /**
  * `pnpm bench queue-fanout`: 5,000 independent no-op steps through Loom on BullMQ with two workers
- * (concurrency 50 each), against 5,000 plain BullMQ jobs added in bulk to two plain workers of the
- * same concurrency, on the same Redis in the same run. Goal: ratio ≥ 0.6.
+ * (processes, concurrency 50 each), against 5,000 plain BullMQ jobs added in bulk to two plain
+ * worker processes of the same concurrency, counted through QueueEvents, on the same Redis in the same run. Goal: ratio ≥ 0.6.
  */
 export async function benchQueueFanout(): Promise<BenchResult> {
   const loom = await startLoomOnRedis({ workers: WORKERS, concurrency: CONCURRENCY });
@@ -20,28 +20,31 @@ export async function benchQueueFanout(): Promise<BenchResult> {
     const loomStepsPerSecond = STEPS / (result.ms / 1000);
 
     const plain = plainBullMq(loom.redis, 'plain-fanout');
-    const workers = Array.from({ length: WORKERS }, () => plain.worker(CONCURRENCY));
-    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    const workers = await plain.workers(WORKERS, CONCURRENCY);
+    const events = plain.events();
+    await events.waitUntilReady();
     const runJobs = async (count: number) => {
       let completed = 0;
       const done = new Promise<void>((resolveDone) => {
-        for (const worker of workers) {
-          worker.on('completed', () => {
-            completed += 1;
-            if (completed === count) resolveDone();
-          });
-        }
+        const onCompleted = () => {
+          completed += 1;
+          if (completed === count) {
+            events.off('completed', onCompleted);
+            resolveDone();
+          }
+        };
+        events.on('completed', onCompleted);
       });
       const jobs = Array.from({ length: count }, (_, i) => ({ name: 'step', data: { i } }));
       for (let i = 0; i < jobs.length; i += 1000) await plain.queue.addBulk(jobs.slice(i, i + 1000));
       await done;
-      for (const worker of workers) worker.removeAllListeners('completed');
     };
     await runJobs(100);
     const started = performance.now();
     await runJobs(STEPS);
     const plainJobsPerSecond = STEPS / ((performance.now() - started) / 1000);
-    for (const worker of workers) await worker.close();
+    await workers.close();
+    await events.close();
     await plain.close();
 
     const ratio = loomStepsPerSecond / plainJobsPerSecond;

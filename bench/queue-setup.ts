@@ -1,17 +1,51 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
 import { startRedisServer, type TestRedisServer } from '@loom/runtime/testing';
 import { buildApp } from '@loom/server';
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import { Queue, QueueEvents } from 'bullmq';
 import { benchRegistry } from './bench-nodes.ts';
 
-const BENCH_NODES_MODULE = fileURLToPath(new URL('./bench-nodes.ts', import.meta.url));
+const WORKER_SCRIPT = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
 
-/** A private Redis, a Loom server on BullMQ and `workers` Loom workers, all on the bench node types. */
+/** Starts `count` worker processes (bench/queue-worker.ts) and resolves once all take jobs. */
+export async function startWorkerProcesses(count: number, config: Record<string, unknown>) {
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < count; i++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    await new Promise<void>((resolveReady, rejectReady) => {
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        if (line === 'ready') resolveReady();
+      });
+      child.once('exit', (code) => rejectReady(new Error(`a bench worker exited with ${code}`)));
+    });
+  }
+  return {
+    async close() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolveExit) => {
+              if (child.exitCode !== null) return resolveExit();
+              child.once('exit', () => resolveExit());
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * A private Redis, a Loom server on BullMQ and `workers` Loom worker processes (each running its
+ * steps in a step-runner process), all on the bench node types: the deployed topology on one machine.
+ */
 export async function startLoomOnRedis(options: { workers: number; concurrency: number }) {
   const redis = await startRedisServer();
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-queue-'));
@@ -27,26 +61,13 @@ export async function startLoomOnRedis(options: { workers: number; concurrency: 
     queuePrefix: 'bench',
   });
   await app.ready();
-  const workers: Array<{ worker: StepWorker; pool: StepRunnerPool }> = [];
-  for (let i = 0; i < options.workers; i++) {
-    const pool = new StepRunnerPool({
-      registryModule: BENCH_NODES_MODULE,
-      storeRoot: home,
-      baseDir: dataRoot,
-      dataRoots: [dataRoot],
-      size: 1,
-    });
-    const worker = new StepWorker({
-      connection: redis.url,
-      prefix: 'bench',
-      backend: 'cpu',
-      concurrency: options.concurrency,
-      pool,
-      store: new LocalArtifactStore(home),
-    });
-    await worker.start();
-    workers.push({ worker, pool });
-  }
+  const workers = await startWorkerProcesses(options.workers, {
+    kind: 'loom',
+    url: redis.url,
+    prefix: 'bench',
+    home,
+    concurrency: options.concurrency,
+  });
   return {
     app,
     redis,
@@ -65,26 +86,22 @@ export async function startLoomOnRedis(options: { workers: number; concurrency: 
     },
     async close() {
       await app.close();
-      for (const { worker, pool } of workers) {
-        await worker.close();
-        await pool.close();
-      }
+      await workers.close();
       await redis.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Plain BullMQ on the same Redis: the baseline Loom is compared with. */
+/** Plain BullMQ on the same Redis: the baseline Loom is compared with. Its workers are processes too. */
 export function plainBullMq(redis: TestRedisServer, name: string) {
   const connection = { url: redis.url, maxRetriesPerRequest: null };
   const queue = new Queue(name, { connection });
   return {
     queue,
-    worker: (concurrency: number) =>
-      new Worker(name, async () => ({ ok: true }), { connection, concurrency, autorun: true }),
+    workers: (count: number, concurrency: number) =>
+      startWorkerProcesses(count, { kind: 'plain', url: redis.url, queue: name, concurrency }),
     events: () => new QueueEvents(name, { connection }),
-    Job,
     async close() {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
@@ -93,4 +110,3 @@ export function plainBullMq(redis: TestRedisServer, name: string) {
 }
 
 export type LoomOnRedis = Awaited<ReturnType<typeof startLoomOnRedis>>;
-export type { FastifyInstance };

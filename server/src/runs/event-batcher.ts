@@ -1,10 +1,15 @@
 import type { RunEvent } from '@loom/runtime';
 
+/** How long events wait to be written together. */
+const FLUSH_DELAY_MS = 10;
+
 /**
- * Collects run events and writes them in one transaction per turn of the event loop: a 5,000-step
- * fan-out makes tens of thousands of events, and one SQLite transaction each would dominate the run.
- * Listeners get events at once; only the store lags, by at most one turn, and `flush` closes the gap
- * for readers that must see everything (a reconnecting event stream, a shutdown).
+ * Collects run events and writes them in one transaction every few milliseconds: a 5,000-step
+ * fan-out makes tens of thousands of events, and one SQLite transaction each would dominate the run;
+ * writing after a short timer (not on the next turn) also keeps the write off the path from one
+ * step's end to the next step's dispatch. Listeners get events at once; only the store lags, by at
+ * most the delay, and `flush` closes the gap for readers that must see everything (a reconnecting
+ * event stream, a reply that must show the run's new state, a shutdown).
  */
 export class EventBatcher {
   readonly #write: (events: readonly RunEvent[]) => void;
@@ -19,7 +24,7 @@ export class EventBatcher {
     this.#pending.push(event);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), FLUSH_DELAY_MS);
   }
 
   flush(): void {

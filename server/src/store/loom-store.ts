@@ -70,10 +70,15 @@ export class LoomStore {
     this.#statements = prepareStatements(db);
     const { bumpLastSeq, insertEvent } = this.#statements;
     this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
-      for (const event of events) {
-        if (bumpLastSeq.run(event.seq, event.runId).changes === 0) {
-          throw new Error(`cannot store events of run "${event.runId}": there is no such run`);
+      // One update of each run's last seq per batch, not one per event.
+      const lastSeqs = new Map<string, number>();
+      for (const event of events) lastSeqs.set(event.runId, Math.max(event.seq, lastSeqs.get(event.runId) ?? 0));
+      for (const [runId, seq] of lastSeqs) {
+        if (bumpLastSeq.run(seq, runId).changes === 0) {
+          throw new Error(`cannot store events of run "${runId}": there is no such run`);
         }
+      }
+      for (const event of events) {
         const { runId, seq, at, ...body } = event;
         const stepId = 'stepId' in event ? event.stepId : null;
         // A replayed event is already stored and projected: applying it again would, for instance,
@@ -184,10 +189,13 @@ export class LoomStore {
           pipelineId: run.pipelineId,
           pipelineVersion: run.pipelineVersion,
           pipelineName: run.plan.pipeline,
-          document: JSON.stringify(run.document),
-          plan: JSON.stringify(run.plan),
           options: JSON.stringify(run.options),
           createdAt: run.createdAt,
+        });
+        this.#statements.insertRunDefinition.run({
+          id: run.id,
+          document: JSON.stringify(run.document),
+          plan: JSON.stringify(run.plan),
         });
         run.plan.steps.forEach((step, position) => {
           this.#statements.upsertStep.run(run.id, step.id, position, step.type, step.version, step.title);
@@ -260,14 +268,9 @@ export class LoomStore {
   replaceRunPlan(runId: string, next: { pipelineVersion: number; document: PipelineDocument; plan: Plan }): void {
     this.#db
       .transaction(() => {
-        const updated = this.#statements.replacePlan.run(
-          next.pipelineVersion,
-          next.plan.pipeline,
-          JSON.stringify(next.document),
-          JSON.stringify(next.plan),
-          runId,
-        );
+        const updated = this.#statements.replacePlan.run(next.pipelineVersion, next.plan.pipeline, runId);
         if (updated.changes === 0) throw new Error(`cannot replace the plan of run "${runId}": there is no such run`);
+        this.#statements.replaceDefinition.run(JSON.stringify(next.document), JSON.stringify(next.plan), runId);
         this.#statements.deleteStepsNotIn.run(runId, JSON.stringify(next.plan.steps.map((step) => step.id)));
         next.plan.steps.forEach((step, position) => {
           this.#statements.upsertStep.run(runId, step.id, position, step.type, step.version, step.title);

@@ -46,8 +46,6 @@ export const MIGRATIONS: readonly Migration[] = [
           pipeline_id TEXT NOT NULL,
           pipeline_version INTEGER NOT NULL,
           pipeline_name TEXT NOT NULL,
-          document TEXT NOT NULL,
-          plan TEXT NOT NULL,
           options TEXT NOT NULL,
           status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
           created_at TEXT NOT NULL,
@@ -56,6 +54,13 @@ export const MIGRATIONS: readonly Migration[] = [
           duration_ms REAL,
           last_seq INTEGER NOT NULL DEFAULT 0,
           resume_count INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        -- What a run runs, apart from the run row: every event updates that row, and SQLite rewrites a
+        -- whole row on update, so a large plan beside it made each event cost as much as the plan.
+        CREATE TABLE run_definitions (
+          run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+          document TEXT NOT NULL,
+          plan TEXT NOT NULL
         ) STRICT;
         -- Run ids sort by creation time, so the primary key serves "newest first"; these serve the filters.
         CREATE INDEX runs_by_pipeline ON runs (pipeline_id, id);

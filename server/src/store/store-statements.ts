@@ -45,13 +45,14 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       pipelineId: string;
       pipelineVersion: number;
       pipelineName: string;
-      document: string;
-      plan: string;
       options: string;
       createdAt: string;
     }>(
-      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, document, plan, options, status, created_at)
-       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @document, @plan, @options, 'queued', @createdAt)`,
+      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at)
+       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @options, 'queued', @createdAt)`,
+    ),
+    insertRunDefinition: db.prepare<{ id: string; document: string; plan: string }>(
+      'INSERT INTO run_definitions (run_id, document, plan) VALUES (@id, @document, @plan)',
     ),
     upsertStep: db.prepare<[string, string, number, string, string, string]>(
       `INSERT INTO steps (run_id, step_id, position, type, version, title, status) VALUES (?, ?, ?, ?, ?, ?, 'pending')
@@ -61,13 +62,17 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     deleteStepsNotIn: db.prepare<[string, string]>(
       'DELETE FROM steps WHERE run_id = ? AND step_id NOT IN (SELECT value FROM json_each(?))',
     ),
-    replacePlan: db.prepare<[number, string, string, string, string]>(
-      'UPDATE runs SET pipeline_version = ?, pipeline_name = ?, document = ?, plan = ? WHERE id = ?',
+    replacePlan: db.prepare<[number, string, string]>(
+      'UPDATE runs SET pipeline_version = ?, pipeline_name = ? WHERE id = ?',
+    ),
+    replaceDefinition: db.prepare<[string, string, string]>(
+      'UPDATE run_definitions SET document = ?, plan = ? WHERE run_id = ?',
     ),
     runById: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
     stepsOfRun: db.prepare<[string], StepRow>(`SELECT ${STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY position`),
     runDefinition: db.prepare<[string], { document: string; plan: string; options: string; pipeline_version: number }>(
-      'SELECT document, plan, options, pipeline_version FROM runs WHERE id = ?',
+      `SELECT d.document, d.plan, r.options, r.pipeline_version
+       FROM runs r JOIN run_definitions d ON d.run_id = r.id WHERE r.id = ?`,
     ),
     stepCountsOfRuns: db.prepare<[string], Counts & { run_id: string }>(
       `SELECT run_id, status, count(*) AS count FROM steps

@@ -223,7 +223,11 @@ export class BullMqTransport implements StepTransport {
     // Commands wait out a Redis outage by themselves; anything else is retried with backoff.
     for (let backoffMs = 100; !this.#closed; backoffMs = Math.min(backoffMs * 2, 2000)) {
       try {
-        await this.#queues[backend].addBulk(jobs);
+        // One job (a chain) is cheaper as a plain add than as a bulk of one.
+        const [single] = jobs;
+        if (jobs.length === 1 && single !== undefined)
+          await this.#queues[backend].add(single.name, single.data, single.opts);
+        else await this.#queues[backend].addBulk(jobs);
         break;
       } catch {
         await sleep(backoffMs);

@@ -45,6 +45,12 @@ export interface StepWorkerOptions {
 }
 
 const PLAN_CACHE_SIZE = 50;
+/**
+ * How long a cancel heard over pub/sub is remembered for a job not (yet) running here: far longer
+ * than a cancel can race a pickup, and than the server waits before it settles a cancelled attempt
+ * regardless.
+ */
+const CANCEL_MEMORY_MS = 60_000;
 
 /**
  * Takes steps from one backend's queue and runs them on a {@link StepRunnerPool}, reporting through
@@ -68,6 +74,9 @@ export class StepWorker {
   #subscriber: Redis | undefined;
   #workerConnection: Redis | undefined;
   #worker: Worker<StepJobData, AttemptOutcome> | undefined;
+  /** Jobs cancelled over pub/sub in the last {@link CANCEL_MEMORY_MS}, oldest first. */
+  readonly #recentlyCancelled = new Map<string, number>();
+  #listeningSince = Number.POSITIVE_INFINITY;
 
   constructor(options: StepWorkerOptions) {
     this.#options = options;
@@ -80,13 +89,18 @@ export class StepWorker {
   async start(): Promise<void> {
     if (this.#worker !== undefined) return;
     const { connection } = this.#options;
-    this.#redis = openRedis(connection);
+    // Reports of many jobs issued in one tick go out in one write (auto-pipelining), in order.
+    this.#redis = openRedis(connection, { enableAutoPipelining: true });
     this.#redis.on('error', () => undefined);
     this.#subscriber = openRedis(connection);
     this.#subscriber.on('error', () => undefined);
     // ioredis subscribes again by itself after a reconnect.
-    this.#subscriber.on('message', (_channel: string, jobId: string) => this.#controllers.get(jobId)?.abort());
+    this.#subscriber.on('message', (_channel: string, jobId: string) => {
+      this.#rememberCancel(jobId);
+      this.#controllers.get(jobId)?.abort();
+    });
     await this.#subscriber.subscribe(cancelChannel(this.#prefix));
+    this.#listeningSince = Date.now();
     const workerConnection = openRedis(connection);
     workerConnection.on('error', () => undefined);
     this.#worker = new Worker<StepJobData, AttemptOutcome>(
@@ -139,11 +153,19 @@ export class StepWorker {
   async #attempt(jobId: string, data: StepJobData, signal: AbortSignal): Promise<AttemptOutcome> {
     const redis = this.#redis;
     if (redis === undefined) throw new Error('the worker was not started');
-    if ((await redis.exists(cancelledKey(this.#prefix, jobId))) === 1 || signal.aborted) {
+    // A cancel published before this pickup is in the recent set (pub/sub) or, when this worker was
+    // not listening yet, in the marker key; the key is read only while this worker has not been up
+    // long enough to have heard every cancel that could still matter.
+    if (signal.aborted || this.#recentlyCancelled.has(jobId)) return cancelledOutcome();
+    if (
+      Date.now() - this.#listeningSince < CANCEL_MEMORY_MS &&
+      (await redis.exists(cancelledKey(this.#prefix, jobId))) === 1
+    ) {
       return cancelledOutcome();
     }
-    // Reported on pickup, before the step runner is ready, so the server's watchdog sees a worker at once.
-    await this.#report({ kind: 'started', jobId, worker: this.#name });
+    // Reported on pickup, before the step runner is ready, so the server's watchdog sees a worker at
+    // once. Not awaited: later reports queue behind it on the same connection, in order.
+    void this.#report({ kind: 'started', jobId, worker: this.#name });
     let steps: Map<string, PlanStep>;
     try {
       steps = await this.#plan(data.planSha256);
@@ -184,6 +206,15 @@ export class StepWorker {
         ),
     };
     return this.#pool.run(request, hooks);
+  }
+
+  #rememberCancel(jobId: string): void {
+    const now = Date.now();
+    this.#recentlyCancelled.set(jobId, now);
+    for (const [id, at] of this.#recentlyCancelled) {
+      if (now - at < CANCEL_MEMORY_MS) break;
+      this.#recentlyCancelled.delete(id);
+    }
   }
 
   #plan(sha256: string): Promise<Map<string, PlanStep>> {
