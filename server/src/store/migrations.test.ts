@@ -32,7 +32,16 @@ describe('migrate', () => {
   it('brings a new database to the latest schema, and then does nothing', () => {
     expect(migrate(db, 'test')).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
-    expect(tables()).toEqual(['cache', 'events', 'logs', 'pipeline_versions', 'pipelines', 'run_definitions', 'runs', 'steps']);
+    expect(tables()).toEqual([
+      'cache',
+      'events',
+      'logs',
+      'pipeline_versions',
+      'pipelines',
+      'run_definitions',
+      'runs',
+      'steps',
+    ]);
     const indexes = db
       .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
       .pluck()
