@@ -34,5 +34,7 @@ export function resolveServerOptions(
   if (apiToken !== undefined) options.apiToken = apiToken;
   const redisUrl = given.redisUrl ?? read('REDIS_URL');
   if (redisUrl !== undefined) options.redisUrl = redisUrl;
+  const queuePrefix = given.queuePrefix ?? read('LOOM_QUEUE_PREFIX');
+  if (queuePrefix !== undefined) options.queuePrefix = queuePrefix;
   return options;
 }

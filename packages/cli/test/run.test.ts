@@ -43,7 +43,7 @@ function parseRunReport(stdout: string, stepIds: readonly string[] = STEP_IDS): 
   const report = JSON.parse(stdout) as RunReport;
   expect(report).toBeTypeOf('object');
   expect(Array.isArray(report)).toBe(false);
-  expect(report.runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+  expect(report.runId).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{6}$/);
   expect(report.status).toBeTypeOf('string');
   expect(report.steps.map((step) => step.id).sort()).toEqual([...stepIds].sort());
   for (const step of report.steps) {
@@ -117,7 +117,7 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     // First run, not a terminal: one progress line per change on stderr, the summary table on stdout.
     const first = await loom(['run', PIPELINE, '--home', home], dir);
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: model-report, 6 steps$/m);
+    expect(first.stderr).toMatch(/^run \d{8}T\d{9}Z-[0-9a-f]{6}: model-report, 6 steps$/m);
     for (const id of STEP_IDS) {
       expect(first.stderr).toContain(`▶ ${id} started`);
       expect(first.stderr).toMatch(new RegExp(`^✔ ${id} succeeded in [\\d.]+ m?s$`, 'm'));

@@ -119,7 +119,9 @@ describe('runPlan: the happy path', () => {
 
   it('uses the given run id and stamps events with it', async () => {
     const runId = newRunId(new Date('2026-01-02T03:04:05.678Z'));
-    expect(runId).toMatch(/^20260102T030405Z-[0-9a-f]{6}$/);
+    expect(runId).toMatch(/^20260102T030405678Z-[0-9a-f]{6}$/);
+    const ids = Array.from({ length: 50 }, () => newRunId());
+    expect([...ids].sort()).toEqual(ids);
     const { result, events } = await ws.run(ws.plan(pipeline([emit('a', 1)])), { runId });
     expect(result.runId).toBe(runId);
     expect(events.every((e) => e.runId === runId && !Number.isNaN(Date.parse(e.at)))).toBe(true);

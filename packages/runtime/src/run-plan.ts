@@ -72,12 +72,20 @@ export interface RunResult {
   steps: StepResult[];
 }
 
-/** A sortable, unique run id: `20261126T053012Z-3f9a1c`. */
-export function newRunId(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+let lastRunIdMs = 0;
+
+/**
+ * A unique run id that sorts by creation time, to the millisecond: `20261126T053012678Z-3f9a1c`. Ids
+ * made by one process (without a given time) never tie: a second id in the same millisecond takes the next one, so listing
+ * runs by id lists them in the order they were made. Only `[0-9A-Za-z-]`, so it fits queue job ids.
+ */
+export function newRunId(now?: Date): string {
+  let ms = now?.getTime() ?? Date.now();
+  if (now === undefined) {
+    ms = Math.max(ms, lastRunIdMs + 1);
+    lastRunIdMs = ms;
+  }
+  const stamp = new Date(ms).toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -20,11 +20,18 @@ export const runsPlugin = fp(
         concurrency: config.inlineConcurrency,
       });
     } else {
+      let connectedOnce = false;
       queue = new BullMqTransport({
         connection: config.redisUrl,
         prefix: config.queuePrefix,
         store: artifacts,
-        onRedisState: (up) => fastify.log.warn(up ? 'Redis is back' : 'Redis is down: runs wait until it returns'),
+        onRedisState: (up) => {
+          if (up && !connectedOnce) {
+            connectedOnce = true;
+            return;
+          }
+          fastify.log.warn(up ? 'Redis is back' : 'Redis is down: runs wait until it returns');
+        },
       });
       transport = queue;
     }

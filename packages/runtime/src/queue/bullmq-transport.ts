@@ -56,6 +56,9 @@ interface Pending {
 
 const KEEP_JOBS = { age: 3600, count: 20_000 };
 
+/** How long `start` waits for Redis before the server goes on without it. */
+const START_WAIT_MS = 3000;
+
 /**
  * Runs attempts on BullMQ workers: one queue per backend, jobs that carry identifiers only, reports
  * back through one Redis stream (see {@link ReportConsumer}). Adding an attempt whose job id exists
@@ -122,6 +125,19 @@ export class BullMqTransport implements StepTransport {
   /** Begins consuming reports; call it once the attempts in flight before a restart are registered again. */
   async start(): Promise<void> {
     this.#consumer.start();
+    // A server that starts while Redis answers reports it up from its first request; one that starts
+    // during an outage still starts (and says Redis is down) after this short wait.
+    if (this.#redisUp) return;
+    await new Promise<void>((resolveReady) => {
+      const timer = setTimeout(done, START_WAIT_MS);
+      const redis = this.#redis;
+      function done() {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolveReady();
+      }
+      redis.once('ready', done);
+    });
   }
 
   run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome> {
