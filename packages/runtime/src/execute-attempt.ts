@@ -31,6 +31,11 @@ export interface AttemptRequest {
    * step by identifiers alone and a worker on another machine can read its description.
    */
   planSha256?: string;
+  /**
+   * Set when this attempt was in flight when its run's driver stopped (a server restart) and is
+   * dispatched again under the same number: a queue may hold its job already, running or finished.
+   */
+  redispatch?: boolean;
   signal: AbortSignal;
 }
 

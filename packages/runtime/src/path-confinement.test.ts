@@ -36,6 +36,6 @@ describe('confinePath', () => {
     await mkdir(other);
     await symlink(other, join(dir, 'linked-root'));
     expect(confinePath(root, [root, join(dir, 'linked-root')], join(other, 'b.csv'))).toBe(join(other, 'b.csv'));
-    expect(() => confinePath(root, [root], join(root + '-sibling', 'x'))).toThrow(NodeError);
+    expect(() => confinePath(root, [root], join(`${root}-sibling`, 'x'))).toThrow(NodeError);
   });
 });

@@ -190,7 +190,7 @@ class RunDriver {
           }, command.delayMs);
           this.#retryTimers.set(command.stepId, { timer, attempt: command.attempt });
         } else {
-          void this.#dispatch(command.stepId, command.attempt);
+          void this.#dispatch(command.stepId, command.attempt, command.redispatch === true);
         }
         break;
       case 'abort': {
@@ -279,7 +279,7 @@ class RunDriver {
     return sha256(canonicalJson(['loom.content/1', identity, inputs, fingerprint]));
   }
 
-  async #dispatch(stepId: string, attempt: number): Promise<void> {
+  async #dispatch(stepId: string, attempt: number, redispatch = false): Promise<void> {
     const step = this.#steps.get(stepId) as PlanStep;
     const controller = new AbortController();
     this.#controllers.set(stepId, controller);
@@ -311,17 +311,16 @@ class RunDriver {
     // A step restored in flight was resolved before the restart: its key is worked out again here.
     const contentKey = await this.#contentKeyOf(step);
     const outcome: AttemptOutcome = await this.#options.transport.run(
-      this.#planSha256 === undefined
-        ? { runId: this.#runId, step, attempt, inputs, contentKey, signal: controller.signal }
-        : {
-            runId: this.#runId,
-            step,
-            attempt,
-            inputs,
-            contentKey,
-            planSha256: this.#planSha256,
-            signal: controller.signal,
-          },
+      {
+        runId: this.#runId,
+        step,
+        attempt,
+        inputs,
+        contentKey,
+        ...(this.#planSha256 === undefined ? {} : { planSha256: this.#planSha256 }),
+        ...(redispatch ? { redispatch } : {}),
+        signal: controller.signal,
+      },
       hooks,
     );
     if (this.#controllers.get(stepId) === controller) this.#controllers.delete(stepId);

@@ -421,7 +421,7 @@ describe('RunScheduler', () => {
     ]);
     const s = new RunScheduler(diamond({ retries: 5 }), { restore });
     expect(s.handle({ kind: 'start' })).toEqual([
-      { kind: 'dispatch', stepId: 'c', attempt: 2, delayMs: 0 },
+      { kind: 'dispatch', stepId: 'c', attempt: 2, delayMs: 0, redispatch: true },
       { kind: 'resolve', stepId: 'b' },
     ]);
     expect(s.handle({ kind: 'cache-miss', stepId: 'b' })).toContainEqual({

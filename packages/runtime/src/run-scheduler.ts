@@ -22,8 +22,11 @@ export type SchedulerInput =
 export type SchedulerCommand =
   /** Decide whether the step's result is cached (reply `cache-hit` or `cache-miss`). */
   | { kind: 'resolve'; stepId: string }
-  /** Run an attempt, after `delayMs` (a retry's backoff). */
-  | { kind: 'dispatch'; stepId: string; attempt: number; delayMs: number }
+  /**
+   * Run an attempt, after `delayMs` (a retry's backoff). `redispatch`: the attempt was in flight when
+   * the run was restored, and is sent again under the same number.
+   */
+  | { kind: 'dispatch'; stepId: string; attempt: number; delayMs: number; redispatch?: true }
   /** Stop a queued or running attempt: the run was cancelled. */
   | { kind: 'abort'; stepId: string }
   | { kind: 'emit'; event: RunEventBody }
@@ -130,7 +133,7 @@ export class RunScheduler {
           const state = this.#steps.get(id) as StepState;
           if (state.status === 'pending' && state.waitingOn === 0) this.#resolve(state, commands);
           else if (state.status === 'queued' || state.status === 'running')
-            commands.push({ kind: 'dispatch', stepId: id, attempt: state.attempt, delayMs: 0 });
+            commands.push({ kind: 'dispatch', stepId: id, attempt: state.attempt, delayMs: 0, redispatch: true });
         }
         break;
       }

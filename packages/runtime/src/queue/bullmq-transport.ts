@@ -251,7 +251,14 @@ export class BullMqTransport implements StepTransport {
     }
     const now = Date.now();
     for (const item of ready) item.enqueuedAt = now;
-    await Promise.all(ready.map((item) => this.#reconcile(item)));
+    // Only an attempt dispatched again after a restart may find its job there already (running, or
+    // finished with its report lost): those are looked at now. A fresh job cannot be finished yet;
+    // its watchdog looks at it if it stays silent. Checking every fresh job cost a fan-out several
+    // Redis round trips per step.
+    for (const item of ready) {
+      if (item.request.redispatch === true) void this.#reconcile(item);
+      else this.#arm(item);
+    }
   }
 
   async #checkPlan(item: Pending): Promise<Pending | undefined> {

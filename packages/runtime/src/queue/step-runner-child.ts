@@ -12,6 +12,7 @@ import { errorMessage, errorOutcome } from './attempt-outcomes.ts';
 import type {
   AttemptRequestData,
   FromChildMessage,
+  MessageBatch,
   StepRunnerChildConfig,
   ToChildMessage,
 } from './step-runner-messages.ts';
@@ -19,16 +20,34 @@ import type {
 let environment: Promise<AttemptEnvironment> | undefined;
 const controllers = new Map<number, AbortController>();
 
+let outbox: FromChildMessage[] = [];
+
+/**
+ * Queues a message; the messages queued before the next microtask checkpoint go to the parent in one
+ * write. A microtask, not the next turn: node code that blocks the event loop right after an `await`
+ * (a CPU-bound step) must not hold back what was said before it, `started` above all.
+ */
 function send(message: FromChildMessage): void {
   if (!process.connected) return;
+  outbox.push(serialisable(message));
+  if (outbox.length > 1) return;
+  queueMicrotask(() => {
+    const messages = outbox;
+    outbox = [];
+    if (!process.connected || messages.length === 0) return;
+    process.send?.({ kind: 'batch', messages } satisfies MessageBatch<FromChildMessage>);
+  });
+}
+
+/** Log fields that JSON cannot carry (a BigInt, a cycle) would sink the whole batch: the line goes without them. */
+function serialisable(message: FromChildMessage): FromChildMessage {
+  if (message.kind !== 'log' || message.fields === undefined) return message;
   try {
-    process.send?.(message);
+    JSON.stringify(message.fields);
+    return message;
   } catch {
-    // Log fields that JSON cannot carry (a BigInt, a cycle): send the line without them.
-    if (message.kind === 'log') {
-      const { fields: _dropped, ...rest } = message;
-      process.send?.({ ...rest, message: `${rest.message} (fields not serialisable)` });
-    }
+    const { fields: _dropped, ...rest } = message;
+    return { ...rest, message: `${rest.message} (fields not serialisable)` };
   }
 }
 
@@ -89,7 +108,11 @@ async function attempt(id: number, request: AttemptRequestData, signal: AbortSig
   }
 }
 
-process.on('message', (message: ToChildMessage) => {
+process.on('message', (batch: MessageBatch<ToChildMessage>) => {
+  for (const message of batch.messages) receive(message);
+});
+
+function receive(message: ToChildMessage): void {
   switch (message.kind) {
     case 'init':
       environment ??= loadEnvironment(message.config);
@@ -103,7 +126,7 @@ process.on('message', (message: ToChildMessage) => {
       controllers.get(message.id)?.abort();
       return;
   }
-});
+}
 
 // The parent went away (exited, crashed, closed the pool): nothing can receive results any more.
 process.on('disconnect', () => process.exit(0));

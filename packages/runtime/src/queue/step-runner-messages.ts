@@ -12,6 +12,15 @@ export interface StepRunnerChildConfig {
   dataRoots?: readonly string[];
 }
 
+/**
+ * What actually crosses the channel: the messages of one turn of the event loop, together. A busy
+ * worker sends dozens per turn, and one write each costs more than the messages themselves.
+ */
+export interface MessageBatch<M> {
+  kind: 'batch';
+  messages: M[];
+}
+
 /** Parent → child. `id` numbers attempts within one child. */
 export type ToChildMessage =
   | { kind: 'init'; config: StepRunnerChildConfig }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
 import { cancelledOutcome, errorOutcome, formatMs, timeoutOutcome } from './attempt-outcomes.ts';
-import type { FromChildMessage, StepRunnerChildConfig, ToChildMessage } from './step-runner-messages.ts';
+import type { FromChildMessage, MessageBatch, StepRunnerChildConfig, ToChildMessage } from './step-runner-messages.ts';
 
 export interface StepRunnerPoolOptions {
   /**
@@ -40,6 +40,8 @@ interface Runner {
   ready: boolean;
   /** Messages sent before the child listened. */
   backlog: ToChildMessage[];
+  /** Messages of this turn, written together at its end. */
+  outbox: ToChildMessage[];
   running: Map<number, Running>;
   /** Set once the runner is being stopped: its attempts were resolved and it takes no more. */
   gone: boolean;
@@ -133,7 +135,7 @@ export class StepRunnerPool {
       execArgv: ['--import', tsxLoader],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const runner: Runner = { process: child, ready: false, backlog: [], running: new Map(), gone: false };
+    const runner: Runner = { process: child, ready: false, backlog: [], outbox: [], running: new Map(), gone: false };
     this.#runners.push(runner);
     const config: StepRunnerChildConfig = {
       registryModule: this.#options.registryModule,
@@ -142,7 +144,9 @@ export class StepRunnerPool {
     };
     if (this.#options.dataRoots !== undefined) config.dataRoots = this.#options.dataRoots;
     runner.backlog.push({ kind: 'init', config });
-    child.on('message', (message: FromChildMessage) => this.#receive(runner, message));
+    child.on('message', (batch: MessageBatch<FromChildMessage>) => {
+      for (const message of batch.messages) this.#receive(runner, message);
+    });
     child.on('exit', (code, signal) => {
       const how = signal === null ? `exited with code ${code}` : `was killed by signal ${signal}`;
       this.#retire(runner, () => `its step runner process ${how}`);
@@ -160,11 +164,17 @@ export class StepRunnerPool {
       runner.backlog.push(message);
       return;
     }
-    try {
-      runner.process.send(message);
-    } catch {
-      // The channel closed under us: the exit handler resolves the attempts.
-    }
+    runner.outbox.push(message);
+    if (runner.outbox.length > 1) return;
+    setImmediate(() => {
+      const messages = runner.outbox.splice(0);
+      if (runner.gone || messages.length === 0) return;
+      try {
+        runner.process.send({ kind: 'batch', messages } satisfies MessageBatch<ToChildMessage>);
+      } catch {
+        // The channel closed under us: the exit handler resolves the attempts.
+      }
+    });
   }
 
   #receive(runner: Runner, message: FromChildMessage): void {
