@@ -92,6 +92,7 @@ export function attemptRequest(
     planSha256?: string;
     inputs?: Record<string, OutputRecord[]>;
     signal?: AbortSignal;
+    redispatch?: boolean;
   } = {},
 ): AttemptRequest {
   const request: AttemptRequest = {
@@ -103,6 +104,7 @@ export function attemptRequest(
     signal: options.signal ?? new AbortController().signal,
   };
   if (options.planSha256 !== undefined) request.planSha256 = options.planSha256;
+  if (options.redispatch === true) request.redispatch = true;
   return request;
 }
 
