@@ -49,4 +49,10 @@ export {
 } from './run-scheduler.ts';
 export { sha256 } from './sha256.ts';
 export { SharedAttemptTransport } from './shared-attempt-transport.ts';
-export { type CachedStepResult, LocalStepCache, type StepCache } from './step-cache.ts';
+export {
+  type CachedStepResult,
+  decodeCacheRecord,
+  encodeCacheRecord,
+  LocalStepCache,
+  type StepCache,
+} from './step-cache.ts';

@@ -42,22 +42,17 @@ export class LocalStepCache implements StepCache {
   }
 
   async get(key: string): Promise<CachedStepResult | undefined> {
-    let record: CachedStepResult;
+    let text: string;
     try {
-      record = JSON.parse(await readFile(this.#path(key), 'utf8')) as CachedStepResult;
+      text = await readFile(this.#path(key), 'utf8');
     } catch {
       return undefined;
     }
-    if (!isCachedStepResult(record)) return undefined;
-    for (const output of Object.values(record.outputs)) {
-      if (!(await this.#store.has(output.sha256, output.size))) return undefined;
-    }
-    const { recordVersion: _version, ...result } = record as CachedStepResult & { recordVersion: number };
-    return result;
+    return decodeCacheRecord(text, this.#store);
   }
 
   async put(key: string, result: CachedStepResult): Promise<void> {
-    await this.#files.write(this.#path(key), JSON.stringify({ recordVersion: CACHE_RECORD_VERSION, ...result }));
+    await this.#files.write(this.#path(key), encodeCacheRecord(result));
   }
 
   #path(key: string): string {
@@ -69,17 +64,39 @@ export class LocalStepCache implements StepCache {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** A record damaged or edited by hand (valid JSON of the wrong shape) counts as a miss, never as a result. */
-function isCachedStepResult(value: unknown): value is CachedStepResult {
-  if (!isRecord(value) || value.recordVersion !== CACHE_RECORD_VERSION) return false;
-  if (!isRecord(value.outputs) || !isRecord(value.metrics)) return false;
-  if (typeof value.runId !== 'string') return false;
-  const outputsOk = Object.values(value.outputs).every(
+/** A cache record as stored (by any {@link StepCache}): the result with the record format's version. */
+export function encodeCacheRecord(result: CachedStepResult): string {
+  return JSON.stringify({ recordVersion: CACHE_RECORD_VERSION, ...result });
+}
+
+/**
+ * The result in a stored cache record whose artifacts are all still in `store` (and whole), or
+ * undefined: a record that is not JSON, of another version, of the wrong shape (damaged or edited by
+ * hand), or that names a missing blob is a miss, never a result.
+ */
+export async function decodeCacheRecord(text: string, store: ArtifactStore): Promise<CachedStepResult | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || value.recordVersion !== CACHE_RECORD_VERSION) return undefined;
+  if (!isRecord(value.outputs) || !isRecord(value.metrics)) return undefined;
+  if (typeof value.runId !== 'string') return undefined;
+  const outputs = Object.values(value.outputs);
+  const outputsOk = outputs.every(
     (output) =>
       isRecord(output) &&
       typeof output.type === 'string' &&
       typeof output.sha256 === 'string' &&
+      typeof output.size === 'number' &&
       (output.storage === 'json' || output.storage === 'text' || output.storage === 'file'),
   );
-  return outputsOk && Object.values(value.metrics).every((metric) => typeof metric === 'number');
+  if (!outputsOk || !Object.values(value.metrics).every((metric) => typeof metric === 'number')) return undefined;
+  for (const output of outputs as Array<{ sha256: string; size: number }>) {
+    if (!(await store.has(output.sha256, output.size))) return undefined;
+  }
+  const { recordVersion: _version, ...result } = value;
+  return result as unknown as CachedStepResult;
 }

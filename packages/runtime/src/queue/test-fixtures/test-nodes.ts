@@ -2,6 +2,7 @@
  * Node types for the queue tests, loaded by step runner children through `registryModule` (so this
  * module is imported in another process: it keeps no shared state with the tests).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineNode, input, NodeRegistry, output, Type } from '@loom/sdk';
 
 /** Emits `{ ok: true }` and a log line, a progress report and a metric. */
@@ -30,18 +31,7 @@ export const sleepNode = defineNode({
   params: Type.Object({ ms: Type.Integer({ minimum: 0 }) }),
   outputs: { value: output('json') },
   async run(ctx) {
-    await new Promise<void>((resolveSleep, rejectSleep) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        rejectSleep(new Error('aborted'));
-      };
-      const timer = setTimeout(() => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        resolveSleep();
-      }, ctx.params.ms);
-      if (ctx.signal.aborted) onAbort();
-      else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    });
+    await sleep(ctx.params.ms, undefined, { signal: ctx.signal });
     return { value: ctx.params.ms };
   },
 });
