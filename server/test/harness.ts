@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
-import type { StoredRun } from '../src/store/store-types.ts';
+import type { RunSummary, StoredRun } from '../src/store/store-types.ts';
 import { createRegistry } from './fixtures/test-nodes.ts';
 
 /** The module step-runner processes load their node types from. */
@@ -104,10 +104,10 @@ export async function savePipeline(app: FastifyInstance, document: unknown): Pro
   return reply.json<{ id: string }>().id;
 }
 
-export async function startRun(app: FastifyInstance, pipelineId: string, body: object = {}): Promise<StoredRun> {
+export async function startRun(app: FastifyInstance, pipelineId: string, body: object = {}): Promise<RunSummary> {
   const reply = await app.inject({ method: 'POST', url: `/api/pipelines/${pipelineId}/runs`, payload: body });
   if (reply.statusCode !== 201) throw new Error(`starting the run gave ${reply.statusCode}: ${reply.body}`);
-  return reply.json<StoredRun>();
+  return reply.json<RunSummary>();
 }
 
 export async function getRun(app: FastifyInstance, runId: string): Promise<StoredRun> {

@@ -21,11 +21,11 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
       schema: {
         summary: 'Start a run of a pipeline',
         description:
-          'Compiles the pipeline (its latest version unless `version` is given) and starts a run. A document that does not compile gets 400 with the compiler’s diagnostics, and nothing is queued.',
+          'Compiles the pipeline (its latest version unless `version` is given) and starts a run; the reply is the run without its steps (their counts instead: GET /api/runs/{id} has them). A document that does not compile gets 400 with the compiler’s diagnostics, and nothing is queued.',
         tags: ['runs'],
         params: RunIdParams,
         body: Type.Optional(RunRequestSchema),
-        response: { 201: StoredRunSchema, ...errorResponses(400, 404) },
+        response: { 201: RunSummarySchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -90,18 +90,18 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
           'Queued steps are dropped and running steps get their abort signal, on whichever worker runs them.',
         tags: ['runs'],
         params: RunIdParams,
-        response: { 202: StoredRunSchema, ...errorResponses(404, 409) },
+        response: { 202: RunSummarySchema, ...errorResponses(404, 409) },
       },
     },
     async (request, reply) => {
-      const run = fastify.store.getRun(request.params.id);
+      const run = fastify.store.getRunSummary(request.params.id);
       if (run === undefined) return notFound(reply, `no run with id "${request.params.id}"`);
       if (!fastify.runs.cancel(run.id)) {
         return reply
           .code(409)
           .send({ error: 'conflict', message: `run "${run.id}" is not going (it is ${run.status})` });
       }
-      return reply.code(202).send(fastify.store.getRun(run.id) ?? run);
+      return reply.code(202).send(fastify.store.getRunSummary(run.id) ?? run);
     },
   );
 
@@ -114,7 +114,7 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
           'Runs the failed, cancelled and skipped steps again against the pipeline’s latest version; steps whose cache key is unchanged keep their results.',
         tags: ['runs'],
         params: RunIdParams,
-        response: { 202: StoredRunSchema, ...errorResponses(400, 404, 409) },
+        response: { 202: RunSummarySchema, ...errorResponses(400, 404, 409) },
       },
     },
     async (request, reply) => sendSubmitResult(reply, fastify.runs.resume(request.params.id), 202),

@@ -13,7 +13,7 @@ import {
 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import type { LoomStore } from '../store/loom-store.ts';
-import type { RunOptions, StoredRun } from '../store/store-types.ts';
+import type { RunOptions, RunSummary } from '../store/store-types.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { prunePlan, RunRequestError, stepsToForce } from './plan-selection.ts';
 
@@ -28,7 +28,7 @@ export interface RunRequest {
 }
 
 export type SubmitResult =
-  | { kind: 'started'; run: StoredRun }
+  | { kind: 'started'; run: RunSummary }
   | { kind: 'not-found'; message: string }
   | { kind: 'invalid'; message: string; diagnostics: Diagnostic[] }
   | { kind: 'conflict'; message: string };
@@ -129,7 +129,7 @@ export class RunManager {
     if (request.onlyStep !== undefined) options.onlyStep = request.onlyStep;
     const compiled = this.#compile(saved.document, options);
     if (compiled.kind !== 'ok') return compiled;
-    const run = this.#options.store.createRun({
+    const created = this.#options.store.createRun({
       id: newRunId(),
       pipelineId,
       pipelineVersion: saved.version,
@@ -139,8 +139,8 @@ export class RunManager {
       createdAt: new Date().toISOString(),
     });
     this.#options.metrics?.runStarted();
-    this.#drive(run.id, compiled.plan, options);
-    return { kind: 'started', run: this.#options.store.getRun(run.id) ?? run };
+    this.#drive(created.id, compiled.plan, options);
+    return { kind: 'started', run: this.#summary(created.id) };
   }
 
   /** Cancels a run that is going; `false` when it is not (finished, or unknown). */
@@ -196,7 +196,7 @@ export class RunManager {
       reset,
       startedAtMs: Date.now(),
     });
-    return { kind: 'started', run: this.#options.store.getRun(runId) ?? run };
+    return { kind: 'started', run: this.#summary(runId) };
   }
 
   /**
@@ -274,6 +274,12 @@ export class RunManager {
       await Promise.race([Promise.all(settling), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
     }
     await this.#transport.close();
+  }
+
+  #summary(runId: string): RunSummary {
+    const summary = this.#options.store.getRunSummary(runId);
+    if (summary === undefined) throw new Error(`run "${runId}" vanished from the store`);
+    return summary;
   }
 
   #compile(

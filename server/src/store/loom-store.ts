@@ -224,6 +224,17 @@ export class LoomStore {
     };
   }
 
+  /** One run without its steps (their counts by status instead): cheap however large the run. */
+  getRunSummary(id: string): RunSummary | undefined {
+    const row = this.#statements.runById.get(id);
+    if (row === undefined) return undefined;
+    const counts: RunSummary['stepCounts'] = {};
+    for (const { status, count } of this.#statements.stepCountsOfRuns.all(JSON.stringify([id]))) {
+      counts[status as StepStatus] = count;
+    }
+    return toRunSummary(row, counts);
+  }
+
   /** Runs newest first (run ids sort by creation time), filtered, one page at a time. */
   listRuns(query: RunListQuery = {}): RunSummary[] {
     const filters: string[] = [];
