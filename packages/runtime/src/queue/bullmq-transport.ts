@@ -210,11 +210,17 @@ export class BullMqTransport implements StepTransport {
     this.#onRedisState?.(up);
   }
 
-  /** Adds issued in the same tick go to Redis together, one `addBulk` per backend. */
+  /**
+   * The first add of a turn goes to Redis at once (a chain's next step waits for nothing); the adds
+   * after it in the same turn go together when the turn ends, one `addBulk` per backend (a fan-out).
+   */
   #enqueue(pending: Pending): void {
-    this.#batch.push(pending);
-    if (this.#flushScheduled) return;
+    if (this.#flushScheduled) {
+      this.#batch.push(pending);
+      return;
+    }
     this.#flushScheduled = true;
+    void this.#add(pending.backend, [pending]);
     setImmediate(() => {
       this.#flushScheduled = false;
       const byBackend = new Map<Backend, Pending[]>();

@@ -40,7 +40,8 @@ interface Runner {
   ready: boolean;
   /** Messages sent before the child listened. */
   backlog: ToChildMessage[];
-  /** Messages of this turn, written together at its end. */
+  /** Set once a message went out this turn: later ones wait in `outbox` until the turn ends. */
+  batching: boolean;
   outbox: ToChildMessage[];
   running: Map<number, Running>;
   /** Set once the runner is being stopped: its attempts were resolved and it takes no more. */
@@ -135,7 +136,15 @@ export class StepRunnerPool {
       execArgv: ['--import', tsxLoader],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const runner: Runner = { process: child, ready: false, backlog: [], outbox: [], running: new Map(), gone: false };
+    const runner: Runner = {
+      process: child,
+      ready: false,
+      backlog: [],
+      batching: false,
+      outbox: [],
+      running: new Map(),
+      gone: false,
+    };
     this.#runners.push(runner);
     const config: StepRunnerChildConfig = {
       registryModule: this.#options.registryModule,
@@ -164,17 +173,28 @@ export class StepRunnerPool {
       runner.backlog.push(message);
       return;
     }
-    runner.outbox.push(message);
-    if (runner.outbox.length > 1) return;
+    // The first message of a turn goes at once (a lone step waits for nothing); the ones after it in
+    // the same turn go together when it ends.
+    if (runner.batching) {
+      runner.outbox.push(message);
+      return;
+    }
+    runner.batching = true;
+    this.#write(runner, [message]);
     setImmediate(() => {
+      runner.batching = false;
       const messages = runner.outbox.splice(0);
-      if (runner.gone || messages.length === 0) return;
-      try {
-        runner.process.send({ kind: 'batch', messages } satisfies MessageBatch<ToChildMessage>);
-      } catch {
-        // The channel closed under us: the exit handler resolves the attempts.
-      }
+      if (messages.length > 0) this.#write(runner, messages);
     });
+  }
+
+  #write(runner: Runner, messages: ToChildMessage[]): void {
+    if (runner.gone) return;
+    try {
+      runner.process.send({ kind: 'batch', messages } satisfies MessageBatch<ToChildMessage>);
+    } catch {
+      // The channel closed under us: the exit handler resolves the attempts.
+    }
   }
 
   #receive(runner: Runner, message: FromChildMessage): void {
