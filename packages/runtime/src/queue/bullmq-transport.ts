@@ -84,7 +84,8 @@ export class BullMqTransport implements StepTransport {
   readonly #workers: WorkerPresence;
   readonly #consumer: ReportConsumer;
   readonly #pending = new Map<string, Pending>();
-  readonly #knownPlans = new Set<string>();
+  /** Whether each plan is in the artifact store, asked once per plan however many steps it has. */
+  readonly #knownPlans = new Map<string, Promise<boolean>>();
   #batch: Pending[] = [];
   #flushScheduled = false;
   #closed = false;
@@ -269,18 +270,16 @@ export class BullMqTransport implements StepTransport {
 
   async #checkPlan(item: Pending): Promise<Pending | undefined> {
     const sha = item.request.planSha256 ?? '';
-    if (!this.#knownPlans.has(sha)) {
-      const stored = await this.#store.has(sha).catch(() => false);
-      if (!stored) {
-        this.#settle(
-          item,
-          errorOutcome(`the run's plan (${sha}) is not in the artifact store the workers read`, false),
-        );
-        return undefined;
-      }
-      this.#knownPlans.add(sha);
+    let known = this.#knownPlans.get(sha);
+    if (known === undefined) {
+      known = this.#store.has(sha).catch(() => false);
+      this.#knownPlans.set(sha, known);
     }
-    return item;
+    if (await known) return item;
+    // Asked again next time: the blob may arrive (or the disk recover) before the next attempt.
+    this.#knownPlans.delete(sha);
+    this.#settle(item, errorOutcome(`the run's plan (${sha}) is not in the artifact store the workers read`, false));
+    return undefined;
   }
 
   /** Looks at the job in Redis and acts on what it finds; then (re)arms the watchdog. */
