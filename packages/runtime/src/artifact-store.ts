@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AtomicFiles } from './atomic-files.ts';
@@ -90,7 +90,11 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async read(sha256: string): Promise<Uint8Array> {
-    return readFile(this.#checkedPath(sha256));
+    const path = this.#checkedPath(sha256);
+    // Small blobs (a step's JSON output) are read at once: going through the thread pool costs more
+    // in waiting than reading them, and a chain of steps waits on every one.
+    const size = await sizeOf(path);
+    return size !== undefined && size <= SMALL_BLOB_BYTES ? readFileSync(path) : readFile(path);
   }
 
   async localPath(sha256: string): Promise<string> {
@@ -128,9 +132,16 @@ export async function hashFile(path: string): Promise<StoredArtifact> {
   return { sha256: hash.digest('hex'), size };
 }
 
+/** Blobs up to this size are read synchronously. */
+const SMALL_BLOB_BYTES = 256 * 1024;
+
+/**
+ * The size of a file, or undefined when there is none. Synchronous on purpose: a `stat` of a local file
+ * takes microseconds, while the thread-pool round trip of the async one adds a wait to every step.
+ */
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).size;
+    return statSync(path).size;
   } catch {
     return undefined;
   }

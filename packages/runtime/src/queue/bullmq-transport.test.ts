@@ -102,7 +102,10 @@ describe('BullMqTransport with a StepWorker', () => {
     expect(heard.map((event) => event.kind)).toEqual(['started', 'log', 'progress', 'metric']);
     expect(heard).toContainEqual({ kind: 'progress', fraction: 0.5, message: 'half way' });
     expect(transport.redisUp).toBe(true);
-    expect((await transport.queueDepths()).cpu).toEqual({ waiting: 0, active: 0, delayed: 0 });
+    // The worker reports the outcome before BullMQ moves the job to completed.
+    await vi.waitFor(async () =>
+      expect((await transport.queueDepths()).cpu).toEqual({ waiting: 0, active: 0, delayed: 0 }),
+    );
   });
 
   it('passes input records and reports failures as outcomes', async () => {
