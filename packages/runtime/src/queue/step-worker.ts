@@ -47,8 +47,7 @@ export interface StepWorkerOptions {
 const PLAN_CACHE_SIZE = 50;
 /**
  * How long a cancel heard over pub/sub is remembered for a job not (yet) running here: far longer
- * than a cancel can race a pickup, and than the server waits before it settles a cancelled attempt
- * regardless.
+ * than a cancel can race a pickup. Older ones are still found in the marker key.
  */
 const CANCEL_MEMORY_MS = 60_000;
 
@@ -76,7 +75,6 @@ export class StepWorker {
   #worker: Worker<StepJobData, AttemptOutcome> | undefined;
   /** Jobs cancelled over pub/sub in the last {@link CANCEL_MEMORY_MS}, oldest first. */
   readonly #recentlyCancelled = new Map<string, number>();
-  #listeningSince = Number.POSITIVE_INFINITY;
 
   constructor(options: StepWorkerOptions) {
     this.#options = options;
@@ -100,7 +98,6 @@ export class StepWorker {
       this.#controllers.get(jobId)?.abort();
     });
     await this.#subscriber.subscribe(cancelChannel(this.#prefix));
-    this.#listeningSince = Date.now();
     const workerConnection = openRedis(connection);
     workerConnection.on('error', () => undefined);
     this.#worker = new Worker<StepJobData, AttemptOutcome>(
@@ -153,16 +150,17 @@ export class StepWorker {
   async #attempt(jobId: string, data: StepJobData, signal: AbortSignal): Promise<AttemptOutcome> {
     const redis = this.#redis;
     if (redis === undefined) throw new Error('the worker was not started');
-    // A cancel published before this pickup is in the recent set (pub/sub) or, when this worker was
-    // not listening yet, in the marker key; the key is read only while this worker has not been up
-    // long enough to have heard every cancel that could still matter.
+    // A cancel published before this pickup is in the recent set (heard over pub/sub) or, when this
+    // worker was not listening then, in the marker key. The key is read alongside the attempt, not
+    // before it: a cancelled step gets its abort signal a moment after it starts, instead of every
+    // step waiting a round trip to Redis.
     if (signal.aborted || this.#recentlyCancelled.has(jobId)) return cancelledOutcome();
-    if (
-      Date.now() - this.#listeningSince < CANCEL_MEMORY_MS &&
-      (await redis.exists(cancelledKey(this.#prefix, jobId))) === 1
-    ) {
-      return cancelledOutcome();
-    }
+    redis.exists(cancelledKey(this.#prefix, jobId)).then(
+      (marked) => {
+        if (marked === 1) this.#controllers.get(jobId)?.abort();
+      },
+      () => undefined,
+    );
     // Reported on pickup, before the step runner is ready, so the server's watchdog sees a worker at
     // once. Not awaited: later reports queue behind it on the same connection, in order.
     void this.#report({ kind: 'started', jobId, worker: this.#name });
