@@ -23,7 +23,8 @@ export async function startCommand(options: StartOptions, registry: NodeRegistry
         registry,
         ...(options.host === undefined ? {} : { host: options.host }),
         ...(options.home === undefined ? {} : { home: options.home }),
-        logger: { level: 'info' },
+        // Warnings and errors (Redis down, a request that failed); LOOM_LOG_LEVEL=info logs every request.
+        logger: { level: process.env.LOOM_LOG_LEVEL ?? 'warn' },
       },
       process.env,
     );
