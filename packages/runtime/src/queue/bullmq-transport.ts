@@ -422,6 +422,10 @@ export class BullMqTransport implements StepTransport {
           item.hooks.metric(report.name, report.value, report.step);
           break;
         case 'outcome':
+          if (report.started === true && !item.hookStarted) {
+            item.hookStarted = true;
+            item.hooks.started();
+          }
           this.#settle(item, item.cancelling ? cancelledOutcome(report.outcome.durationMs) : report.outcome);
           break;
       }

@@ -13,7 +13,11 @@ export type StepReport =
   | { kind: 'progress'; jobId: string; fraction: number; message?: string }
   | { kind: 'log'; jobId: string; level: LogLevel; message: string; fields?: Record<string, unknown> }
   | { kind: 'metric'; jobId: string; name: string; value: number; step?: number }
-  | { kind: 'outcome'; jobId: string; outcome: AttemptOutcome };
+  /**
+   * `started`: the attempt began here but its own `started` report was never sent: an attempt that
+   * ends within a few milliseconds says so with its outcome, saving a report per short step.
+   */
+  | { kind: 'outcome'; jobId: string; outcome: AttemptOutcome; started?: true };
 
 /** Roughly how many reports the stream keeps (`XADD MAXLEN ~`): old ones go once acknowledged long ago. */
 export const REPORTS_MAXLEN = 100_000;

@@ -45,6 +45,16 @@ export interface StepWorkerOptions {
 }
 
 const PLAN_CACHE_SIZE = 50;
+/** How long an attempt runs before its `started` report goes out on its own. */
+const STARTED_REPORT_DELAY_MS = 25;
+
+/** One job taken by this worker: whether its attempt began, and whether `started` was reported. */
+interface Pickup {
+  jobId: string;
+  began: boolean;
+  reported: boolean;
+  timer?: NodeJS.Timeout;
+}
 /**
  * How long a cancel heard over pub/sub is remembered for a job not (yet) running here: far longer
  * than a cancel can race a pickup. Older ones are still found in the marker key.
@@ -135,19 +145,34 @@ export class StepWorker {
     // Registered before the cancelled marker is read: a cancel published from now on reaches it, and
     // one published earlier left the marker.
     this.#controllers.set(jobId, controller);
+    const pickup: Pickup = { jobId, began: false, reported: false };
     let outcome: AttemptOutcome;
     try {
-      outcome = await this.#attempt(jobId, job.data, controller.signal);
+      outcome = await this.#attempt(pickup, job.data, controller.signal);
     } catch (cause) {
       outcome = errorOutcome(`internal error in the worker: ${errorMessage(cause)}`, true);
     } finally {
       this.#controllers.delete(jobId);
+      clearTimeout(pickup.timer);
     }
-    await this.#report({ kind: 'outcome', jobId, outcome });
+    await this.#report(
+      pickup.began && !pickup.reported
+        ? { kind: 'outcome', jobId, outcome, started: true }
+        : { kind: 'outcome', jobId, outcome },
+    );
     return outcome;
   }
 
-  async #attempt(jobId: string, data: StepJobData, signal: AbortSignal): Promise<AttemptOutcome> {
+  /** Sends the attempt's `started` report, once, before anything else it reports. */
+  #reportStarted(pickup: Pickup): void {
+    if (pickup.reported) return;
+    pickup.reported = true;
+    clearTimeout(pickup.timer);
+    void this.#report({ kind: 'started', jobId: pickup.jobId, worker: this.#name });
+  }
+
+  async #attempt(pickup: Pickup, data: StepJobData, signal: AbortSignal): Promise<AttemptOutcome> {
+    const { jobId } = pickup;
     const redis = this.#redis;
     if (redis === undefined) throw new Error('the worker was not started');
     // A cancel published before this pickup is in the recent set (heard over pub/sub) or, when this
@@ -161,9 +186,11 @@ export class StepWorker {
       },
       () => undefined,
     );
-    // Reported on pickup, before the step runner is ready, so the server's watchdog sees a worker at
-    // once. Not awaited: later reports queue behind it on the same connection, in order.
-    void this.#report({ kind: 'started', jobId, worker: this.#name });
+    // `started` goes out after a few milliseconds (the server's watchdog only needs it for steps that
+    // run longer), or with the first progress, log or metric; a step done sooner says it with its
+    // outcome. Not awaited: later reports queue behind it on the same connection, in order.
+    pickup.began = true;
+    pickup.timer = setTimeout(() => this.#reportStarted(pickup), STARTED_REPORT_DELAY_MS);
     let steps: Map<string, PlanStep>;
     try {
       steps = await this.#plan(data.planSha256);
@@ -182,9 +209,12 @@ export class StepWorker {
       planSha256: data.planSha256,
       signal,
     };
-    const report = (body: StepReport) => void this.#report(body);
+    const report = (body: StepReport) => {
+      this.#reportStarted(pickup);
+      void this.#report(body);
+    };
     const hooks: AttemptHooks = {
-      // Already reported on pickup.
+      // Reported by the worker itself (see above), whether the step runner is ready or not.
       started: () => undefined,
       progress: (fraction, message) =>
         report(
