@@ -221,6 +221,18 @@ describe('BullMqTransport with a StepWorker', () => {
     expect(await busyRun).toMatchObject({ ok: false, failure: { reason: 'cancelled' } });
   });
 
+  it('cancels a job whose add is still under way, once the add has landed', async () => {
+    const transport = await makeTransport();
+    const step = testStep('late', 'test.noop');
+    const planSha256 = await workspace.storePlan([step]);
+    const controller = new AbortController();
+    // No worker yet: the job can only be removed from the queue, never run.
+    const run = transport.run(attemptRequest(step, { planSha256, signal: controller.signal }), recordingHooks().hooks);
+    controller.abort();
+    expect(await run).toMatchObject({ ok: false, failure: { reason: 'cancelled' }, retryable: false });
+    expect((await transport.queueDepths()).cpu.waiting).toBe(0);
+  });
+
   it('cancels an active job through the worker', async () => {
     await startWorker();
     const transport = await makeTransport();

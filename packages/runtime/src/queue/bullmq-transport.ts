@@ -258,12 +258,12 @@ export class BullMqTransport implements StepTransport {
     }
     const now = Date.now();
     for (const item of ready) item.enqueuedAt = now;
-    // Only an attempt dispatched again after a restart may find its job there already (running, or
-    // finished with its report lost): those are looked at now. A fresh job cannot be finished yet;
-    // its watchdog looks at it if it stays silent. Checking every fresh job cost a fan-out several
-    // Redis round trips per step.
+    // Looked at now: an attempt dispatched again after a restart (its job may be there already,
+    // running, or finished with its report lost) and one cancelled while its add was under way
+    // (#cancel leaves it to this). A fresh job cannot be finished yet; its watchdog looks at it if it
+    // stays silent. Checking every fresh job cost a fan-out several Redis round trips per step.
     for (const item of ready) {
-      if (item.request.redispatch === true) void this.#reconcile(item);
+      if (item.request.redispatch === true || item.request.signal.aborted) void this.#reconcile(item);
       else this.#arm(item);
     }
   }
