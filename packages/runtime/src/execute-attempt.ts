@@ -14,6 +14,7 @@ import type {
 } from '@loom/sdk';
 import { NodeError } from '@loom/sdk';
 import type { ArtifactStore } from './artifact-store.ts';
+import { type AttemptOutcome, cancelledOutcome, errorMessage, errorOutcome, formatMs } from './attempt-outcomes.ts';
 import type { OutputRecord } from './output-record.ts';
 import { confinePath } from './path-confinement.ts';
 import type { StepFailure } from './run-events.ts';
@@ -47,9 +48,7 @@ export interface AttemptHooks {
   metric(name: string, value: number, step?: number): void;
 }
 
-export type AttemptOutcome =
-  | { ok: true; durationMs: number; outputs: Record<string, OutputRecord>; metrics: Record<string, number> }
-  | { ok: false; durationMs: number; failure: StepFailure; retryable: boolean };
+export type { AttemptOutcome } from './attempt-outcomes.ts';
 
 export interface AttemptEnvironment {
   registry: NodeRegistry;
@@ -66,9 +65,23 @@ export interface AttemptEnvironment {
 /**
  * Runs one attempt of a step in this process: loads its inputs from the artifact store, calls the
  * node's `run` with a context, enforces the timeout and cancellation, and stores the outputs. An
- * attempt that ignores its abort signal is abandoned: its late results are never recorded.
+ * attempt that ignores its abort signal is abandoned: its late results are never recorded. Never
+ * rejects: node failures are outcomes, and so is the store failing under it (a retryable internal
+ * error), so every transport that runs attempts can rely on that.
  */
 export async function executeAttempt(
+  request: AttemptRequest,
+  hooks: AttemptHooks,
+  environment: AttemptEnvironment,
+): Promise<AttemptOutcome> {
+  try {
+    return await attemptOnce(request, hooks, environment);
+  } catch (cause) {
+    return errorOutcome(`internal error: ${errorMessage(cause)}`, true);
+  }
+}
+
+async function attemptOnce(
   request: AttemptRequest,
   hooks: AttemptHooks,
   environment: AttemptEnvironment,
@@ -86,7 +99,7 @@ export async function executeAttempt(
     };
   }
   const definition = entry.definition;
-  if (request.signal.aborted) return { ok: false, durationMs: 0, failure: cancelledFailure(), retryable: false };
+  if (request.signal.aborted) return cancelledOutcome(0);
 
   hooks.started();
   let inputs: Record<string, unknown>;
@@ -100,8 +113,7 @@ export async function executeAttempt(
       retryable: false,
     };
   }
-  if (request.signal.aborted)
-    return { ok: false, durationMs: elapsed(), failure: cancelledFailure(), retryable: false };
+  if (request.signal.aborted) return cancelledOutcome(elapsed());
 
   const timeout = new AbortController();
   const signal = AbortSignal.any([request.signal, timeout.signal]);
@@ -313,13 +325,4 @@ export function resolveDocumentPath(environment: { baseDir: string; dataRoots?: 
 
 function cancelledFailure(): StepFailure {
   return { reason: 'cancelled', message: 'cancelled' };
-}
-
-function errorMessage(cause: unknown): string {
-  if (cause instanceof Error) return cause.message || cause.name;
-  return String(cause);
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }

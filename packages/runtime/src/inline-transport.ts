@@ -43,17 +43,6 @@ export class InlineTransport implements StepTransport {
     await this.#acquire(request.signal);
     try {
       return await executeAttempt(request, hooks, this.#environment);
-    } catch (cause) {
-      // executeAttempt reports node failures itself; reaching here means the store failed under it.
-      return {
-        ok: false,
-        durationMs: 0,
-        failure: {
-          reason: 'error',
-          message: `internal error: ${cause instanceof Error ? cause.message : String(cause)}`,
-        },
-        retryable: true,
-      };
     } finally {
       this.#release();
     }

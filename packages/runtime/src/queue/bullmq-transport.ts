@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../artifact-store.ts';
+import { cancelledOutcome, errorMessage, errorOutcome, formatMs, timeoutOutcome } from '../attempt-outcomes.ts';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
 import type { StepTransport } from '../inline-transport.ts';
-import { cancelledOutcome, errorMessage, errorOutcome, formatMs, timeoutOutcome } from './attempt-outcomes.ts';
 import { inspectJob, type QueueDepths, readQueueDepths, type StepQueue, WorkerPresence } from './queue-inspection.ts';
 import {
   BACKENDS,

@@ -1,6 +1,6 @@
 import { Job, type Queue } from 'bullmq';
+import { errorOutcome, isAttemptOutcome } from '../attempt-outcomes.ts';
 import type { AttemptOutcome } from '../execute-attempt.ts';
-import { errorOutcome, isAttemptOutcome } from './attempt-outcomes.ts';
 import { BACKENDS, type Backend, type StepJobData } from './queue-names.ts';
 
 export type StepQueue = Queue<StepJobData, AttemptOutcome>;

@@ -7,8 +7,8 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NodeRegistry } from '@loom/sdk';
 import { LocalArtifactStore } from '../artifact-store.ts';
+import { errorMessage, errorOutcome } from '../attempt-outcomes.ts';
 import { type AttemptEnvironment, type AttemptOutcome, executeAttempt } from '../execute-attempt.ts';
-import { errorMessage, errorOutcome } from './attempt-outcomes.ts';
 import type {
   AttemptRequestData,
   FromChildMessage,
@@ -84,28 +84,19 @@ async function attempt(id: number, request: AttemptRequestData, signal: AbortSig
   } catch (cause) {
     return errorOutcome(`could not load the node registry: ${errorMessage(cause)}`, false);
   }
-  try {
-    return await executeAttempt(
-      { ...request, signal },
-      {
-        started: () => send({ kind: 'started', id }),
-        progress: (fraction, message) =>
-          send(
-            message === undefined ? { kind: 'progress', id, fraction } : { kind: 'progress', id, fraction, message },
-          ),
-        log: (level, message, fields) =>
-          send(
-            fields === undefined ? { kind: 'log', id, level, message } : { kind: 'log', id, level, message, fields },
-          ),
-        metric: (name, value, step) =>
-          send(step === undefined ? { kind: 'metric', id, name, value } : { kind: 'metric', id, name, value, step }),
-      },
-      env,
-    );
-  } catch (cause) {
-    // executeAttempt reports node failures itself; reaching here means the store failed under it.
-    return errorOutcome(`internal error: ${errorMessage(cause)}`, true);
-  }
+  return executeAttempt(
+    { ...request, signal },
+    {
+      started: () => send({ kind: 'started', id }),
+      progress: (fraction, message) =>
+        send(message === undefined ? { kind: 'progress', id, fraction } : { kind: 'progress', id, fraction, message }),
+      log: (level, message, fields) =>
+        send(fields === undefined ? { kind: 'log', id, level, message } : { kind: 'log', id, level, message, fields }),
+      metric: (name, value, step) =>
+        send(step === undefined ? { kind: 'metric', id, name, value } : { kind: 'metric', id, name, value, step }),
+    },
+    env,
+  );
 }
 
 process.on('message', (batch: MessageBatch<ToChildMessage>) => {

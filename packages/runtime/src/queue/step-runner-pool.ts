@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cancelledOutcome, errorOutcome, formatMs, timeoutOutcome } from '../attempt-outcomes.ts';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
-import { cancelledOutcome, errorOutcome, formatMs, timeoutOutcome } from './attempt-outcomes.ts';
 import type { FromChildMessage, MessageBatch, StepRunnerChildConfig, ToChildMessage } from './step-runner-messages.ts';
 
 export interface StepRunnerPoolOptions {

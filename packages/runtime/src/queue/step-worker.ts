@@ -3,8 +3,8 @@ import type { Plan, PlanStep } from '@loom/compiler';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../artifact-store.ts';
+import { cancelledOutcome, errorMessage, errorOutcome } from '../attempt-outcomes.ts';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
-import { cancelledOutcome, errorMessage, errorOutcome } from './attempt-outcomes.ts';
 import {
   type Backend,
   cancelChannel,

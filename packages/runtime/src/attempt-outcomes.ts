@@ -1,6 +1,12 @@
-import type { AttemptOutcome } from '../execute-attempt.ts';
+import type { OutputRecord } from './output-record.ts';
+import type { StepFailure } from './run-events.ts';
 
-/** The outcomes the queue pieces make up themselves (rather than receive from a step). */
+/** How an attempt ended: its outputs and metrics, or why it failed and whether trying again can help. */
+export type AttemptOutcome =
+  | { ok: true; durationMs: number; outputs: Record<string, OutputRecord>; metrics: Record<string, number> }
+  | { ok: false; durationMs: number; failure: StepFailure; retryable: boolean };
+
+/** Outcomes made up by whoever runs an attempt (rather than returned by the step). */
 export function errorOutcome(message: string, retryable: boolean, durationMs = 0): AttemptOutcome {
   return { ok: false, durationMs, failure: { reason: 'error', message }, retryable };
 }
