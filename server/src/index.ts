@@ -2,6 +2,6 @@ export { buildApp } from './app.ts';
 export { nodeCatalog } from './node-catalog.ts';
 export { isLoopbackHost, type ResolvedServerOptions } from './plugins/config-plugin.ts';
 export type { LoomMetrics } from './plugins/metrics-plugin.ts';
-export { resolveServerOptions, type ServerOptionsInput } from './resolve-server-options.ts';
+export { dataRootsFromEnv, resolveServerOptions, type ServerOptionsInput } from './resolve-server-options.ts';
 export type { ServerOptions } from './server-options.ts';
 export { type StartedServer, startServer } from './start-server.ts';

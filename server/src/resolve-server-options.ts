@@ -20,14 +20,10 @@ export function resolveServerOptions(
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
-  const dataRoots = read('LOOM_DATA_ROOTS')
-    ?.split(delimiter)
-    .map((root) => root.trim())
-    .filter((root) => root !== '');
   const options: ServerOptions = {
     ...given,
     home: given.home ?? read('LOOM_HOME') ?? './.loom',
-    dataRoots: given.dataRoots ?? (dataRoots !== undefined && dataRoots.length > 0 ? dataRoots : [process.cwd()]),
+    dataRoots: given.dataRoots ?? dataRootsFromEnv(env),
     host: given.host ?? '127.0.0.1',
   };
   const apiToken = given.apiToken ?? read('LOOM_API_TOKEN');
@@ -37,4 +33,16 @@ export function resolveServerOptions(
   const queuePrefix = given.queuePrefix ?? read('LOOM_QUEUE_PREFIX');
   if (queuePrefix !== undefined) options.queuePrefix = queuePrefix;
   return options;
+}
+
+/**
+ * The data roots `LOOM_DATA_ROOTS` names (`:`-separated, `;` on Windows), or the current directory:
+ * the same rule for the server and for `loom worker`, which must see the same files.
+ */
+export function dataRootsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const roots = (env.LOOM_DATA_ROOTS ?? '')
+    .split(delimiter)
+    .map((root) => root.trim())
+    .filter((root) => root !== '');
+  return roots.length > 0 ? roots : [process.cwd()];
 }

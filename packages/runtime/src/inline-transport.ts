@@ -13,6 +13,11 @@ import {
  * can end is an {@link AttemptOutcome}.
  */
 export interface StepTransport {
+  /**
+   * Whether its attempts are run from the stored plan (by `AttemptRequest.planSha256`), as workers on
+   * other machines are: only then does the driver store the plan. @default false
+   */
+  readonly readsStoredPlan?: boolean;
   run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome>;
   close(): Promise<void>;
 }

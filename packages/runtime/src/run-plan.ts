@@ -153,7 +153,9 @@ class RunDriver {
         : { kind: 'run.resumed', reason: resume.reason, reset: resume.reset },
     );
     // Workers elsewhere read the step they run from the stored plan: jobs carry identifiers only.
-    this.#planSha256 = (await this.#options.store.put(canonicalJson(this.#plan))).sha256;
+    if (this.#options.transport.readsStoredPlan === true) {
+      this.#planSha256 = (await this.#options.store.put(canonicalJson(this.#plan))).sha256;
+    }
     this.#feed({ kind: 'start' });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });

@@ -23,6 +23,10 @@ export class SharedAttemptTransport implements StepTransport {
     this.#inner = inner;
   }
 
+  get readsStoredPlan(): boolean {
+    return this.#inner.readsStoredPlan === true;
+  }
+
   /** Attempts now shared by more than one run, for tests and metrics. */
   get sharedCount(): number {
     let count = 0;

@@ -35,7 +35,7 @@ export const runEventRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request, reply) => {
       const runId = request.params.id;
-      if (fastify.store.getRun(runId) === undefined) {
+      if (fastify.store.getRunSummary(runId) === undefined) {
         return reply.code(404).send({ error: 'not-found', message: `no run with id "${runId}"` });
       }
       const header = request.headers['last-event-id'];

@@ -107,11 +107,6 @@ export class RunManager {
     return (await this.#options.queue?.queueDepths()) ?? {};
   }
 
-  /** Runs being driven now. */
-  get activeRunIds(): string[] {
-    return [...this.#active.keys()];
-  }
-
   /** Compiles the pipeline's version (latest by default) and starts a run of it. */
   submit(pipelineId: string, request: RunRequest, version?: number): SubmitResult {
     const saved = this.#options.store.getPipeline(pipelineId, version);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
+import { dataRootsFromEnv } from '@loom/server';
 import pc from 'picocolors';
 import { resolveLoomHome } from '../loom-home.ts';
 import { UserError } from '../user-error.ts';
@@ -33,11 +34,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     throw new UserError(`--concurrency must be a whole number of at least 1, not "${options.concurrency}"`, 2);
   }
   const home = resolveLoomHome(options.home);
-  const dataRoots = (process.env.LOOM_DATA_ROOTS ?? '')
-    .split(':')
-    .filter((root) => root !== '')
-    .map((root) => resolve(root));
-  if (dataRoots.length === 0) dataRoots.push(process.cwd());
+  const dataRoots = dataRootsFromEnv(process.env).map((root) => resolve(root));
   const store = new LocalArtifactStore(home);
   const pool = new StepRunnerPool({
     registryModule: fileURLToPath(new URL('../worker-registry.ts', import.meta.url)),

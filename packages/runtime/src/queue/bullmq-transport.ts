@@ -74,6 +74,7 @@ const START_WAIT_MS = 3000;
  * await transport.start();
  */
 export class BullMqTransport implements StepTransport {
+  readonly readsStoredPlan = true;
   readonly #prefix: string;
   readonly #store: ArtifactStore;
   readonly #killGraceMs: number;
