@@ -8,6 +8,7 @@ export default defineConfig({
       'nodes/*/src/**/*.test.ts',
       'server/src/**/*.test.ts',
       'server/test/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
     ],
     typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,

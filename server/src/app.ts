@@ -4,6 +4,7 @@ import './plugins/decorators.ts';
 import { artifactsPlugin } from './plugins/artifacts-plugin.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { configPlugin, resolveConfig } from './plugins/config-plugin.ts';
+import { designerPlugin } from './plugins/designer-plugin.ts';
 import { docsPlugin } from './plugins/docs-plugin.ts';
 import { errorsPlugin } from './plugins/errors-plugin.ts';
 import { metricsPlugin } from './plugins/metrics-plugin.ts';
@@ -23,9 +24,9 @@ import type { ServerOptions } from './server-options.ts';
 
 /**
  * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
- * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-auth`, `loom-runs`), then the routes. It does
- * not listen (`startServer` does); tests call `app.inject()`. Close the app to close the store and stop
- * the runs.
+ * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-auth`, `loom-runs`, `loom-designer`), then the
+ * routes. It does not listen (`startServer` does); tests call `app.inject()`. Close the app to close the
+ * store and stop the runs.
  *
  * @throws when `host` is not loopback and no `apiToken` is set: such a server would let anyone who
  *   reaches it run pipelines on this machine.
@@ -52,6 +53,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(metricsPlugin);
   await app.register(authPlugin);
   await app.register(runsPlugin);
+  await app.register(designerPlugin);
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -1,5 +1,4 @@
 export { buildApp } from './app.ts';
-export { nodeCatalog } from './node-catalog.ts';
 export { isLoopbackHost, type ResolvedServerOptions } from './plugins/config-plugin.ts';
 export type { LoomMetrics } from './plugins/metrics-plugin.ts';
 export { dataRootsFromEnv, resolveServerOptions, type ServerOptionsInput } from './resolve-server-options.ts';

@@ -28,6 +28,16 @@ describe('resolveServerOptions', () => {
     });
   });
 
+  it('reads LOOM_DESIGNER_DIR, and lets a given designerDir win', () => {
+    expect(resolveServerOptions({ registry }, { LOOM_DESIGNER_DIR: '/srv/designer' }).designerDir).toBe(
+      '/srv/designer',
+    );
+    expect(
+      resolveServerOptions({ registry, designerDir: 'mine' }, { LOOM_DESIGNER_DIR: '/srv/designer' }).designerDir,
+    ).toBe('mine');
+    expect('designerDir' in resolveServerOptions({ registry }, { LOOM_DESIGNER_DIR: '' })).toBe(false);
+  });
+
   it('prefers given options and treats empty variables as unset', () => {
     const options = resolveServerOptions(
       { registry, home: 'mine', host: '0.0.0.0', apiToken: 'given' },

@@ -6,7 +6,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
 
 /**
  * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
- * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN` and `REDIS_URL`.
+ * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL` and
+ * `LOOM_DESIGNER_DIR`.
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -32,6 +33,8 @@ export function resolveServerOptions(
   if (redisUrl !== undefined) options.redisUrl = redisUrl;
   const queuePrefix = given.queuePrefix ?? read('LOOM_QUEUE_PREFIX');
   if (queuePrefix !== undefined) options.queuePrefix = queuePrefix;
+  const designerDir = given.designerDir ?? read('LOOM_DESIGNER_DIR');
+  if (designerDir !== undefined) options.designerDir = designerDir;
   return options;
 }
 

@@ -25,4 +25,10 @@ export interface ServerOptions {
   inlineConcurrency?: number;
   /** Fastify's (pino) logger setting. @default false */
   logger?: boolean | { level: string };
+  /**
+   * The built designer (`index.html` and `assets/`), served at `/`. Without an `index.html` there, `/`
+   * answers 503 with how to build it, and the API works as ever.
+   * @default `LOOM_DESIGNER_DIR`, or this repository's `apps/designer/dist`
+   */
+  designerDir?: string;
 }

@@ -13,6 +13,7 @@ import {
   valueMatchesParameterType,
 } from '@loom/graph';
 import type { InputPorts, NodeRegistry, RegisteredNode } from '@loom/sdk';
+import { checkPortConnection, type ExistingEdge } from './connection-rule.ts';
 import { simpleCycleOrder, topologicalOrder } from './graph-order.ts';
 import { sha256Hex } from './hash.ts';
 import type { Plan, PlanInputRef, PlanStep } from './plan.ts';
@@ -322,8 +323,8 @@ export function stepIdentity(
 }
 
 /**
- * Checks one edge between two nodes; `undefined` when it is sound. `unknown-type` means an end's node
- * type is unknown, which was reported already.
+ * Checks one edge between two nodes with the connection rule the canvas uses too; `undefined` when it
+ * is sound. `unknown-type` means an end's node type is unknown, which was reported already.
  */
 function checkEdge(
   edge: PipelineEdge,
@@ -335,59 +336,60 @@ function checkEdge(
   edges: readonly PipelineEdge[],
 ): Diagnostic[] | 'unknown-type' | undefined {
   if (source === undefined || target === undefined) return 'unknown-type';
-  const outputPort = (source.definition.outputs as Record<string, { type: string }>)[edge.from.port];
-  const inputPort = (target.definition.inputs as InputPorts)[edge.to.port];
-  if (outputPort === undefined || inputPort === undefined) {
-    const problems: Diagnostic[] = [];
-    if (outputPort === undefined) {
-      problems.push(
-        error(
-          'edge.unknown-port',
-          `edge ${edgeLabel(edge)}: node "${edge.from.node}" (${source.definition.type}) has no output "${edge.from.port}"; its outputs are ${listOrNone(Object.keys(source.definition.outputs))}`,
-          { edgeId: edge.id, path: pointer('edges', edgeIndex, 'from', 'port') },
-        ),
-      );
-    }
-    if (inputPort === undefined) {
-      problems.push(
-        error(
-          'edge.unknown-port',
-          `edge ${edgeLabel(edge)}: node "${edge.to.node}" (${target.definition.type}) has no input "${edge.to.port}"; its inputs are ${listOrNone(Object.keys(target.definition.inputs))}`,
-          { edgeId: edge.id, path: pointer('edges', edgeIndex, 'to', 'port') },
-        ),
-      );
-    }
-    return problems;
-  }
-  if (!registry.canConnect(outputPort.type, inputPort.type)) {
-    return [
-      error(
-        'edge.incompatible-types',
-        `edge ${edgeLabel(edge)}: output "${edge.from.node}.${edge.from.port}" is ${outputPort.type}, but input "${edge.to.node}.${edge.to.port}" takes ${inputPort.type}`,
-        { edgeId: edge.id, path: pointer('edges', edgeIndex) },
-      ),
-    ];
-  }
+  // Only an accepted edge can make a second one too many: refused ones never reach `targetInputs`.
   const accepted = targetInputs?.[edge.to.port]?.[0];
-  if (accepted !== undefined && !inputPort.multiple) {
-    const first = edges.find(
-      (other, i) =>
-        i < edgeIndex &&
-        other.to.node === edge.to.node &&
-        other.to.port === edge.to.port &&
-        other.from.node === accepted.step &&
-        other.from.port === accepted.port,
-    );
-    return [
-      error(
-        'edge.multiple-into-single',
-        `input "${edge.to.node}.${edge.to.port}" takes one connection, but edges ${first === undefined ? '?' : edgeLabel(first)} and ${edgeLabel(edge)} both feed it`,
-        { edgeId: edge.id, path: pointer('edges', edgeIndex) },
-      ),
-    ];
+  const verdict = checkPortConnection(
+    registry,
+    edge.from,
+    source.definition,
+    edge.to,
+    target.definition,
+    accepted === undefined ? NO_EDGES : [{ from: { node: accepted.step, port: accepted.port }, to: edge.to }],
+  );
+  if (verdict.ok) return undefined;
+  switch (verdict.code) {
+    case 'edge.unknown-port':
+      return verdict.missing.map((end) =>
+        error('edge.unknown-port', `edge ${edgeLabel(edge)}: ${end.reason}`, {
+          edgeId: edge.id,
+          path:
+            end.end === 'source'
+              ? pointer('edges', edgeIndex, 'from', 'port')
+              : pointer('edges', edgeIndex, 'to', 'port'),
+        }),
+      );
+    case 'edge.incompatible-types':
+      return [
+        error('edge.incompatible-types', `edge ${edgeLabel(edge)}: ${verdict.reason}`, {
+          edgeId: edge.id,
+          path: pointer('edges', edgeIndex),
+        }),
+      ];
+    case 'edge.multiple-into-single': {
+      const existing = verdict.existing;
+      const first = edges.find(
+        (other, i) =>
+          i < edgeIndex &&
+          other.to.node === edge.to.node &&
+          other.to.port === edge.to.port &&
+          other.from.node === existing.from.node &&
+          other.from.port === existing.from.port,
+      );
+      return [
+        error(
+          'edge.multiple-into-single',
+          `input "${edge.to.node}.${edge.to.port}" takes one connection, but edges ${first === undefined ? '?' : edgeLabel(first)} and ${edgeLabel(edge)} both feed it`,
+          { edgeId: edge.id, path: pointer('edges', edgeIndex) },
+        ),
+      ];
+    }
+    case 'edge.self-loop':
+      // A document may hold one; the cycle check names it, as it names every cycle.
+      return undefined;
   }
-  return undefined;
 }
+
+const NO_EDGES: readonly ExistingEdge[] = [];
 
 /** The record at `index`, made on first use. */
 function recordAt<T>(records: Array<Record<string, T> | undefined>, index: number): Record<string, T> {
@@ -397,8 +399,4 @@ function recordAt<T>(records: Array<Record<string, T> | undefined>, index: numbe
     records[index] = record;
   }
   return record;
-}
-
-function listOrNone(names: string[]): string {
-  return names.length === 0 ? '(none)' : names.map((n) => `"${n}"`).join(', ');
 }

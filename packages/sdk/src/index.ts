@@ -9,6 +9,15 @@ export {
   type ResourceNeeds,
   type RetryPolicy,
 } from './define-node.ts';
+export {
+  type CatalogInputPort,
+  type CatalogNode,
+  type CatalogOutputPort,
+  type CatalogPortType,
+  type NodeCatalog,
+  nodeCatalog,
+  registryFromCatalog,
+} from './node-catalog.ts';
 export { NodeError } from './node-error.ts';
 export { compareSemver, type NodeRegistration, NodeRegistry, type RegisteredNode } from './node-registry.ts';
 export { parameterJsonSchema } from './parameter-schema.ts';
@@ -48,3 +57,4 @@ export type {
   StepIdentity,
   StepLogger,
 } from './step-context.ts';
+export { typeBoxFromJsonSchema } from './typebox-from-json-schema.ts';

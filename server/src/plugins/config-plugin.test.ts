@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testRegistry } from '../test-fixtures/test-app.ts';
 import { DEFAULT_BODY_LIMIT, isLoopbackHost, resolveConfig } from './config-plugin.ts';
@@ -14,6 +15,12 @@ describe('resolveConfig', () => {
     expect(config.logger).toBe(false);
     expect(config.home).toBe(resolve('state'));
     expect(config.dataRoots).toEqual([resolve('data'), '/abs']);
+  });
+
+  it("defaults the designer to this repository's apps/designer/dist, wherever the process runs", () => {
+    const repository = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(resolveConfig(base).designerDir).toBe(resolve(repository, 'apps/designer/dist'));
+    expect(resolveConfig({ ...base, designerDir: 'site' }).designerDir).toBe(resolve('site'));
   });
 
   it('keeps what is given', () => {

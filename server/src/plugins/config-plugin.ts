@@ -1,14 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import type { ServerOptions } from '../server-options.ts';
 
 /** The largest request body accepted when `bodyLimit` is not set: 10 MiB. */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
+/**
+ * Where `pnpm --filter @loom/designer build` leaves the designer in this repository (`apps/designer/dist`),
+ * found from this file rather than the working directory, so `loom start` finds it wherever it runs.
+ */
+export const DEFAULT_DESIGNER_DIR = fileURLToPath(new URL('../../../apps/designer/dist', import.meta.url));
+
 /** {@link ServerOptions} with every default filled in and every path absolute, as `fastify.config` holds them. */
 export interface ResolvedServerOptions extends ServerOptions {
   bodyLimit: number;
+  designerDir: string;
   queuePrefix: string;
   inlineConcurrency: number;
   logger: boolean | { level: string };
@@ -48,6 +56,7 @@ export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
     queuePrefix: options.queuePrefix ?? 'loom',
     inlineConcurrency: options.inlineConcurrency ?? availableParallelism(),
     logger: options.logger ?? false,
+    designerDir: resolve(options.designerDir ?? DEFAULT_DESIGNER_DIR),
   };
 }
 

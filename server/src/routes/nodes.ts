@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { nodeCatalog } from '../node-catalog.ts';
+import { type NodeCatalog, nodeCatalog } from '@loom/sdk';
 import { errorResponses } from '../schemas/common.ts';
 import { NodeCatalogSchema } from '../schemas/nodes.ts';
 
 /** `GET /api/nodes`: the node catalog. */
 export const nodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The registry is fixed for the app's lifetime: the catalog is built once, on the first request.
-  let catalog: ReturnType<typeof nodeCatalog> | undefined;
+  let catalog: NodeCatalog | undefined;
   app.get(
     '/api/nodes',
     {

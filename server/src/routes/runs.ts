@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { SubmitResult } from '../runs/run-manager.ts';
 import {
+  RunDefinitionSchema,
   RunIdParams,
   RunRequestSchema,
   RunSummarySchema,
@@ -78,6 +79,23 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
       const run = fastify.store.getRun(request.params.id);
       if (run === undefined) return notFound(reply, `no run with id "${request.params.id}"`);
       return run;
+    },
+  );
+
+  fastify.get(
+    '/api/runs/:id/definition',
+    {
+      schema: {
+        summary: 'What a run was started from: the pipeline document and the compiled plan, as they were then',
+        tags: ['runs'],
+        params: RunIdParams,
+        response: { 200: RunDefinitionSchema, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const definition = fastify.store.getRunDefinition(request.params.id);
+      if (definition === undefined) return notFound(reply, `no run with id "${request.params.id}"`);
+      return { pipelineVersion: definition.pipelineVersion, document: definition.document, plan: definition.plan };
     },
   );
 

@@ -1,4 +1,7 @@
+import type { Plan } from '@loom/compiler';
+import type { PipelineDocument } from '@loom/graph';
 import { type Static, Type } from '@sinclair/typebox';
+import { looseObject } from '../schemas/common.ts';
 
 const StepStatus = Type.Union(
   ['pending', 'queued', 'running', 'succeeded', 'failed', 'cached', 'cancelled', 'skipped'].map((s) => Type.Literal(s)),
@@ -100,4 +103,11 @@ export const StepLogSchema = Type.Object({
   message: Type.String(),
   fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   at: Type.String(),
+});
+
+/** What a run was started from; after a resume, the document and plan it was resumed with. */
+export const RunDefinitionSchema = Type.Object({
+  pipelineVersion: Type.Integer(),
+  document: looseObject<PipelineDocument>('The pipeline document the run was started (or resumed) with.'),
+  plan: looseObject<Plan>('The plan compiled from it.'),
 });

@@ -1,3 +1,4 @@
+import type { CatalogNode, NodeCatalog } from '@loom/sdk';
 import { type Static, Type } from '@sinclair/typebox';
 import { looseObject } from './common.ts';
 
@@ -15,7 +16,7 @@ const OutputPortSchema = Type.Object({
   description: Type.Optional(Type.String()),
 });
 
-/** One version of one node type, as the designer's palette and property panel need it. */
+/** One version of one node type, as the designer's palette, property panel and compiler need it (the SDK's `CatalogNode`). */
 export const CatalogNodeSchema = Type.Object({
   type: Type.String({ description: 'Dotted type name, e.g. `core.read_json`.' }),
   version: Type.String({ description: 'Semver; documents pin it.' }),
@@ -24,9 +25,14 @@ export const CatalogNodeSchema = Type.Object({
   description: Type.String(),
   category: Type.String(),
   source: Type.String({ description: 'The package or plugin that provides the node.' }),
+  implementationHash: Type.String({
+    description:
+      "A hash of the code that runs the node; part of every step's cache key, so the designer's plans match the server's.",
+  }),
   inputs: Type.Array(InputPortSchema),
   outputs: Type.Array(OutputPortSchema),
-  params: looseObject('The parameter JSON Schema; the designer draws its form from it.'),
+  // The type argument is spelled out: inside Type.Object, inference would make it `unknown`.
+  params: looseObject<Record<string, unknown>>('The parameter JSON Schema; the designer draws its form from it.'),
   resources: Type.Object({
     cpu: Type.Number(),
     memoryMb: Type.Number(),
@@ -54,5 +60,11 @@ export const NodeCatalogSchema = Type.Object({
   portTypes: Type.Array(PortTypeSchema),
 });
 
-export type CatalogNode = Static<typeof CatalogNodeSchema>;
-export type NodeCatalog = Static<typeof NodeCatalogSchema>;
+/** True only when `A` and `B` are the very same type (mutual assignability would let an optional field go missing). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+// The SDK's interfaces are the contract (the designer compiles from them); these schemas validate,
+// serialise and document it. Serialising drops fields a schema lacks, so the two must not drift apart:
+// these lines stop compiling when they do.
+true satisfies Same<Static<typeof CatalogNodeSchema>, CatalogNode>;
+true satisfies Same<Static<typeof NodeCatalogSchema>, NodeCatalog>;

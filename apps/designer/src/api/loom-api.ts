@@ -1,0 +1,156 @@
+import type { Diagnostic, PipelineDocument } from '@loom/graph';
+import type { NodeCatalog } from '@loom/sdk';
+import type {
+  ArtifactPreview,
+  PipelineList,
+  PipelineVersion,
+  PipelineVersionList,
+  RunDefinition,
+  RunRequest,
+  RunSummary,
+  SavedPipeline,
+  StepLog,
+  StoredRun,
+} from '@loom/server/api-types';
+
+/** An error reply from the server, with its diagnostics when the server compiled something. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Where the server is and how to authenticate; the designer is served by the server, so same origin. */
+export interface ApiOptions {
+  /** @default '' (same origin) */
+  baseUrl?: string;
+  /** Sent as a bearer token when the server requires one (`LOOM_API_TOKEN`). */
+  token?: string;
+}
+
+/**
+ * The designer's only way to the server: one method per route it uses, typed by the server's own
+ * reply schemas.
+ */
+export class LoomApi {
+  readonly baseUrl: string;
+  readonly #token: string | undefined;
+
+  constructor(options: ApiOptions = {}) {
+    this.baseUrl = options.baseUrl ?? '';
+    this.#token = options.token;
+  }
+
+  nodes(): Promise<NodeCatalog> {
+    return this.#request('GET', '/api/nodes');
+  }
+
+  listPipelines(): Promise<PipelineList> {
+    return this.#request('GET', '/api/pipelines');
+  }
+
+  createPipeline(document: PipelineDocument): Promise<SavedPipeline> {
+    return this.#request('POST', '/api/pipelines', document);
+  }
+
+  savePipeline(id: string, document: PipelineDocument): Promise<SavedPipeline> {
+    return this.#request('PUT', `/api/pipelines/${encodeURIComponent(id)}`, document);
+  }
+
+  getPipeline(id: string, version?: number): Promise<PipelineVersion> {
+    const path = version === undefined ? '' : `/versions/${version}`;
+    return this.#request('GET', `/api/pipelines/${encodeURIComponent(id)}${path}`);
+  }
+
+  listVersions(id: string): Promise<PipelineVersionList> {
+    return this.#request('GET', `/api/pipelines/${encodeURIComponent(id)}/versions`);
+  }
+
+  startRun(pipelineId: string, request: RunRequest): Promise<RunSummary> {
+    return this.#request('POST', `/api/pipelines/${encodeURIComponent(pipelineId)}/runs`, request);
+  }
+
+  listRuns(query: { pipelineId?: string; limit?: number } = {}): Promise<{ runs: RunSummary[] }> {
+    const params = new URLSearchParams();
+    if (query.pipelineId !== undefined) params.set('pipelineId', query.pipelineId);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.#request('GET', `/api/runs?${params}`);
+  }
+
+  getRun(id: string): Promise<StoredRun> {
+    return this.#request('GET', `/api/runs/${encodeURIComponent(id)}`);
+  }
+
+  runDefinition(id: string): Promise<RunDefinition> {
+    return this.#request('GET', `/api/runs/${encodeURIComponent(id)}/definition`);
+  }
+
+  cancelRun(id: string): Promise<RunSummary> {
+    return this.#request('POST', `/api/runs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  resumeRun(id: string): Promise<RunSummary> {
+    return this.#request('POST', `/api/runs/${encodeURIComponent(id)}/resume`);
+  }
+
+  stepLogs(runId: string, stepId: string, attempt?: number): Promise<{ logs: StepLog[] }> {
+    const query = attempt === undefined ? '' : `?attempt=${attempt}`;
+    return this.#request(
+      'GET',
+      `/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs${query}`,
+    );
+  }
+
+  artifactPreview(sha256: string, rows = 50): Promise<ArtifactPreview> {
+    return this.#request('GET', `/api/artifacts/${sha256}/preview?rows=${rows}`);
+  }
+
+  /** The URL that downloads an artifact's bytes (a plain link: the browser saves it). */
+  artifactUrl(sha256: string): string {
+    return `${this.baseUrl}/api/artifacts/${sha256}`;
+  }
+
+  /** The URL of a run's event stream (server-sent events). */
+  runEventsUrl(runId: string, lastEventId: number): string {
+    return `${this.baseUrl}/api/runs/${encodeURIComponent(runId)}/events?lastEventId=${lastEventId}`;
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (cause) {
+      throw new ApiError(0, 'network', `cannot reach the Loom server (${(cause as Error).message})`);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const reply = (parsed ?? {}) as { error?: string; message?: string; diagnostics?: Diagnostic[] };
+      throw new ApiError(
+        response.status,
+        reply.error ?? 'http',
+        reply.message ?? `${method} ${path} answered ${response.status}`,
+        reply.diagnostics ?? [],
+      );
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,32 @@
+import { HelpOverlay } from '../commands/HelpOverlay.tsx';
+import { OpenDialog } from '../files/OpenDialog.tsx';
+import { VersionsDialog } from '../files/VersionsDialog.tsx';
+import { QuickAdd } from '../palette/QuickAdd.tsx';
+import { RunDialog } from '../runs/RunDialog.tsx';
+import { RunHistoryDialog } from '../runs/RunHistoryDialog.tsx';
+import { useEditor } from '../store/editor-context.tsx';
+
+/** The one open dialog, if any. */
+export function EditorDialogs() {
+  const dialog = useEditor((state) => state.dialog);
+  switch (dialog) {
+    case undefined:
+      return null;
+    case 'open':
+      return <OpenDialog />;
+    case 'versions':
+      return <VersionsDialog />;
+    case 'run':
+      return <RunDialog />;
+    case 'runs':
+      return <RunHistoryDialog />;
+    case 'help':
+      return <HelpOverlay />;
+    case 'quick-add':
+      return <QuickAdd />;
+    default: {
+      const unknown: never = dialog;
+      return unknown;
+    }
+  }
+}

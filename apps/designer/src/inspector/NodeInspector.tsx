@@ -1,0 +1,143 @@
+import { pointer } from '@loom/graph';
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { commandById } from '../commands/editor-commands.ts';
+import { useRunCommand } from '../commands/use-commands.tsx';
+import { CacheBadge } from '../runs/CacheBadge.tsx';
+import { useEditor } from '../store/editor-context.tsx';
+import { SchemaForm } from './SchemaForm.tsx';
+
+/** Settings of one node: label, version, parameters (drawn from its schema), comment, run actions. */
+export function NodeInspector({ nodeId }: { nodeId: string }) {
+  const node = useEditor((state) => state.document.nodes.find((candidate) => candidate.id === nodeId));
+  const nodeIndex = useEditor((state) => state.document.nodes.findIndex((candidate) => candidate.id === nodeId));
+  const catalog = useEditor((state) => state.catalog.catalog);
+  const parameters = useEditor((state) => state.document.parameters);
+  const problems = useEditor((state) => state.problems.byNode.get(nodeId));
+  const step = useEditor((state) => state.runView?.steps[nodeId]);
+  const { setNodeParam, setNodeUi, setNodeVersion, openDrawer } = useEditor(
+    useShallow((state) => ({
+      setNodeParam: state.setNodeParam,
+      setNodeUi: state.setNodeUi,
+      setNodeVersion: state.setNodeVersion,
+      openDrawer: state.openDrawer,
+    })),
+  );
+  const runCommand = useRunCommand();
+
+  const entry = catalog.nodes.find((candidate) => candidate.type === node?.type && candidate.version === node?.version);
+  const versions = catalog.nodes
+    .filter((candidate) => candidate.type === node?.type)
+    .map((candidate) => candidate.version);
+  const paramsPath = pointer('nodes', nodeIndex, 'params');
+  const errors = useMemo(() => {
+    const byPath: Record<string, string> = {};
+    for (const problem of problems ?? []) {
+      if (problem.path?.startsWith(paramsPath)) byPath[problem.path.slice(paramsPath.length) || '/'] = problem.message;
+    }
+    return byPath;
+  }, [problems, paramsPath]);
+
+  if (node === undefined) return null;
+  const otherProblems = (problems ?? []).filter((problem) => !problem.path?.startsWith(`${paramsPath}/`));
+
+  return (
+    <div className="inspector-body" data-testid="node-inspector">
+      <div className="panel-header">
+        <span className={`category-dot category-${entry?.category ?? 'unknown'}`} />
+        {entry?.title ?? node.type}
+      </div>
+      {entry?.description !== undefined && <p className="inspector-description">{entry.description}</p>}
+
+      <label className="field">
+        <span className="field-label">Label</span>
+        <input
+          value={node.ui?.label ?? ''}
+          placeholder={entry?.title ?? node.type}
+          onChange={(event) => setNodeUi(nodeId, { label: event.target.value })}
+          data-testid="node-label"
+        />
+      </label>
+      <div className="field-row">
+        <div className="field">
+          <span className="field-label">Id</span>
+          <code className="field-static">{node.id}</code>
+        </div>
+        <label className="field">
+          <span className="field-label">Version</span>
+          <select
+            value={node.version}
+            onChange={(event) => setNodeVersion(nodeId, event.target.value)}
+            disabled={versions.length < 2}
+          >
+            {(versions.includes(node.version) ? versions : [node.version, ...versions]).map((version) => (
+              <option key={version} value={version}>
+                {version}
+                {versions.includes(version) ? '' : ' (not installed)'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {otherProblems.length > 0 && (
+        <ul className="inspector-problems">
+          {otherProblems.map((problem) => (
+            <li key={`${problem.code}-${problem.path ?? ''}`}>{problem.message}</li>
+          ))}
+        </ul>
+      )}
+
+      <div className="panel-section-title">Parameters</div>
+      {entry === undefined ? (
+        <p className="empty-note">This node type is not installed on the server, so its parameters cannot be shown.</p>
+      ) : (
+        <SchemaForm
+          schema={entry.params}
+          value={node.params ?? {}}
+          onChange={(name, value) => setNodeParam(nodeId, name, value)}
+          parameters={parameters ?? {}}
+          errors={errors}
+          idPrefix={`node-${nodeId}`}
+        />
+      )}
+
+      <label className="field">
+        <span className="field-label">Comment</span>
+        <textarea
+          rows={2}
+          value={node.ui?.comment ?? ''}
+          placeholder="A note shown on the node"
+          onChange={(event) => setNodeUi(nodeId, { comment: event.target.value })}
+          data-testid="node-comment"
+        />
+      </label>
+
+      <div className="panel-section-title">Run</div>
+      <CacheBadge nodeId={nodeId} />
+      <div className="button-row">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => runCommand(commandById('run.from-here'))}
+          data-testid="run-from-here"
+        >
+          Run from here
+        </button>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => runCommand(commandById('run.only-this'))}
+          data-testid="run-only-this"
+        >
+          Run only this
+        </button>
+        {step !== undefined && (
+          <button type="button" className="button small" onClick={() => openDrawer(nodeId)} data-testid="open-step">
+            Logs &amp; outputs
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { RunEvent } from '@loom/runtime';
+import type { StoredRun, StoredStep } from '@loom/server/api-types';
+import { describe, expect, it } from 'vitest';
+import { applyRunEvents, runViewFromSnapshot, stepCounts } from './run-projection.ts';
+
+function step(id: string): StoredStep {
+  return { id, type: 't', version: '1.0.0', title: id, status: 'pending', attempts: 0, metrics: {}, outputs: {} };
+}
+
+function snapshot(): StoredRun {
+  return {
+    id: 'r1',
+    pipelineId: 'p',
+    pipelineVersion: 1,
+    pipelineName: 'p',
+    status: 'queued',
+    createdAt: '2026-11-26T00:00:00.000Z',
+    lastSeq: 0,
+    resumeCount: 0,
+    options: { parameters: {}, noCache: false },
+    steps: [step('a'), step('b')],
+  };
+}
+
+let seq = 0;
+const at = '2026-11-26T00:00:01.000Z';
+function event(body: Record<string, unknown>): RunEvent {
+  return { runId: 'r1', seq: ++seq, at, ...body } as RunEvent;
+}
+
+describe('run projection', () => {
+  it('folds a run from start to finish', () => {
+    seq = 0;
+    const output = { type: 'table', storage: 'file' as const, sha256: 'ab', size: 3 };
+    const events = [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+      event({ kind: 'step.started', stepId: 'a', attempt: 1 }),
+      event({ kind: 'step.progress', stepId: 'a', attempt: 1, fraction: 0.5 }),
+      event({ kind: 'step.metric', stepId: 'a', attempt: 1, name: 'loss', value: 0.3 }),
+      event({
+        kind: 'step.succeeded',
+        stepId: 'a',
+        attempt: 1,
+        durationMs: 5,
+        contentKey: 'k',
+        outputs: { t: output },
+        metrics: { loss: 0.2 },
+      }),
+      event({ kind: 'step.cached', stepId: 'b', contentKey: 'k2', outputs: {}, metrics: {}, fromRunId: 'r0' }),
+      event({ kind: 'run.finished', status: 'succeeded', durationMs: 9 }),
+    ];
+    const view = applyRunEvents(runViewFromSnapshot(snapshot()), events);
+    expect(view.run).toMatchObject({ status: 'succeeded', lastSeq: 8, durationMs: 9 });
+    expect(view.steps.a).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      metrics: { loss: 0.2 },
+      outputs: { t: output },
+    });
+    expect(view.steps.b).toMatchObject({ status: 'cached', cachedFromRun: 'r0' });
+    expect(stepCounts(view)).toMatchObject({ succeeded: 1, cached: 1, pending: 0 });
+  });
+
+  it('ignores events it has already applied, so a replay after a reconnect changes nothing', () => {
+    seq = 0;
+    const first = [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+    ];
+    const view = applyRunEvents(runViewFromSnapshot(snapshot()), first);
+    expect(applyRunEvents(view, first)).toBe(view);
+  });
+
+  it('a resume resets the steps it names and keeps the others', () => {
+    seq = 0;
+    const events = [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({
+        kind: 'step.succeeded',
+        stepId: 'a',
+        attempt: 1,
+        durationMs: 5,
+        contentKey: 'k',
+        outputs: {},
+        metrics: {},
+      }),
+      event({ kind: 'step.queued', stepId: 'b', attempt: 1 }),
+      event({
+        kind: 'step.failed',
+        stepId: 'b',
+        attempt: 1,
+        durationMs: 5,
+        failure: { reason: 'error', message: 'boom' },
+      }),
+      event({ kind: 'run.finished', status: 'failed', durationMs: 9 }),
+      event({ kind: 'run.resumed', reason: 'resume', reset: ['b'] }),
+    ];
+    const view = applyRunEvents(runViewFromSnapshot(snapshot()), events);
+    expect(view.run.status).toBe('running');
+    expect(view.run.resumeCount).toBe(1);
+    expect(view.run).not.toHaveProperty('finishedAt');
+    expect(view.steps.a?.status).toBe('succeeded');
+    expect(view.steps.b?.status).toBe('pending');
+    expect(view.steps.b).not.toHaveProperty('failure');
+    expect(view.steps.b?.attempts).toBe(1);
+  });
+});

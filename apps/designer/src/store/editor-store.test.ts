@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { testCatalog } from '../test-fixtures/test-catalog.ts';
+import { createEditorStore } from './editor-store.ts';
+import { findProblems } from './problems.ts';
+
+function irisStore() {
+  const store = createEditorStore(testCatalog());
+  const s = store.getState();
+  const csv = s.addNode('data.csv', '1.0.0', { x: 0, y: 0 });
+  const split = store.getState().addNode('transform.split', '1.0.0', { x: 250, y: 0 });
+  store.getState().addEdge({ from: { node: csv, port: 'table' }, to: { node: split, port: 'table' } });
+  return { store, csv, split };
+}
+
+describe('editor store', () => {
+  it('gives new nodes readable, unique ids and whole-pixel positions', () => {
+    const store = createEditorStore(testCatalog());
+    const a = store.getState().addNode('transform.split', '1.0.0', { x: 10.4, y: 20.6 });
+    const b = store.getState().addNode('transform.split', '1.0.0', { x: 0, y: 0 });
+    expect([a, b]).toEqual(['split', 'split_2']);
+    expect(store.getState().document.nodes[0]?.ui?.position).toEqual({ x: 10, y: 21 });
+  });
+
+  it('undoes and redoes every document change exactly, parameter edits included', () => {
+    const { store, split } = irisStore();
+    const before = store.getState().document;
+    store.getState().setNodeParam(split, 'fraction', 0.3);
+    const edited = store.getState().document;
+    expect(edited.nodes[1]?.params).toEqual({ fraction: 0.3 });
+    store.temporal.getState().undo();
+    expect(store.getState().document).toBe(before);
+    store.temporal.getState().redo();
+    expect(store.getState().document).toBe(edited);
+  });
+
+  it('does not record selection, panels or run state as undo steps', () => {
+    const { store, csv } = irisStore();
+    const steps = store.temporal.getState().pastStates.length;
+    store.getState().select([csv]);
+    store.getState().openDialog('help');
+    store.getState().toast('info', 'hello');
+    expect(store.temporal.getState().pastStates.length).toBe(steps);
+  });
+
+  it('keeps unchanged nodes as the same objects, so the canvas re-renders only what changed', () => {
+    const { store, csv, split } = irisStore();
+    const [csvBefore, splitBefore] = store.getState().document.nodes;
+    store.getState().setNodeParam(split, 'seed', 7);
+    const [csvAfter, splitAfter] = store.getState().document.nodes;
+    expect(csvAfter).toBe(csvBefore);
+    expect(splitAfter).not.toBe(splitBefore);
+    void csv;
+  });
+
+  it('deleting a node removes its edges', () => {
+    const { store, csv } = irisStore();
+    store.getState().deleteElements([csv], []);
+    expect(store.getState().document.nodes.map((n) => n.id)).toEqual(['split']);
+    expect(store.getState().document.edges).toEqual([]);
+  });
+
+  it('pastes a fragment with fresh ids and the edges between its own nodes', () => {
+    const { store, csv, split } = irisStore();
+    const { nodes, edges } = store.getState().document;
+    const ids = store.getState().insertFragment({ nodes, edges }, { x: 40, y: 40 });
+    expect(ids).toEqual(['csv_2', 'split_2']);
+    const document = store.getState().document;
+    expect(document.edges.at(-1)).toMatchObject({ from: { node: 'csv_2' }, to: { node: 'split_2' } });
+    expect(document.nodes.find((n) => n.id === 'csv_2')?.ui?.position).toEqual({ x: 40, y: 40 });
+    void csv;
+    void split;
+  });
+
+  it('finds the compiler’s problems, per node', () => {
+    const catalog = testCatalog();
+    const { store, csv } = irisStore();
+    const problems = findProblems(store.getState().document, catalog.registry);
+    expect(problems.byNode.get(csv)?.map((d) => d.code)).toEqual(['param.invalid']);
+    expect(problems.plan).toBeUndefined();
+    store.getState().setNodeParam(csv, 'path', 'iris.csv');
+    const fixed = findProblems(store.getState().document, catalog.registry);
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.plan?.steps.map((s) => s.id)).toEqual(['csv', 'split']);
+  });
+
+  it('a file is clean again when undo returns to the saved document', () => {
+    const { store, split } = irisStore();
+    store.getState().markSaved('p1', 1);
+    expect(store.getState().file.saved).toBe(store.getState().document);
+    store.getState().setNodeParam(split, 'seed', 3);
+    expect(store.getState().file.saved).not.toBe(store.getState().document);
+    store.temporal.getState().undo();
+    expect(store.getState().file.saved).toBe(store.getState().document);
+  });
+
+  it('edits pipeline parameters, dropping the map when the last one goes', () => {
+    const store = createEditorStore(testCatalog());
+    store.getState().setPipelineParameter('rate', { type: 'number', default: 1 });
+    expect(store.getState().document.parameters).toEqual({ rate: { type: 'number', default: 1 } });
+    store.getState().setPipelineParameter('rate', { type: 'number', default: 1 }, 'lr');
+    expect(Object.keys(store.getState().document.parameters ?? {})).toEqual(['lr']);
+    store.getState().setPipelineParameter('lr', undefined);
+    expect(store.getState().document).not.toHaveProperty('parameters');
+  });
+});

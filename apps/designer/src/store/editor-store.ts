@@ -1,0 +1,64 @@
+import { temporal } from 'zundo';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createDocumentSlice } from './document-slice.ts';
+import type { CatalogContext, EditorState } from './editor-types.ts';
+import { findProblems, NO_PROBLEMS } from './problems.ts';
+import { createRunSlice } from './run-slice.ts';
+import { createSelectionSlice } from './selection-slice.ts';
+import { createUiSlice } from './ui-slice.ts';
+
+/** How many document changes undo can go back. */
+const UNDO_LIMIT = 200;
+
+export type EditorStore = ReturnType<typeof createEditorStore>;
+
+/**
+ * One store per editor, built from typed slices. Undo/redo (zundo) tracks the document only: selection,
+ * run view and panels are not edits. React Flow's own state is derived from the document, never stored.
+ *
+ * @example
+ * const store = createEditorStore({ catalog, registry: registryFromCatalog(catalog) });
+ * store.getState().addNode('data.csv', '1.0.0', { x: 0, y: 0 });
+ * store.temporal.getState().undo();
+ */
+export function createEditorStore(catalog: CatalogContext) {
+  const store = createStore<EditorState>()(
+    temporal(
+      (set, get) => ({
+        ...createDocumentSlice(set, get),
+        ...createSelectionSlice(set, get),
+        ...createRunSlice(set, get),
+        ...createUiSlice(set, get),
+        catalog,
+        problems: NO_PROBLEMS,
+      }),
+      {
+        partialize: (state) => ({ document: state.document }),
+        equality: (past, current) => past.document === current.document,
+        limit: UNDO_LIMIT,
+      },
+    ),
+  );
+  keepProblemsCurrent(store);
+  return store;
+}
+
+/**
+ * Recompiles after each edit. Edits that come in one burst (a drag of many nodes, typing) compile once,
+ * in the next task, so typing never waits for the compiler.
+ */
+function keepProblemsCurrent(store: StoreApi<EditorState>): void {
+  let scheduled = false;
+  const refresh = () => {
+    scheduled = false;
+    const { document, catalog, problems } = store.getState();
+    if (problems.document === document) return;
+    store.setState({ problems: findProblems(document, catalog.registry) });
+  };
+  store.setState({ problems: findProblems(store.getState().document, store.getState().catalog.registry) });
+  store.subscribe((state, previous) => {
+    if (state.document === previous.document || scheduled) return;
+    scheduled = true;
+    setTimeout(refresh, 0);
+  });
+}

@@ -1,0 +1,38 @@
+import type { Plan } from '@loom/compiler';
+import type { Diagnostic, PipelineDocument } from '@loom/graph';
+import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
+import type { DocumentSlice } from './document-slice.ts';
+import type { RunSlice } from './run-slice.ts';
+import type { SelectionSlice } from './selection-slice.ts';
+import type { UiSlice } from './ui-slice.ts';
+
+/** What the editor knows about the installed nodes: the server's catalog and a registry built from it. */
+export interface CatalogContext {
+  catalog: NodeCatalog;
+  registry: NodeRegistry;
+}
+
+/** The compiler's view of the current document, recomputed after every edit. */
+export interface ProblemsState {
+  diagnostics: Diagnostic[];
+  byNode: ReadonlyMap<string, Diagnostic[]>;
+  byEdge: ReadonlyMap<string, Diagnostic[]>;
+  /** The plan, when the document compiles: exported as JSON, and its cache keys say whether a step will re-run. */
+  plan: Plan | undefined;
+  /** The document these problems belong to. */
+  document: PipelineDocument | undefined;
+}
+
+export type EditorState = DocumentSlice &
+  SelectionSlice &
+  RunSlice &
+  UiSlice & {
+    catalog: CatalogContext;
+    problems: ProblemsState;
+  };
+
+/** A slice creator: the slice's own fields and actions, given zustand's set and get over the whole state. */
+export type SliceCreator<T> = (
+  set: (partial: Partial<EditorState> | ((state: EditorState) => Partial<EditorState>)) => void,
+  get: () => EditorState,
+) => T;

@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** `vite` serves the designer on :5173 and forwards the API to a `loom start` on :8080. */
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+  worker: { format: 'es' },
+  // Found only when the layout worker first loads otherwise, which reloads the page once in development.
+  optimizeDeps: { include: ['elkjs/lib/elk.bundled.js'] },
+  server: {
+    proxy: {
+      '/api': process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080',
+      '/docs': process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080',
+    },
+  },
+});

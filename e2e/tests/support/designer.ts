@@ -1,0 +1,243 @@
+// What the designer specs do again and again: open the editor, drag from the palette, wire handles,
+// fill the inspector, export and import documents, run, and read a run from the API.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Locator, Page } from '@playwright/test';
+import { expect, type LoomServer, REPO_ROOT } from '../../fixtures.ts';
+
+const run = promisify(execFile);
+const LOOM_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'loom.js');
+
+/** A run's steps as `GET /api/runs/:id` returns them (the fields these tests read). */
+export interface ApiRun {
+  id: string;
+  pipelineId: string;
+  status: string;
+  resumeCount: number;
+  steps: Array<{
+    id: string;
+    status: string;
+    attempts: number;
+    startedAt?: string;
+    finishedAt?: string;
+    outputs: Record<string, { sha256: string }>;
+  }>;
+}
+
+/** Opens the designer on an empty canvas and waits until the catalog has loaded. */
+export async function openDesigner(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('palette-search')).toBeVisible();
+  await expect(page.locator('.react-flow__pane')).toBeVisible();
+}
+
+export function pane(page: Page): Locator {
+  return page.locator('.react-flow__pane');
+}
+
+export function node(page: Page, id: string): Locator {
+  return page.getByTestId(`node-${id}`);
+}
+
+/** Every pipeline node on the canvas. */
+export function canvasNodes(page: Page): Locator {
+  return page.locator('.react-flow__node .pipeline-node');
+}
+
+export function canvasEdges(page: Page): Locator {
+  return page.locator('.react-flow__edge');
+}
+
+/**
+ * Drags a palette entry onto the canvas with a real HTML5 drag and drop, dropping it at `at` (pixels
+ * from the canvas' top-left corner). Returns the new node's id, read from the node that appeared.
+ */
+export async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<string> {
+  const before = new Set(await nodeIds(page));
+  await page.getByTestId(`palette-${type}`).dragTo(pane(page), { targetPosition: at });
+  await expect.poll(async () => (await nodeIds(page)).length, { message: `a ${type} node appears` }).toBe(before.size + 1);
+  const added = (await nodeIds(page)).filter((id) => !before.has(id));
+  expect(added, `one new node for ${type}`).toHaveLength(1);
+  return added[0] as string;
+}
+
+/** The ids of the nodes on the canvas, in DOM order. */
+export async function nodeIds(page: Page): Promise<string[]> {
+  return canvasNodes(page).evaluateAll((elements) =>
+    elements.map((element) => (element.getAttribute('data-testid') ?? '').replace(/^node-/, '')),
+  );
+}
+
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  await expect(locator).toBeVisible();
+  const box = await locator.boundingBox();
+  if (box === null) throw new Error('element has no bounding box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+export function outHandle(page: Page, nodeId: string, port: string): Locator {
+  return page.getByTestId(`handle-${nodeId}-out-${port}`);
+}
+
+export function inHandle(page: Page, nodeId: string, port: string): Locator {
+  return page.getByTestId(`handle-${nodeId}-in-${port}`);
+}
+
+/**
+ * Starts dragging a connection from an output handle and moves onto an input handle, leaving the mouse
+ * button down (so the canvas shows whether it would accept the edge). Call `page.mouse.up()` to drop.
+ */
+export async function dragConnection(page: Page, from: [string, string], to: [string, string]): Promise<void> {
+  const start = await centre(outHandle(page, from[0], from[1]));
+  const end = await centre(inHandle(page, to[0], to[1]));
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  // A few steps away from the handle first, so React Flow sees a drag and not a click.
+  await page.mouse.move(start.x + 20, start.y + 10, { steps: 4 });
+  await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2, { steps: 8 });
+  await page.mouse.move(end.x, end.y, { steps: 8 });
+}
+
+/** Connects an output port to an input port by dragging between their handles; expects the edge to appear. */
+export async function connect(page: Page, from: [string, string], to: [string, string]): Promise<void> {
+  const edges = await canvasEdges(page).count();
+  await dragConnection(page, from, to);
+  await page.mouse.up();
+  await expect(canvasEdges(page), `edge ${from.join('.')} → ${to.join('.')}`).toHaveCount(edges + 1);
+}
+
+/** Drags a node by its header by (dx, dy) screen pixels. */
+export async function moveNode(page: Page, nodeId: string, by: { x: number; y: number }): Promise<void> {
+  const header = node(page, nodeId).locator('.pipeline-node-header');
+  const start = await centre(header);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + by.x / 4, start.y + by.y / 4, { steps: 4 });
+  await page.mouse.move(start.x + by.x, start.y + by.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** Clicks a node (on its title bar) so that the inspector shows it. */
+export async function selectNode(page: Page, nodeId: string): Promise<Locator> {
+  await node(page, nodeId).locator('.pipeline-node-header').click();
+  const inspector = page.getByTestId('node-inspector');
+  await expect(inspector).toBeVisible();
+  await expect(inspector.locator('.field-static')).toHaveText(nodeId);
+  return inspector;
+}
+
+/** Selects a node and types a parameter value into its inspector form. */
+export async function setParam(page: Page, nodeId: string, name: string, value: string): Promise<void> {
+  const inspector = await selectNode(page, nodeId);
+  const input = inspector.getByTestId(`param-${name}`);
+  await input.fill(value);
+  await expect(input).toHaveValue(value);
+}
+
+/** Clicks an empty part of the canvas: clears the selection and takes focus out of the inspector's inputs. */
+export async function clickEmptyCanvas(page: Page, at = { x: 12, y: 12 }): Promise<void> {
+  await pane(page).click({ position: at });
+}
+
+export async function runCommand(page: Page, menu: string, command: string): Promise<void> {
+  await page.getByTestId(`menu-${menu}`).click();
+  await page.getByTestId(`command-${command}`).click();
+}
+
+export interface Exported {
+  fileName: string;
+  bytes: Buffer;
+  text: string;
+}
+
+/** File → Export JSON; returns the downloaded file. */
+export async function exportJson(page: Page): Promise<Exported> {
+  const downloading = page.waitForEvent('download');
+  await runCommand(page, 'file', 'file.export');
+  const download = await downloading;
+  const path = await download.path();
+  const bytes = await readFile(path);
+  return { fileName: download.suggestedFilename(), bytes, text: bytes.toString('utf8') };
+}
+
+/** Imports a `.loom.json` through the hidden file input (what File → Import opens). */
+export async function importDocument(
+  page: Page,
+  file: string | { name: string; text: string },
+  expectedNodes?: number,
+): Promise<void> {
+  const input = page.getByTestId('import-file-input');
+  if (typeof file === 'string') await input.setInputFiles(file);
+  else await input.setInputFiles({ name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+  const name = typeof file === 'string' ? file.split('/').pop() : file.name;
+  await expect(page.getByTestId('toast-success').filter({ hasText: `Imported ${name}` })).toBeVisible();
+  if (expectedNodes !== undefined) await expect(canvasNodes(page)).toHaveCount(expectedNodes);
+}
+
+/** `loom format --check <file>`: whether a file is already in canonical form (exit 0) and what it said. */
+export async function formatCheck(file: string): Promise<{ canonical: boolean; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [LOOM_BIN, 'format', '--check', file], { cwd: REPO_ROOT });
+    return { canonical: true, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { canonical: false, output: `exit ${failed.code}: ${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+/** The repository's canonical serialisation of a document's text, by `loom format` (the CLI's serializeDocument). */
+export async function canonicalText(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-format-'));
+  try {
+    const file = join(dir, 'document.loom.json');
+    await writeFile(file, text);
+    await run(process.execPath, [LOOM_BIN, 'format', file], { cwd: REPO_ROOT });
+    return await readFile(file, 'utf8');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Opens the run dialog, accepts its parameter defaults and starts the run; resolves to the run id from the URL. */
+export async function startRun(page: Page, options: { parameters?: Record<string, string> } = {}): Promise<string> {
+  await page.getByTestId('run-button').click();
+  const dialog = page.getByTestId('run-dialog');
+  await expect(dialog).toBeVisible();
+  for (const [name, value] of Object.entries(options.parameters ?? {})) {
+    await dialog.getByTestId(`run-param-${name}`).fill(value);
+  }
+  await dialog.getByTestId('run-submit').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('run-status')).toBeVisible();
+  await expect(page).toHaveURL(/#\/pipelines\/[^/]+\/runs\/[^/]+$/);
+  return runIdFromUrl(page);
+}
+
+export function runIdFromUrl(page: Page): string {
+  const match = /#\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(page.url());
+  if (match === null) throw new Error(`no run in the address ${page.url()}`);
+  return match[2] as string;
+}
+
+export function getRun(loom: LoomServer, runId: string): Promise<ApiRun> {
+  return loom.api<ApiRun>(`/api/runs/${encodeURIComponent(runId)}`);
+}
+
+/** The `data-status` of every node on the canvas, by node id. */
+export async function canvasStatuses(page: Page): Promise<Record<string, string>> {
+  const pairs = await canvasNodes(page).evaluateAll((elements) =>
+    elements.map((element) => [
+      (element.getAttribute('data-testid') ?? '').replace(/^node-/, ''),
+      element.getAttribute('data-status') ?? '',
+    ]),
+  );
+  return Object.fromEntries(pairs);
+}
+
+/** Waits until every listed node shows `status` on the canvas. */
+export async function expectStatuses(page: Page, ids: readonly string[], status: string, timeout = 30_000): Promise<void> {
+  for (const id of ids) await expect(node(page, id), `node ${id}`).toHaveAttribute('data-status', status, { timeout });
+}

@@ -1,0 +1,36 @@
+/**
+ * The shapes of the HTTP API's replies, as TypeScript types, for clients such as the designer. This
+ * module is types only: importing it (with `import type`) loads nothing of the server.
+ */
+import type { Static } from '@sinclair/typebox';
+import type {
+  RunDefinitionSchema,
+  RunRequestSchema,
+  RunSummarySchema,
+  StepLogSchema,
+  StoredRunSchema,
+  StoredStepSchema,
+} from './runs/run-schemas.ts';
+import type { ArtifactPreviewSchema } from './schemas/artifacts.ts';
+import type { ErrorSchema } from './schemas/common.ts';
+import type { CompileReplySchema } from './schemas/compile.ts';
+import type {
+  PipelineListSchema,
+  PipelineVersionListSchema,
+  PipelineVersionSchema,
+  SavedPipelineSchema,
+} from './schemas/pipelines.ts';
+
+export type ApiError = Static<typeof ErrorSchema>;
+export type StoredRun = Static<typeof StoredRunSchema>;
+export type StoredStep = Static<typeof StoredStepSchema>;
+export type RunSummary = Static<typeof RunSummarySchema>;
+export type RunRequest = Static<typeof RunRequestSchema>;
+export type StepLog = Static<typeof StepLogSchema>;
+export type ArtifactPreview = Static<typeof ArtifactPreviewSchema>;
+export type CompileReply = Static<typeof CompileReplySchema>;
+export type PipelineList = Static<typeof PipelineListSchema>;
+export type PipelineVersionList = Static<typeof PipelineVersionListSchema>;
+export type PipelineVersion = Static<typeof PipelineVersionSchema>;
+export type SavedPipeline = Static<typeof SavedPipelineSchema>;
+export type RunDefinition = Static<typeof RunDefinitionSchema>;
