@@ -85,7 +85,7 @@ interface DocNode {
 export function pipeline(name: string, nodes: DocNode[], edges: string[] = []) {
   return {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name,
     nodes: nodes.map((node) => ({ version: '1.0.0', params: {}, ...node })),
     edges: edges.map((edge, index) => {

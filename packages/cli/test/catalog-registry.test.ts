@@ -162,7 +162,7 @@ describe('a registry rebuilt from the catalog, against the built-in registry', (
       for (const params of brokenParams(node, entry.params)) {
         const document = {
           format: 'loom.pipeline',
-          formatVersion: 1,
+          formatVersion: 2,
           name: 'one',
           nodes: [{ ...node, params }],
           edges: [],

@@ -213,4 +213,38 @@ describe('loom schema', () => {
     const newer = JSON.parse(await readFile(join(FIXTURES, 'newer-format.loom.json'), 'utf8'));
     expect(schemaProblems(schema, newer)).toEqual(['/formatVersion']);
   });
+
+  it('is the format version 2 schema, with canvas notes', async () => {
+    const result = await loom(['schema'], work);
+    const schema = JSON.parse(result.stdout) as Schema;
+    expect(schema).toMatchObject({
+      $id: 'https://loom.dev/schemas/pipeline-2.json',
+      title: 'Loom pipeline document, format version 2',
+    });
+    expect((schema.properties as Schema).formatVersion).toMatchObject({ const: 2 });
+
+    const example = JSON.parse(await readFile(join(EXAMPLES, 'model-report', 'pipeline.loom.json'), 'utf8'));
+    const note = {
+      id: 'why',
+      text: 'Why.',
+      position: { x: 0, y: -80 },
+      size: { width: 200, height: 60 },
+      color: '#fff',
+    };
+    expect(
+      schemaProblems(schema, { ...example, notes: [note, { id: 'bare', text: '', position: { x: 1, y: 2 } }] }),
+    ).toEqual([]);
+    const badNotes = [
+      { ...note, id: '9', size: { width: 39, height: 24 }, pinned: true },
+      { id: 'long', text: 'x'.repeat(10_001), position: { x: 0 } },
+    ];
+    expect(schemaProblems(schema, { ...example, notes: badNotes }).sort()).toEqual([
+      '/notes/0/id',
+      '/notes/0/pinned',
+      '/notes/0/size/width',
+      '/notes/1/position/y',
+      '/notes/1/text',
+    ]);
+    expect(schemaProblems(schema, { ...example, formatVersion: 1 })).toEqual(['/formatVersion']);
+  });
 });

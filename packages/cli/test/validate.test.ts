@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,10 +64,10 @@ describe('loom validate', () => {
 
   it('reports broken JSON with its line and column, without a stack trace', async () => {
     const file = join(work, 'broken.loom.json');
-    // The comma after `"formatVersion": 1` is missing: the parser stops at line 4, column 3.
+    // The comma after `"formatVersion": 2` is missing: the parser stops at line 4, column 3.
     await writeFile(
       file,
-      '{\n  "format": "loom.pipeline",\n  "formatVersion": 1\n  "name": "broken",\n  "nodes": [],\n  "edges": []\n}\n',
+      '{\n  "format": "loom.pipeline",\n  "formatVersion": 2\n  "name": "broken",\n  "nodes": [],\n  "edges": []\n}\n',
     );
 
     const [text, json, run] = await Promise.all([
@@ -186,6 +186,31 @@ describe('loom validate', () => {
     expect(rules?.message).toContain('"rules"');
   });
 
+  it("accepts canvas notes, and refuses a note that takes a node's id", async () => {
+    const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { nodes: Array<{ id: string }> };
+    const note = {
+      text: 'Why the gate is set where it is.',
+      position: { x: 0, y: -80 },
+      size: { width: 200, height: 60 },
+    };
+    const withNotes = join(work, 'notes.loom.json');
+    await writeFile(withNotes, JSON.stringify({ ...example, notes: [{ id: 'why', ...note, color: '#fde68a' }] }));
+    const clash = join(work, 'clash.loom.json');
+    const nodeId = example.nodes[0]?.id as string;
+    await writeFile(clash, JSON.stringify({ ...example, notes: [{ id: nodeId, ...note }] }));
+
+    const [valid, refused] = await Promise.all([
+      loom(['validate', withNotes], work),
+      loom(['validate', clash, '--json'], work),
+    ]);
+    expect(valid).toMatchObject({ code: 0, stderr: '' });
+    expect(valid.stdout).toContain(`${withNotes} is valid`);
+    expect(refused.code).toBe(1);
+    expect(parseReport(refused.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'note.id-taken-by-node', path: '/notes/0/id' }),
+    ]);
+  });
+
   it('refuses a document written by a newer Loom', async () => {
     const [text, json] = await Promise.all([
       loom(['validate', join(FIXTURES, 'newer-format.loom.json')], work),
@@ -196,7 +221,7 @@ describe('loom validate', () => {
     expect(report.ok).toBe(false);
     expect(report.diagnostics).toHaveLength(1);
     expect(report.diagnostics[0]).toMatchObject({ code: 'document.newer-format', path: '/formatVersion' });
-    expect(report.diagnostics[0]?.message).toContain('format version 2');
+    expect(report.diagnostics[0]?.message).toContain('format version 3');
     expect(report.diagnostics[0]?.message).toContain('Upgrade Loom');
 
     expect(text.code).toBe(1);

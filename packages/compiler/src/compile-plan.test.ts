@@ -303,6 +303,28 @@ describe('compile: cache keys', () => {
     expect(step(plan, 'train').title).toBe('Step 2');
   });
 
+  it('never change for canvas notes, nor does anything else in the plan', () => {
+    const plain = planOf(mlPipeline());
+    const raw = mlPipeline();
+    raw.notes = [
+      { id: 'why', text: 'Split before normalising.', position: { x: 0, y: -80 }, size: { width: 200, height: 60 } },
+      // A note may sit on a node and mention ids and parameters: it is still only text.
+      { id: 'train_note', text: 'train uses { "$param": "epochs" }', position: { x: 10, y: 10 }, color: '#fde68a' },
+    ];
+    const noted = planOf(raw);
+    expect(keys(noted)).toEqual(baseline);
+    expect(noted).toEqual(plain);
+    expect(JSON.stringify(noted)).toBe(JSON.stringify(plain));
+
+    const edited = mlPipeline();
+    edited.notes = [{ id: 'why', text: 'Reworded, moved and resized.', position: { x: 500, y: 500 } }];
+    expect(JSON.stringify(planOf(edited))).toBe(JSON.stringify(plain));
+  });
+
+  it('are the same for a format version 1 document as for version 2', () => {
+    expect(keys(planOf({ ...mlPipeline(), formatVersion: 1 }))).toEqual(baseline);
+  });
+
   it('do not change with the position of nodes in the document', () => {
     const raw = mlPipeline();
     raw.nodes.reverse();

@@ -41,7 +41,7 @@ const registry = new NodeRegistry([
 function planParams(nodes: Array<{ id: string; type: string; params?: Record<string, unknown> }>) {
   const document = {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name: 'defaults',
     nodes: nodes.map((n) => ({ ...n, version: '1.0.0' })),
     edges: [],

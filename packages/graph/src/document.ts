@@ -2,8 +2,11 @@ import { type Static, Type } from '@sinclair/typebox';
 
 /** The `format` every pipeline document carries. */
 export const DOCUMENT_FORMAT = 'loom.pipeline';
-/** The format version this build of Loom reads and writes. Older versions are migrated on load. */
-export const CURRENT_FORMAT_VERSION = 1;
+/**
+ * The format version this build of Loom reads and writes. Older versions are migrated on load.
+ * Version 2 added canvas notes (`notes`).
+ */
+export const CURRENT_FORMAT_VERSION = 2;
 
 const Identifier = Type.String({
   pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
@@ -27,10 +30,13 @@ export const PipelineParameterSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A point on the designer's canvas. */
+const CanvasPositionSchema = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
+
 /** Where the designer draws a node and what it shows; free-form beyond the named fields. */
 export const NodeUiSchema = Type.Object(
   {
-    position: Type.Optional(Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false })),
+    position: Type.Optional(CanvasPositionSchema),
     label: Type.Optional(Type.String()),
     color: Type.Optional(Type.String()),
     comment: Type.Optional(Type.String()),
@@ -82,7 +88,37 @@ export const PipelineEdgeSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The JSON Schema of a pipeline document (`*.loom.json`), format version 1. */
+/**
+ * A free-standing note (a comment) on the designer's canvas, since format version 2. The compiler
+ * ignores notes: they never change a plan or its cache keys. Note ids share the canvas's id space with
+ * node ids, so a note id may not be a node's id either.
+ *
+ * @example
+ * { id: 'why-split', text: 'Stratified: the classes are unbalanced.', position: { x: 40, y: -120 }, size: { width: 240, height: 96 }, color: '#fde68a' }
+ */
+export const PipelineNoteSchema = Type.Object(
+  {
+    id: Identifier,
+    text: Type.String({ maxLength: 10_000 }),
+    position: CanvasPositionSchema,
+    size: Type.Optional(
+      Type.Object(
+        {
+          width: Type.Number({ minimum: 40 }),
+          height: Type.Number({ minimum: 24 }),
+        },
+        {
+          additionalProperties: false,
+          description: 'Drawn size in canvas units.',
+        },
+      ),
+    ),
+    color: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** The JSON Schema of a pipeline document (`*.loom.json`), format version 2. */
 export const PipelineDocumentSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -94,10 +130,13 @@ export const PipelineDocumentSchema = Type.Object(
     parameters: Type.Optional(Type.Record(Identifier, PipelineParameterSchema, { additionalProperties: false })),
     nodes: Type.Array(PipelineNodeSchema),
     edges: Type.Array(PipelineEdgeSchema),
+    notes: Type.Optional(
+      Type.Array(PipelineNoteSchema, { description: 'Notes on the canvas; ignored by the compiler.' }),
+    ),
   },
   {
-    $id: 'https://loom.dev/schemas/pipeline-1.json',
-    title: 'Loom pipeline document',
+    $id: 'https://loom.dev/schemas/pipeline-2.json',
+    title: 'Loom pipeline document, format version 2',
     additionalProperties: false,
   },
 );
@@ -107,6 +146,7 @@ export type NodeUi = Static<typeof NodeUiSchema>;
 export type PipelineNode = Static<typeof PipelineNodeSchema>;
 export type PipelineEdge = Static<typeof PipelineEdgeSchema>;
 export type PortRef = Static<typeof PortRefSchema>;
+export type PipelineNote = Static<typeof PipelineNoteSchema>;
 export type PipelineDocument = Static<typeof PipelineDocumentSchema>;
 
 /** A node parameter value that stands for a pipeline parameter. */

@@ -12,6 +12,8 @@ export {
   PipelineDocumentSchema,
   type PipelineEdge,
   type PipelineNode,
+  type PipelineNote,
+  PipelineNoteSchema,
   type PipelineParameter,
   type PortRef,
 } from './document.ts';

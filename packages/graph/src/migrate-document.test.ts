@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CURRENT_FORMAT_VERSION } from './document.ts';
 import { DOCUMENT_MIGRATIONS, type DocumentMigration, migrateDocument } from './migrate-document.ts';
 
 /** A made-up format change for testing the machinery: version 2 renamed `name` to `title`. */
@@ -35,16 +36,55 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-describe('migrateDocument', () => {
-  it('ships no migrations while format version 1 is the only one', () => {
-    expect(DOCUMENT_MIGRATIONS).toEqual([]);
+describe('DOCUMENT_MIGRATIONS', () => {
+  it('has one migration per format change, from version 1 up to the current one, each described', () => {
+    expect(DOCUMENT_MIGRATIONS.map((m) => m.from)).toEqual([1]);
+    expect(CURRENT_FORMAT_VERSION).toBe(2);
+    for (const migration of DOCUMENT_MIGRATIONS) expect(migration.description).not.toBe('');
   });
 
+  it('1 → 2: format 2 adds canvas notes, so a version 1 document changes only its version', () => {
+    const raw = deepFreeze({ ...versionOne(), description: 'd', parameters: { p: { type: 'number' } } });
+    const result = migrateDocument(raw);
+    expect(result).toEqual({ ok: true, migratedFrom: 1, document: { ...raw, formatVersion: 2 } });
+    if (result.ok) expect(result.document).not.toHaveProperty('notes');
+    expect(DOCUMENT_MIGRATIONS[0]?.description).toBe(
+      'format 2 adds canvas notes; a version 1 document needs no change beyond its version',
+    );
+  });
+
+  it('1 → 2: moves a $schema naming the version 1 schema to the version 2 one, and leaves any other', () => {
+    const named = migrateDocument({ ...versionOne(), $schema: 'https://loom.dev/schemas/pipeline-1.json' });
+    expect(named).toMatchObject({
+      ok: true,
+      document: { $schema: 'https://loom.dev/schemas/pipeline-2.json', formatVersion: 2 },
+    });
+    const own = migrateDocument({ ...versionOne(), $schema: './my-schema.json' });
+    expect(own).toMatchObject({ ok: true, document: { $schema: './my-schema.json', formatVersion: 2 } });
+  });
+});
+
+describe('migrateDocument', () => {
   it('passes a current document through without migratedFrom', () => {
-    const raw = versionOne();
+    const raw = { ...versionOne(), formatVersion: CURRENT_FORMAT_VERSION };
     const result = migrateDocument(raw);
     expect(result).toEqual({ ok: true, document: raw });
     expect('migratedFrom' in result).toBe(false);
+  });
+
+  it('refuses a version 3 document as made by a newer Loom', () => {
+    expect(migrateDocument({ ...versionOne(), formatVersion: 3 })).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          code: 'document.newer-format',
+          message:
+            'this document was written by a newer Loom (format version 3); this Loom reads format versions up to 2. Upgrade Loom to open it.',
+          severity: 'error',
+          path: '/formatVersion',
+        },
+      ],
+    });
   });
 
   it('applies a migration, sets the new formatVersion and says where it came from', () => {

@@ -8,11 +8,25 @@ export interface DocumentMigration {
   migrate(document: Record<string, unknown>): Record<string, unknown>;
 }
 
+const VERSION_1_SCHEMA_ID = 'https://loom.dev/schemas/pipeline-1.json';
+
 /**
- * Named migrations, oldest first. Format version 1 is the first published version, so there are none
- * yet; the next format change adds `{ from: 1, … }` here together with its test.
+ * Named migrations, oldest first; each format change adds one here together with its test.
+ * `migrateDocument` sets the new `formatVersion` itself.
  */
-export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [];
+export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [
+  {
+    from: 1,
+    description: 'format 2 adds canvas notes; a version 1 document needs no change beyond its version',
+    // `notes` is optional, so nothing is added. A `$schema` naming the version 1 schema is the one thing
+    // that would now be wrong (it says formatVersion 1), so it moves to the version 2 schema with the
+    // version; any other `$schema` is the author's and stays.
+    migrate: (document) =>
+      document.$schema === VERSION_1_SCHEMA_ID
+        ? { ...document, $schema: 'https://loom.dev/schemas/pipeline-2.json' }
+        : { ...document },
+  },
+];
 
 export type MigrationResult =
   | { ok: true; document: Record<string, unknown>; migratedFrom?: number }

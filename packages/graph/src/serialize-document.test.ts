@@ -14,6 +14,10 @@ function load(text: string): PipelineDocument {
 
 /** Every key, at every depth, in reverse of the canonical order: the worst case for a serialiser. */
 const shuffledText = `{
+"notes": [
+  { "color": "#fde68a", "size": { "height": 96, "width": 240 }, "position": { "y": -8, "x": 12.5 }, "text": "why", "id": "n1" },
+  { "position": { "y": 0, "x": 0 }, "text": "", "id": "n0" }
+],
 "edges": [{ "to": { "port": "in", "node": "b" }, "from": { "port": "out", "node": "a" }, "id": "e1" }],
 "nodes": [
   { "ui": { "zeta": 1, "comment": "c", "alpha": true, "color": "#fff", "label": "A", "position": { "y": 2, "x": 1 } },
@@ -27,15 +31,15 @@ const shuffledText = `{
 },
 "description": "shuffled",
 "name": "shuffled",
-"formatVersion": 1,
+"formatVersion": 2,
 "format": "loom.pipeline",
-"$schema": "https://loom.dev/schemas/pipeline-1.json"
+"$schema": "https://loom.dev/schemas/pipeline-2.json"
 }`;
 
 const canonicalShuffled = `{
-  "$schema": "https://loom.dev/schemas/pipeline-1.json",
+  "$schema": "https://loom.dev/schemas/pipeline-2.json",
   "format": "loom.pipeline",
-  "formatVersion": 1,
+  "formatVersion": 2,
   "name": "shuffled",
   "description": "shuffled",
   "parameters": {
@@ -106,6 +110,29 @@ const canonicalShuffled = `{
         "port": "in"
       }
     }
+  ],
+  "notes": [
+    {
+      "id": "n1",
+      "text": "why",
+      "position": {
+        "x": 12.5,
+        "y": -8
+      },
+      "size": {
+        "width": 240,
+        "height": 96
+      },
+      "color": "#fde68a"
+    },
+    {
+      "id": "n0",
+      "text": "",
+      "position": {
+        "x": 0,
+        "y": 0
+      }
+    }
   ]
 }
 `;
@@ -147,7 +174,7 @@ describe('serializeDocument', () => {
   it('leaves out undefined members and keeps array order', () => {
     const document: PipelineDocument = {
       format: 'loom.pipeline',
-      formatVersion: 1,
+      formatVersion: 2,
       name: 'n',
       nodes: [
         { id: 'z', type: 't.z', version: '1.0.0' },
@@ -160,6 +187,30 @@ describe('serializeDocument', () => {
     expect(text).not.toContain('description');
     expect(text.indexOf('"z"')).toBeLessThan(text.indexOf('"a"'));
     expect(JSON.parse(text)).toEqual({ ...document, description: undefined });
+  });
+
+  it('writes a version 1 document as version 2, with nothing else changed', () => {
+    const versionOne = exampleText.replace('"formatVersion": 2,', '"formatVersion": 1,');
+    expect(versionOne).not.toBe(exampleText);
+    const result = parseDocument(versionOne);
+    expect(result).toMatchObject({ ok: true, migratedFrom: 1 });
+    if (result.ok) expect(serializeDocument(result.document)).toBe(exampleText);
+  });
+
+  it("puts notes after edges, and leaves out a document's missing notes", () => {
+    const text = serializeDocument(load(shuffledText));
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      '$schema',
+      'format',
+      'formatVersion',
+      'name',
+      'description',
+      'parameters',
+      'nodes',
+      'edges',
+      'notes',
+    ]);
+    expect(serializeDocument(load(exampleText))).not.toContain('"notes"');
   });
 
   it('does not mutate the document it writes', () => {

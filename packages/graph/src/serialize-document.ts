@@ -4,13 +4,25 @@ import type { PipelineDocument } from './document.ts';
  * Known objects list their keys in this order; keys not listed follow in alphabetical order.
  * Objects not reached through these paths (node params, ui extras) are sorted alphabetically.
  */
-const DOCUMENT_KEYS = ['$schema', 'format', 'formatVersion', 'name', 'description', 'parameters', 'nodes', 'edges'];
+const DOCUMENT_KEYS = [
+  '$schema',
+  'format',
+  'formatVersion',
+  'name',
+  'description',
+  'parameters',
+  'nodes',
+  'edges',
+  'notes',
+];
 const PARAMETER_KEYS = ['type', 'default', 'enum', 'description'];
 const NODE_KEYS = ['id', 'type', 'version', 'params', 'retries', 'timeoutMs', 'ui'];
 const UI_KEYS = ['position', 'label', 'color', 'comment'];
 const POSITION_KEYS = ['x', 'y'];
 const EDGE_KEYS = ['id', 'from', 'to'];
 const PORT_REF_KEYS = ['node', 'port'];
+const NOTE_KEYS = ['id', 'text', 'position', 'size', 'color'];
+const SIZE_KEYS = ['width', 'height'];
 
 type Ordered = unknown;
 
@@ -65,14 +77,16 @@ function eachMember(order: (v: unknown) => Ordered) {
 }
 
 const orderPortRef = orderWith(PORT_REF_KEYS);
+const orderPosition = orderWith(POSITION_KEYS);
 const orderDocument = orderWith(DOCUMENT_KEYS, {
   parameters: eachMember(orderWith(PARAMETER_KEYS)),
   nodes: eachItem(
     orderWith(NODE_KEYS, {
-      ui: orderWith(UI_KEYS, { position: orderWith(POSITION_KEYS) }),
+      ui: orderWith(UI_KEYS, { position: orderPosition }),
     }),
   ),
   edges: eachItem(orderWith(EDGE_KEYS, { from: orderPortRef, to: orderPortRef })),
+  notes: eachItem(orderWith(NOTE_KEYS, { position: orderPosition, size: orderWith(SIZE_KEYS) })),
 });
 
 /**

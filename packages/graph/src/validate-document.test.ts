@@ -12,7 +12,7 @@ import {
 function validDocument(): Record<string, unknown> & { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name: 'small',
     parameters: {
       threshold: { type: 'number', default: 0.5 },
@@ -42,7 +42,7 @@ describe('loadDocument: a valid document', () => {
 
   it('accepts the optional fields: $schema, description, retries, timeoutMs and free-form ui', () => {
     const raw = validDocument();
-    raw.$schema = 'https://loom.dev/schemas/pipeline-1.json';
+    raw.$schema = 'https://loom.dev/schemas/pipeline-2.json';
     raw.description = 'd';
     raw.nodes[0] = {
       ...raw.nodes[0],
@@ -113,6 +113,24 @@ describe('loadDocument: format and version', () => {
   it.each([0, -1, 1.5, '1', undefined])('rejects formatVersion %j', (formatVersion) => {
     expect(diagnosticsOf({ ...validDocument(), formatVersion })).toEqual([
       expect.objectContaining({ code: 'document.bad-format-version', path: '/formatVersion' }),
+    ]);
+  });
+
+  it('migrates a version 1 document to version 2 and says where it came from', () => {
+    const raw = { ...validDocument(), formatVersion: 1 };
+    expect(loadDocument(raw)).toEqual({ ok: true, migratedFrom: 1, document: { ...raw, formatVersion: 2 } });
+    expect(raw.formatVersion).toBe(1);
+  });
+
+  it('refuses a version 3 document as made by a newer Loom', () => {
+    expect(diagnosticsOf({ ...validDocument(), formatVersion: 3 })).toEqual([
+      {
+        code: 'document.newer-format',
+        message:
+          'this document was written by a newer Loom (format version 3); this Loom reads format versions up to 2. Upgrade Loom to open it.',
+        severity: 'error',
+        path: '/formatVersion',
+      },
     ]);
   });
 
@@ -293,6 +311,136 @@ describe('loadDocument: structure', () => {
       'edge.duplicate-id',
       'edge.unknown-node',
     ]);
+  });
+});
+
+describe('loadDocument: notes', () => {
+  /** A valid document with notes; `notes` is typed for tests that change one. */
+  function withNotes(): ReturnType<typeof validDocument> & { notes: unknown[] } {
+    return {
+      ...validDocument(),
+      notes: [
+        {
+          id: 'why',
+          text: 'Gate on the validation split only.\nSee the README.',
+          position: { x: -40.5, y: 120 },
+          size: { width: 240, height: 96 },
+          color: '#fde68a',
+        },
+        { id: 'todo', text: '', position: { x: 0, y: 0 } },
+      ],
+    };
+  }
+
+  it('accepts notes with and without their optional size and color, and gives them back unchanged', () => {
+    const raw = withNotes();
+    expect(loadDocument(raw)).toEqual({ ok: true, document: raw });
+    expect(loadDocument({ ...validDocument(), notes: [] }).ok).toBe(true);
+  });
+
+  it('accepts a size at its minimum and text at its longest', () => {
+    const raw = withNotes();
+    raw.notes[0] = { ...(raw.notes[0] as object), text: 'x'.repeat(10_000), size: { width: 40, height: 24 } };
+    expect(loadDocument(raw).ok).toBe(true);
+  });
+
+  it('reports every shape problem of a note at its JSON Pointer', () => {
+    const raw = withNotes();
+    raw.notes = [
+      { id: '1st', text: 'x'.repeat(10_001), position: { x: 0 }, size: { width: 39, height: 23 }, pinned: true },
+      { id: 'b', text: 7, position: { x: 'left', y: 0, z: 1 }, size: { width: 100 }, color: 3 },
+      { text: 'no id or position' },
+      'a string',
+    ];
+    const byPath = Object.fromEntries(diagnosticsOf(raw).map((d) => [d.path, d]));
+    expect(Object.keys(byPath).sort()).toEqual([
+      '/notes/0/id',
+      '/notes/0/pinned',
+      '/notes/0/position/y',
+      '/notes/0/size/height',
+      '/notes/0/size/width',
+      '/notes/0/text',
+      '/notes/1/color',
+      '/notes/1/position/x',
+      '/notes/1/position/z',
+      '/notes/1/size/height',
+      '/notes/1/text',
+      '/notes/2/id',
+      '/notes/2/position',
+      '/notes/3',
+    ]);
+    expect(byPath['/notes/0/id']?.message).toMatch(/^"id" must match \^\[A-Za-z_\]/);
+    expect(byPath['/notes/0/pinned']?.message).toBe('unknown property "pinned"');
+    expect(byPath['/notes/0/text']?.message).toContain('10000');
+    expect(byPath['/notes/0/size/width']?.message).toContain('40');
+    expect(byPath['/notes/0/size/height']?.message).toContain('24');
+    expect(byPath['/notes/1/position/x']?.message).toBe('"x": expected number');
+    expect(byPath['/notes/2/position']?.message).toBe('missing required property "position"');
+    for (const d of diagnosticsOf(raw)) {
+      expect(d).toMatchObject({ code: 'document.schema', severity: 'error' });
+      expect(d.nodeId).toBeUndefined();
+    }
+  });
+
+  it('refuses notes that are not an array', () => {
+    expect(diagnosticsOf({ ...validDocument(), notes: { why: 'x' } })).toEqual([
+      expect.objectContaining({ code: 'document.schema', path: '/notes' }),
+    ]);
+  });
+
+  it('reports a duplicate note id at the second note', () => {
+    const raw = withNotes();
+    raw.notes.push({ id: 'why', text: 'again', position: { x: 1, y: 1 } });
+    expect(diagnosticsOf(raw)).toEqual([
+      {
+        code: 'note.duplicate-id',
+        message: 'note id "why" is used by notes 0 and 2; note ids must be unique',
+        severity: 'error',
+        path: '/notes/2/id',
+      },
+    ]);
+  });
+
+  it("reports a note that takes a node's id: notes and nodes share the canvas's id space", () => {
+    const raw = withNotes();
+    raw.notes[1] = { id: 'gate', text: 'about the gate', position: { x: 1, y: 1 } };
+    expect(diagnosticsOf(raw)).toEqual([
+      {
+        code: 'note.id-taken-by-node',
+        message: 'note id "gate" is already the id of node 1; notes and nodes share one id space on the canvas',
+        severity: 'error',
+        path: '/notes/1/id',
+      },
+    ]);
+  });
+
+  it('may share an id with an edge, which the canvas keeps apart', () => {
+    const raw = withNotes();
+    raw.notes[1] = { id: 'e1', text: 'about e1', position: { x: 1, y: 1 } };
+    expect(loadDocument(raw).ok).toBe(true);
+  });
+
+  it('reports note problems after those of nodes and edges, each duplicate once', () => {
+    const raw = withNotes();
+    raw.nodes.push({ id: 'read', type: 'core.read_json', version: '1.0.0' });
+    raw.notes = [
+      { id: 'read', text: '', position: { x: 0, y: 0 } },
+      { id: 'n', text: '', position: { x: 0, y: 0 } },
+      { id: 'read', text: '', position: { x: 0, y: 0 } },
+      { id: 'n', text: '', position: { x: 0, y: 0 } },
+    ];
+    expect(diagnosticsOf(raw).map((d) => [d.code, d.path])).toEqual([
+      ['node.duplicate-id', '/nodes/2/id'],
+      ['note.id-taken-by-node', '/notes/0/id'],
+      ['note.duplicate-id', '/notes/2/id'],
+      ['note.duplicate-id', '/notes/3/id'],
+    ]);
+  });
+
+  it('keeps the notes of a migrated version 1 document', () => {
+    // Format 1 had no notes, so such a file was not made by Loom; it loads as the version 2 it fits.
+    const raw = { ...withNotes(), formatVersion: 1 };
+    expect(loadDocument(raw)).toMatchObject({ ok: true, migratedFrom: 1, document: { notes: raw.notes } });
   });
 });
 

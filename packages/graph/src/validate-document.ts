@@ -6,6 +6,7 @@ import {
   isParameterReference,
   type PipelineDocument,
   PipelineDocumentSchema,
+  type PipelineNote,
   type PipelineParameter,
 } from './document.ts';
 import { parseJsonText } from './json-text.ts';
@@ -23,7 +24,8 @@ export type LoadResult =
 /**
  * Parses the text of a `*.loom.json` file: JSON syntax (with line and column), format version
  * (migrating older ones), shape against the JSON Schema, then the checks that need no node registry
- * (duplicate ids, dangling edges, parameter references). Reports every problem found, not the first.
+ * (duplicate node, edge and note ids, dangling edges, parameter references). Reports every problem
+ * found, not the first.
  */
 export function parseDocument(text: string): LoadResult {
   const parsed = parseJsonText(text);
@@ -191,7 +193,41 @@ function structuralDiagnostics(document: PipelineDocument): Diagnostic[] {
     if (!nodeIndex.has(edge.from.node)) diagnostics.push(unknownEdgeEnd(edge, index, 'from'));
     if (!nodeIndex.has(edge.to.node)) diagnostics.push(unknownEdgeEnd(edge, index, 'to'));
   }
+
+  if (document.notes !== undefined) noteDiagnostics(document.notes, nodeIndex, diagnostics);
   return diagnostics;
+}
+
+/**
+ * Note ids are unique among notes and, since the canvas draws notes and nodes in one id space, distinct
+ * from node ids too. Each problem is reported at the later note's id, as duplicate node ids are.
+ */
+function noteDiagnostics(notes: PipelineNote[], nodeIndex: Map<string, number>, diagnostics: Diagnostic[]): void {
+  const noteIndex = new Map<string, number>();
+  for (let index = 0; index < notes.length; index++) {
+    const id = (notes[index] as PipelineNote).id;
+    const path = pointer('notes', index, 'id');
+    const first = noteIndex.get(id);
+    if (first !== undefined) {
+      diagnostics.push(
+        error('note.duplicate-id', `note id "${id}" is used by notes ${first} and ${index}; note ids must be unique`, {
+          path,
+        }),
+      );
+      continue;
+    }
+    noteIndex.set(id, index);
+    const node = nodeIndex.get(id);
+    if (node !== undefined) {
+      diagnostics.push(
+        error(
+          'note.id-taken-by-node',
+          `note id "${id}" is already the id of node ${node}; notes and nodes share one id space on the canvas`,
+          { path },
+        ),
+      );
+    }
+  }
 }
 
 function unknownEdgeEnd(edge: PipelineDocument['edges'][number], index: number, end: 'from' | 'to'): Diagnostic {

@@ -57,7 +57,7 @@ describe('POST /api/compile', () => {
   });
 
   it('answers document diagnostics for a document of the wrong shape', async () => {
-    const reply = await compile({ document: { format: 'loom.pipeline', formatVersion: 1, nodes: [], edges: [] } });
+    const reply = await compile({ document: { format: 'loom.pipeline', formatVersion: 2, nodes: [], edges: [] } });
     expect(reply.statusCode).toBe(200);
     expect(reply.json()).toEqual({
       ok: false,

@@ -89,6 +89,47 @@ describe('reading pipelines', () => {
     expect(JSON.stringify(body.document)).toBe(JSON.stringify(document));
   });
 
+  it('stores and gives back a format version 2 document with canvas notes, exactly', async () => {
+    const document = testDocument('noted');
+    document.notes = [
+      {
+        id: 'why',
+        text: 'Three epochs are enough for the demo.\nSee the README.',
+        position: { x: -40.5, y: 120 },
+        size: { width: 240, height: 96 },
+        color: '#fde68a',
+      },
+      { id: 'todo', text: '', position: { x: 0, y: 0 } },
+    ];
+    expect(document.formatVersion).toBe(2);
+    const created = await create(document);
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    expect(created.json().diagnostics).toEqual([]);
+
+    const reply = await test.app.inject({ url: `/api/pipelines/${id}` });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json().diagnostics).toEqual([]);
+    expect(reply.json().document).toEqual(document);
+    expect(JSON.stringify(reply.json().document)).toBe(JSON.stringify(document));
+  });
+
+  it('stores a format version 1 document migrated to version 2', async () => {
+    const { id } = (await create({ ...testDocument('old'), formatVersion: 1 })).json();
+    const { document } = (await test.app.inject({ url: `/api/pipelines/${id}` })).json();
+    expect(document).toEqual(testDocument('old'));
+  });
+
+  it('refuses a note that takes a node id, saying where it is', async () => {
+    const document = testDocument();
+    document.notes = [{ id: 'train', text: 'about train', position: { x: 0, y: 0 } }];
+    const reply = await create(document);
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().diagnostics).toEqual([
+      expect.objectContaining({ code: 'note.id-taken-by-node', path: '/notes/0/id', severity: 'error' }),
+    ]);
+  });
+
   it('lists pipelines, newest first', async () => {
     const { id } = (await create(testDocument('listed'))).json();
     const { pipelines } = (await test.app.inject({ url: '/api/pipelines' })).json();

@@ -20,7 +20,9 @@ type Checked = { ok: true; document: PipelineDocument } | { ok: false; diagnosti
 /** A document's own problems (shape, format, references): what makes it unfit to store at all. */
 function checkDocument(raw: unknown): Checked {
   const loaded = loadDocument(raw);
-  // A document of an older format version is stored migrated, so every stored document is current.
+  // A document of an older format version is stored migrated, so every document saved by this Loom is
+  // current. One saved before an upgrade is sent back with its old version until saved again: the
+  // designer opens it through `parseDocument`, which migrates it, and the compiler ignores the version.
   return loaded.ok ? { ok: true, document: loaded.document } : { ok: false, diagnostics: loaded.diagnostics };
 }
 

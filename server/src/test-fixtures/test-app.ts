@@ -63,7 +63,7 @@ export function testRegistry(): NodeRegistry {
 export function testDocument(name = 'demo'): Record<string, unknown> {
   return {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name,
     parameters: { epochs: { type: 'integer', default: 3 } },
     nodes: [

@@ -121,6 +121,11 @@ export class LoomApi {
     return `${this.baseUrl}/api/runs/${encodeURIComponent(runId)}/events?lastEventId=${lastEventId}`;
   }
 
+  /** Headers every request carries: the API token, when the server needs one. */
+  authHeaders(): Record<string, string> {
+    return this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` };
+  }
+
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -9,8 +9,20 @@ import { StepDrawer } from '../runs/StepDrawer.tsx';
 import { useEditor } from '../store/editor-context.tsx';
 import { EditorDialogs } from './EditorDialogs.tsx';
 import { FitOnLoad } from './FitOnLoad.tsx';
+import { PortLegend } from './PortLegend.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TopBar } from './TopBar.tsx';
+
+/** Closing or reloading the tab with unsaved edits asks first. */
+function useWarnBeforeLeavingUnsaved(): void {
+  const dirty = useEditor((state) => state.file.saved !== state.document && state.document.nodes.length > 0);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+}
 
 /** The editor's layout: top bar, palette, canvas with problems and step drawer, inspector. */
 export function Editor() {
@@ -20,6 +32,7 @@ export function Editor() {
   useEffect(() => {
     void session.restoreFromLocation();
   }, [session]);
+  useWarnBeforeLeavingUnsaved();
 
   return (
     <div className="editor">
@@ -30,6 +43,7 @@ export function Editor() {
           <div className="canvas-area">
             <PipelineCanvas />
             <FitOnLoad />
+            <PortLegend />
             {empty && (
               <div className="canvas-empty" aria-hidden="true">
                 <strong>Drag a node from the palette to start</strong>

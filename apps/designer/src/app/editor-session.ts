@@ -33,6 +33,9 @@ export class EditorSession {
   }
 
   newPipeline(): void {
+    const state = this.store.getState();
+    const dirty = state.file.saved !== state.document && state.document.nodes.length > 0;
+    if (dirty && !window.confirm('Discard the unsaved changes of the open pipeline?')) return;
     this.closeRun();
     this.load(emptyDocument());
   }

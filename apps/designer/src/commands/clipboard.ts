@@ -1,4 +1,4 @@
-import type { PipelineEdge, PipelineNode } from '@loom/graph';
+import type { PipelineEdge, PipelineNode, PipelineNote } from '@loom/graph';
 import type { DocumentFragment } from '../store/document-slice.ts';
 import type { EditorState } from '../store/editor-types.ts';
 
@@ -8,7 +8,7 @@ export const FRAGMENT_FORMAT = 'loom.fragment';
 /** The selected nodes and the edges between them, as clipboard text; undefined when nothing is selected. */
 export function selectionAsText(state: EditorState): string | undefined {
   const fragment = selectedFragment(state);
-  if (fragment.nodes.length === 0) return undefined;
+  if (fragment.nodes.length === 0 && (fragment.notes ?? []).length === 0) return undefined;
   return JSON.stringify({ format: FRAGMENT_FORMAT, formatVersion: 1, ...fragment }, null, 2);
 }
 
@@ -16,7 +16,8 @@ export function selectedFragment(state: EditorState): DocumentFragment {
   const nodes = state.document.nodes.filter((node) => state.selectedNodes.has(node.id));
   const ids = new Set(nodes.map((node) => node.id));
   const edges = state.document.edges.filter((edge) => ids.has(edge.from.node) && ids.has(edge.to.node));
-  return { nodes, edges };
+  const notes = (state.document.notes ?? []).filter((note) => state.selectedNodes.has(note.id));
+  return notes.length === 0 ? { nodes, edges } : { nodes, edges, notes };
 }
 
 /**
@@ -31,12 +32,14 @@ export function fragmentFromText(text: string): DocumentFragment | undefined {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object') return undefined;
-  const record = parsed as { format?: unknown; nodes?: unknown; edges?: unknown };
+  const record = parsed as { format?: unknown; nodes?: unknown; edges?: unknown; notes?: unknown };
   if (record.format !== FRAGMENT_FORMAT && record.format !== 'loom.pipeline') return undefined;
   if (!Array.isArray(record.nodes) || !Array.isArray(record.edges)) return undefined;
   const nodes = record.nodes.filter(isNode);
   const edges = record.edges.filter(isEdge);
-  return nodes.length === 0 ? undefined : { nodes, edges };
+  const notes = Array.isArray(record.notes) ? record.notes.filter(isNote) : [];
+  if (nodes.length === 0 && notes.length === 0) return undefined;
+  return notes.length === 0 ? { nodes, edges } : { nodes, edges, notes };
 }
 
 /** Where pasted nodes go: their top-left corner at the pointer, or beside the originals. */
@@ -59,6 +62,18 @@ function isNode(value: unknown): value is PipelineNode {
     typeof node.id === 'string' &&
     typeof node.type === 'string' &&
     typeof node.version === 'string'
+  );
+}
+
+function isNote(value: unknown): value is PipelineNote {
+  const note = value as Partial<PipelineNote> | null;
+  return (
+    note !== null &&
+    typeof note === 'object' &&
+    typeof note.id === 'string' &&
+    typeof note.text === 'string' &&
+    typeof note.position?.x === 'number' &&
+    typeof note.position.y === 'number'
   );
 }
 

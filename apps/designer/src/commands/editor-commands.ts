@@ -138,6 +138,22 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     run: ({ store }) => store.getState().openDialog('quick-add'),
   },
   {
+    id: 'edit.add-note',
+    label: 'Add a note',
+    group: 'edit',
+    shortcuts: ['N'],
+    run: ({ store, flow }) => {
+      const state = store.getState();
+      const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
+      const at =
+        state.pointer ??
+        (canvas === undefined
+          ? { x: 0, y: 0 }
+          : flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }));
+      state.select([state.addNote(at)]);
+    },
+  },
+  {
     id: 'edit.auto-layout',
     label: 'Tidy up (auto-layout)',
     group: 'edit',

@@ -1,4 +1,5 @@
 import type { RunEvent } from '@loom/runtime';
+import { openEventStream, type StreamMessage } from '../api/event-stream.ts';
 import type { LoomApi } from '../api/loom-api.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 
@@ -10,7 +11,7 @@ const RETRY_MS = [500, 1000, 2000, 4000, 8000];
  * view catches up without gaps or repeats; it stops once the run has finished. Returns a stop function.
  */
 export function watchRun(store: EditorStore, api: LoomApi, runId: string): () => void {
-  let source: EventSource | undefined;
+  let closeStream: (() => void) | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let stopped = false;
@@ -23,13 +24,10 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
     const events = pending;
     pending = [];
     store.getState().applyRunEvents(events);
-    if (events.some((event) => event.kind === 'run.finished')) {
-      const status = store.getState().runView?.run.status;
-      if (status !== 'running' && status !== 'queued') finish();
-    }
+    if (events.some((event) => event.kind === 'run.finished') && !isActive(store)) finish();
   };
-  const onEvent = (message: MessageEvent<string>) => {
-    failures = 0;
+  const onMessage = (message: StreamMessage) => {
+    if (!KINDS.has(message.event)) return;
     pending.push(JSON.parse(message.data) as RunEvent);
     if (!flushScheduled) {
       flushScheduled = true;
@@ -41,24 +39,30 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
     if (stopped) return;
     const view = store.getState().runView;
     const from = view?.run.id === runId ? view.run.lastSeq : 0;
-    source = new EventSource(api.runEventsUrl(runId, from));
-    for (const kind of EVENT_KINDS) source.addEventListener(kind, onEvent);
-    source.onopen = () => store.getState().setStreamState('live');
-    source.onerror = () => {
-      if (stopped) return;
-      store.getState().setStreamState('reconnecting');
-      // The browser retries by itself while the connection is merely interrupted; once it gives up
-      // (an error reply, a server that stayed down), open a new stream from the last event applied.
-      if (source?.readyState === EventSource.CLOSED) {
-        source.close();
-        const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)] ?? 8000;
-        retryTimer = setTimeout(() => void resync(), delay);
-      }
-    };
+    closeStream = openEventStream(api.runEventsUrl(runId, from), api.authHeaders(), {
+      onOpen: () => {
+        failures = 0;
+        store.getState().setStreamState('live');
+      },
+      onMessage,
+      onClose: () => {
+        closeStream = undefined;
+        if (stopped || (!isActive(store) && pending.length === 0)) return;
+        // Dropped (server restart, network): reconnect from the last event applied, after a pause that
+        // grows while the server stays away.
+        store.getState().setStreamState('reconnecting');
+        retryLater();
+      },
+    });
   };
 
-  // After a long gap, a fresh snapshot is cheaper than replaying every event, and it also covers a
-  // store that was reset under us.
+  const retryLater = () => {
+    const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)] ?? 8000;
+    retryTimer = setTimeout(() => void resync(), delay);
+  };
+
+  // A snapshot first: after a long gap it is cheaper than replaying every event, and it covers a run
+  // that finished while the stream was away.
   const resync = async () => {
     if (stopped) return;
     try {
@@ -70,14 +74,13 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
       if (snapshot.status === 'running' || snapshot.status === 'queued') open();
       else finish();
     } catch {
-      const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)] ?? 8000;
-      retryTimer = setTimeout(() => void resync(), delay);
+      retryLater();
     }
   };
 
   const finish = () => {
-    source?.close();
-    source = undefined;
+    closeStream?.();
+    closeStream = undefined;
     store.getState().setStreamState('idle');
   };
 
@@ -89,7 +92,12 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
   };
 }
 
-const EVENT_KINDS: ReadonlyArray<RunEvent['kind']> = [
+function isActive(store: EditorStore): boolean {
+  const status = store.getState().runView?.run.status;
+  return status === 'running' || status === 'queued';
+}
+
+const KINDS: ReadonlySet<string> = new Set<RunEvent['kind']>([
   'run.started',
   'run.resumed',
   'step.queued',
@@ -104,4 +112,4 @@ const EVENT_KINDS: ReadonlyArray<RunEvent['kind']> = [
   'step.skipped',
   'step.cancelled',
   'run.finished',
-];
+]);

@@ -1,4 +1,4 @@
-import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineParameter } from '@loom/graph';
+import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineNote, PipelineParameter } from '@loom/graph';
 import { CURRENT_FORMAT_VERSION, DOCUMENT_FORMAT } from '@loom/graph';
 import { baseIdForType, nextEdgeId, uniqueId } from './document-ids.ts';
 import type { SliceCreator } from './editor-types.ts';
@@ -16,10 +16,18 @@ export interface FileState {
   saved: PipelineDocument | undefined;
 }
 
-/** A part of a document copied to the clipboard or duplicated: nodes and the edges between them. */
+/** A part of a document copied to the clipboard or duplicated: nodes, the edges between them, notes. */
 export interface DocumentFragment {
   nodes: PipelineNode[];
   edges: PipelineEdge[];
+  notes?: PipelineNote[];
+}
+
+/** Nodes and notes share one id space on the canvas. */
+export function canvasIds(document: PipelineDocument): Set<string> {
+  const ids = new Set(document.nodes.map((node) => node.id));
+  for (const note of document.notes ?? []) ids.add(note.id);
+  return ids;
 }
 
 /**
@@ -34,6 +42,8 @@ export interface DocumentSlice {
   setNodeParam(nodeId: string, name: string, value: unknown): void;
   setNodeUi(nodeId: string, patch: { label?: string; comment?: string; color?: string }): void;
   setNodeVersion(nodeId: string, version: string): void;
+  addNote(position: XY, text?: string): string;
+  updateNote(noteId: string, patch: { text?: string; size?: { width: number; height: number } }): void;
   moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
   addEdge(edge: Omit<PipelineEdge, 'id'>): string;
   deleteElements(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void;
@@ -77,8 +87,7 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
     file: { pipelineId: undefined, version: undefined, saved: undefined },
 
     addNode(type, version, position, label) {
-      const taken = new Set(get().document.nodes.map((node) => node.id));
-      const id = uniqueId(baseIdForType(type), taken);
+      const id = uniqueId(baseIdForType(type), canvasIds(get().document));
       const ui: PipelineNode['ui'] = { position: roundXY(position) };
       if (label !== undefined) ui.label = label;
       update((document) => ({ ...document, nodes: [...document.nodes, { id, type, version, params: {}, ui }] }));
@@ -109,6 +118,29 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
       mapNode(nodeId, (node) => (node.version === version ? node : { ...node, version }));
     },
 
+    addNote(position, text = '') {
+      const id = uniqueId('note', canvasIds(get().document));
+      const note: PipelineNote = { id, text, position: roundXY(position) };
+      update((document) => ({ ...document, notes: [...(document.notes ?? []), note] }));
+      return id;
+    },
+
+    updateNote(noteId, patch) {
+      update((document) => {
+        const notes = document.notes ?? [];
+        const index = notes.findIndex((note) => note.id === noteId);
+        const note = notes[index];
+        if (note === undefined) return document;
+        const next: PipelineNote = { ...note };
+        if (patch.text !== undefined) next.text = patch.text;
+        if (patch.size !== undefined)
+          next.size = { width: Math.round(patch.size.width), height: Math.round(patch.size.height) };
+        const changed = notes.slice();
+        changed[index] = next;
+        return { ...document, notes: changed };
+      });
+    },
+
     moveNodes(moves) {
       const byId = new Map(moves.map((move) => [move.id, roundXY(move.position)]));
       update((document) => {
@@ -121,7 +153,15 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
           changed = true;
           return { ...node, ui: { ...node.ui, position } };
         });
-        return changed ? { ...document, nodes } : document;
+        let notesChanged = false;
+        const notes = document.notes?.map((note) => {
+          const position = byId.get(note.id);
+          if (position === undefined || (note.position.x === position.x && note.position.y === position.y)) return note;
+          notesChanged = true;
+          return { ...note, position };
+        });
+        if (!changed && !notesChanged) return document;
+        return { ...document, nodes: changed ? nodes : document.nodes, ...(notesChanged ? { notes } : {}) };
       });
     },
 
@@ -136,7 +176,10 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
       const edges = new Set(edgeIds);
       if (nodes.size === 0 && edges.size === 0) return;
       update((document) => ({
-        ...document,
+        ...withNotes(
+          document,
+          document.notes?.filter((note) => !nodes.has(note.id)),
+        ),
         nodes: document.nodes.filter((node) => !nodes.has(node.id)),
         edges: document.edges.filter(
           (edge) => !edges.has(edgeKey(edge)) && !nodes.has(edge.from.node) && !nodes.has(edge.to.node),
@@ -146,7 +189,7 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
 
     insertFragment(fragment, offset) {
       const document = get().document;
-      const taken = new Set(document.nodes.map((node) => node.id));
+      const taken = canvasIds(document);
       const renamed = new Map<string, string>();
       const nodes = fragment.nodes.map((node) => {
         const id = uniqueId(node.id, taken);
@@ -169,8 +212,17 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
         edgeIds.add(id);
         edges.push({ id, from: { ...edge.from, node: from }, to: { ...edge.to, node: to } });
       }
-      update((current) => ({ ...current, nodes: [...current.nodes, ...nodes], edges: [...current.edges, ...edges] }));
-      return nodes.map((node) => node.id);
+      const notes = (fragment.notes ?? []).map((note) => {
+        const id = uniqueId(note.id, taken);
+        taken.add(id);
+        return { ...note, id, position: roundXY({ x: note.position.x + offset.x, y: note.position.y + offset.y }) };
+      });
+      update((current) => ({
+        ...withNotes(current, notes.length === 0 ? current.notes : [...(current.notes ?? []), ...notes]),
+        nodes: [...current.nodes, ...nodes],
+        edges: [...current.edges, ...edges],
+      }));
+      return [...nodes.map((node) => node.id), ...notes.map((note) => note.id)];
     },
 
     setPipelineInfo(patch) {
@@ -204,6 +256,12 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
     },
   };
 };
+
+/** The document with these notes; no `notes` key at all when there are none, as the canonical form has it. */
+function withNotes(document: PipelineDocument, notes: PipelineNote[] | undefined): PipelineDocument {
+  const { notes: _old, ...rest } = document;
+  return notes === undefined || notes.length === 0 ? rest : { ...rest, notes };
+}
 
 /** Positions are stored as whole pixels: sub-pixel drags would make every save a noisy diff. */
 function roundXY(position: XY): XY {

@@ -93,6 +93,24 @@ describe('editor store', () => {
     expect(store.getState().file.saved).toBe(store.getState().document);
   });
 
+  it('adds, edits, moves, copies and deletes notes, in the id space nodes use', () => {
+    const { store } = irisStore();
+    const note = store.getState().addNote({ x: 5.2, y: 6 }, 'why we split');
+    expect(note).toBe('note');
+    store.getState().updateNote(note, { text: 'why we split 20%', size: { width: 200.4, height: 80 } });
+    store.getState().moveNodes([{ id: note, position: { x: 50, y: 60 } }]);
+    expect(store.getState().document.notes).toEqual([
+      { id: 'note', text: 'why we split 20%', position: { x: 50, y: 60 }, size: { width: 200, height: 80 } },
+    ]);
+    const pasted = store
+      .getState()
+      .insertFragment({ nodes: [], edges: [], notes: store.getState().document.notes ?? [] }, { x: 10, y: 10 });
+    expect(pasted).toEqual(['note_2']);
+    store.getState().deleteElements(['note', 'note_2'], []);
+    expect(store.getState().document).not.toHaveProperty('notes');
+    expect(store.getState().addNode('data.csv', '1.0.0', { x: 0, y: 0 })).toBe('csv_2');
+  });
+
   it('edits pipeline parameters, dropping the map when the last one goes', () => {
     const store = createEditorStore(testCatalog());
     store.getState().setPipelineParameter('rate', { type: 'number', default: 1 });

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { parseDocument, serializeDocument } from '@loom/graph';
+import { CURRENT_FORMAT_VERSION, parseDocument, serializeDocument } from '@loom/graph';
 import { AtomicFiles } from '@loom/runtime';
 import pc from 'picocolors';
 import { writeProblems } from '../diagnostics-output.ts';
@@ -37,7 +37,8 @@ export async function formatCommand(files: string[], options: { check?: boolean 
     } catch (cause) {
       throw new UserError(`${file}: cannot write (${(cause as Error).message})`);
     }
-    const upgraded = loaded.migratedFrom === undefined ? '' : ` (format version ${loaded.migratedFrom} → current)`;
+    const upgraded =
+      loaded.migratedFrom === undefined ? '' : ` (format version ${loaded.migratedFrom} → ${CURRENT_FORMAT_VERSION})`;
     process.stdout.write(`${pc.green('formatted')} ${file}${upgraded}\n`);
   }
   return exitCode;

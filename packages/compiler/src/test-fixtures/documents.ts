@@ -24,6 +24,7 @@ export interface RawDocument {
   parameters?: Record<string, Record<string, unknown>>;
   nodes: RawNode[];
   edges: RawEdge[];
+  notes?: Array<Record<string, unknown>>;
 }
 
 export function node(id: string, type: string, params?: Record<string, unknown>, version = '1.0.0'): RawNode {
@@ -43,7 +44,7 @@ export function document(
   edges: RawEdge[],
   parameters?: Record<string, Record<string, unknown>>,
 ): RawDocument {
-  const doc: RawDocument = { format: 'loom.pipeline', formatVersion: 1, name: 'test', nodes, edges };
+  const doc: RawDocument = { format: 'loom.pipeline', formatVersion: 2, name: 'test', nodes, edges };
   if (parameters !== undefined) doc.parameters = parameters;
   return doc;
 }

@@ -28,7 +28,7 @@ export interface DocNode {
 export function pipeline(nodes: DocNode[], edges: Array<[string, string]> = []): Record<string, unknown> {
   return {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name: 'test',
     nodes: nodes.map(({ version, ...node }) => ({ version: version ?? '1.0.0', ...node })),
     edges: edges.map(([from, to], index) => {

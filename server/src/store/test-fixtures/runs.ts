@@ -11,7 +11,7 @@ import type { NewRun } from '../store-types.ts';
 export function pipelineDocument(name: string, stepIds: readonly string[]): PipelineDocument {
   return {
     format: 'loom.pipeline',
-    formatVersion: 1,
+    formatVersion: 2,
     name,
     nodes: stepIds.map((id) => ({ id, type: `test.${id}`, version: '1.0.0' })),
     edges: [],
