@@ -161,7 +161,9 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
           return { ...note, position };
         });
         if (!changed && !notesChanged) return document;
-        return { ...document, nodes: changed ? nodes : document.nodes, ...(notesChanged ? { notes } : {}) };
+        const next = { ...document, nodes: changed ? nodes : document.nodes };
+        if (notesChanged && notes !== undefined) next.notes = notes;
+        return next;
       });
     },
 
