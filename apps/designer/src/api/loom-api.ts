@@ -51,6 +51,11 @@ export class LoomApi {
     return this.#request('GET', '/api/nodes');
   }
 
+  /** Files under the server's data folders, as paths a pipeline can name. */
+  dataFiles(): Promise<{ files: Array<{ path: string; size: number }>; truncated: boolean }> {
+    return this.#request('GET', '/api/data-files');
+  }
+
   listPipelines(): Promise<PipelineList> {
     return this.#request('GET', '/api/pipelines');
   }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.tsx';
 import { useCommandShortcuts, useSession } from '../commands/use-commands.tsx';
+import { DataFileSuggestions } from '../files/DataFileSuggestions.tsx';
 import { FileDrop } from '../files/FileDrop.tsx';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
@@ -58,6 +59,7 @@ export function Editor() {
       </div>
       <EditorDialogs />
       <FileDrop />
+      <DataFileSuggestions />
       <Toasts />
     </div>
   );

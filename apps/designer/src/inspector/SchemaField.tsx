@@ -1,5 +1,6 @@
 import { isParameterReference } from '@loom/graph';
 import { useState } from 'react';
+import { DATA_FILES_LIST_ID, namesAFile } from '../files/data-file-field.ts';
 import { BindMenu, BoundParameter } from './SchemaBinding.tsx';
 import { ListControl, ObjectControl, RecordControl } from './SchemaCollections.tsx';
 import { EnumSelect, type InputProps } from './SchemaEnumSelect.tsx';
@@ -137,6 +138,7 @@ export function SchemaField(props: SchemaFieldProps) {
         return (
           <input
             {...inputProps}
+            list={namesAFile(String(path[path.length - 1])) ? DATA_FILES_LIST_ID : undefined}
             type={format === 'email' ? 'email' : format === 'uri' || format === 'url' ? 'url' : 'text'}
             className="schema-input"
             value={text}

@@ -6,11 +6,13 @@ import { useEditor } from '../store/editor-context.tsx';
 
 type Value = string | number | boolean;
 
+const NO_PARAMETERS: Readonly<Record<string, PipelineParameter>> = {};
+
 /** Starts a run: a value for each pipeline parameter (defaults filled in) and whether to ignore the cache. */
 export function RunDialog() {
   const session = useSession();
   const close = useEditor((state) => state.openDialog);
-  const parameters = useEditor((state) => state.document.parameters ?? {});
+  const parameters = useEditor((state) => state.document.parameters) ?? NO_PARAMETERS;
   const problems = useEditor((state) => state.problems.diagnostics);
   const [values, setValues] = useState<Record<string, Value | undefined>>(() =>
     Object.fromEntries(Object.entries(parameters).map(([name, parameter]) => [name, parameter.default])),

@@ -10,13 +10,18 @@ type Tab = 'outputs' | 'logs';
 /** A step of the shown run: its failure, logs per attempt, and each output with a preview and a download. */
 export function StepDrawer() {
   const stepId = useEditor((state) => state.drawerStep);
+  // Keyed by step, so each step opens on its own default tab (logs for a failure).
+  return stepId === undefined ? null : <StepDetails key={stepId} stepId={stepId} />;
+}
+
+function StepDetails({ stepId }: { stepId: string }) {
   const step = useEditor((state) =>
     state.drawerStep === undefined ? undefined : state.runView?.steps[state.drawerStep],
   );
   const runId = useEditor((state) => state.runView?.run.id);
   const close = useEditor((state) => state.openDrawer);
   const [tab, setTab] = useState<Tab>(step?.status === 'failed' ? 'logs' : 'outputs');
-  if (stepId === undefined || step === undefined || runId === undefined) return null;
+  if (step === undefined || runId === undefined) return null;
 
   return (
     <section className="step-drawer" aria-label={`Step ${stepId}`} data-testid="step-drawer">

@@ -1,0 +1,48 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test-fixtures/test-app.ts';
+
+let test: TestApp;
+let first: string;
+let second: string;
+beforeAll(async () => {
+  first = await mkdtemp(join(tmpdir(), 'loom-data-a-'));
+  second = await mkdtemp(join(tmpdir(), 'loom-data-b-'));
+  await mkdir(join(first, 'iris'));
+  await writeFile(join(first, 'iris', 'iris.csv'), 'a,b\n1,2\n');
+  await writeFile(join(first, '.hidden.csv'), 'x');
+  await mkdir(join(first, 'node_modules'));
+  await writeFile(join(first, 'node_modules', 'big.csv'), 'x');
+  await writeFile(join(second, 'other.parquet'), '1234');
+  test = await createTestApp({ dataRoots: [first, second] });
+});
+afterAll(async () => {
+  await test.close();
+  await rm(first, { recursive: true, force: true });
+  await rm(second, { recursive: true, force: true });
+});
+
+describe('GET /api/data-files', () => {
+  it('lists the files under the data folders as a pipeline names them, skipping hidden and tool folders', async () => {
+    const reply = await test.app.inject({ url: '/api/data-files' });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toEqual({
+      files: [
+        { path: join(second, 'other.parquet'), size: 4 },
+        { path: join('iris', 'iris.csv'), size: 8 },
+      ].sort((a, b) => a.path.localeCompare(b.path)),
+      truncated: false,
+    });
+  });
+
+  it('needs the token when the server has one', async () => {
+    const guarded = await createTestApp({ apiToken: 'secret' });
+    try {
+      expect((await guarded.app.inject({ url: '/api/data-files' })).statusCode).toBe(401);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
