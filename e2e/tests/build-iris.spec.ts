@@ -7,17 +7,20 @@ import { expect, REPO_ROOT, test } from '../fixtures.ts';
 import {
   canvasEdges,
   canvasNodes,
+  clickEmptyCanvas,
   connect,
   dragFromPalette,
   expectStatuses,
   getRun,
   node,
   openDesigner,
+  pageErrors,
   pane,
   runCommand,
   selectNode,
   setParam,
   startRun,
+  waitForCanvasToSettle,
 } from './support/designer.ts';
 
 /** Whether a node's box on screen contains a point given relative to the canvas' top-left corner. */
@@ -67,7 +70,9 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
     const id = await dragFromPalette(page, type, at);
     ids.push(id);
     // A dropped node lands under the pointer, at the zoom the canvas had when it was dropped.
-    expect.soft(await containsPanePoint(page, id, at), `${type} lands where it was dropped (${at.x}, ${at.y})`).toBe(true);
+    expect
+      .soft(await containsPanePoint(page, id, at), `${type} lands where it was dropped (${at.x}, ${at.y})`)
+      .toBe(true);
   }
   expect(ids).toEqual(['csv', 'split', 'logistic_regression', 'onnx', 'model']);
   await expect(page.locator('.canvas-empty')).toBeHidden();
@@ -76,6 +81,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   // Tidy up, so the wiring below does not depend on where the drops ended up.
   await runCommand(page, 'edit', 'edit.auto-layout');
   await expect.poll(() => overlappingNodes(page), { message: 'auto-layout separates the nodes' }).toEqual([]);
+  await waitForCanvasToSettle(page);
 
   await connect(page, ['csv', 'table'], ['split', 'table']);
   await connect(page, ['split', 'train'], ['logistic_regression', 'table']);
@@ -85,9 +91,9 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   await expect(canvasEdges(page)).toHaveCount(5);
 
   // The CSV path and the trainer's label are required: the problems list says so until they are set.
-  await expect(page.getByTestId('problems-count')).not.toHaveText(/No problems/);
-  await expect(page.getByTestId('problem-csv')).toBeVisible();
-  await expect(page.getByTestId('problem-logistic_regression')).toBeVisible();
+  await expect(page.getByTestId('problems-count')).toHaveText('2 problems');
+  await expect(page.getByTestId('problem-csv')).toContainText('"path" is required');
+  await expect(page.getByTestId('problem-logistic_regression')).toContainText('"label" is required');
 
   await setParam(page, 'csv', 'path', 'iris.csv');
   await setParam(page, 'split', 'stratify_by', 'species');
@@ -96,12 +102,21 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   await expect(page.getByTestId('problems-count')).toHaveText('✓ No problems');
   await expect(page.locator('.pipeline-node .node-problem')).toHaveCount(0);
 
+  // Name it, and tidy up again now that the edges say which way the data flows (left to right).
+  await clickEmptyCanvas(page);
+  await page.getByTestId('pipeline-name').fill('iris-from-the-palette');
+  await runCommand(page, 'edit', 'edit.auto-layout');
+  await waitForCanvasToSettle(page);
+
   const runId = await startRun(page);
   const allNodes = ids;
 
   // The README's picture: the canvas while the run is going (or just after), statuses on every node.
   await expect(page.locator('.pipeline-node:not([data-status="none"])').first()).toBeVisible();
-  await page.locator('.pipeline-node[data-status="running"], [data-testid="run-status"][data-status="succeeded"]').first().waitFor();
+  await page
+    .locator('.pipeline-node[data-status="running"], [data-testid="run-status"][data-status="succeeded"]')
+    .first()
+    .waitFor();
   const screenshot = await page.screenshot();
   await testInfo.attach('designer-run.png', { body: screenshot, contentType: 'image/png' });
   await mkdir(join(REPO_ROOT, 'e2e', '.results'), { recursive: true });
@@ -143,4 +158,5 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   // The reported headline metric is the same number.
   await expect(drawer.getByTestId('step-metric-accuracy')).toBeVisible();
   await expect(node(page, 'model')).toHaveAttribute('data-status', 'succeeded');
+  expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
 });

@@ -27,8 +27,36 @@ export interface ApiRun {
   }>;
 }
 
+const errorsByPage = new WeakMap<Page, string[]>();
+
+/** Uncaught errors the page has thrown since {@link openDesigner} (a React crash blanks the whole editor). */
+export function pageErrors(page: Page): string[] {
+  return errorsByPage.get(page) ?? [];
+}
+
+/**
+ * Awaits an expectation; when it fails, its message gains the page's uncaught errors, which are usually
+ * the reason an element never showed up.
+ */
+export async function explained<T>(page: Page, expectation: () => Promise<T>): Promise<T> {
+  try {
+    return await expectation();
+  } catch (error) {
+    const errors = pageErrors(page);
+    if (errors.length > 0 && error instanceof Error) {
+      error.message += `\n\nThe page threw ${errors.length} uncaught error(s):\n${errors.map((e) => `  ${e}`).join('\n')}`;
+    }
+    throw error;
+  }
+}
+
 /** Opens the designer on an empty canvas and waits until the catalog has loaded. */
 export async function openDesigner(page: Page): Promise<void> {
+  if (!errorsByPage.has(page)) {
+    const errors: string[] = [];
+    errorsByPage.set(page, errors);
+    page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+  }
   await page.goto('/');
   await expect(page.getByTestId('palette-search')).toBeVisible();
   await expect(page.locator('.react-flow__pane')).toBeVisible();
@@ -57,11 +85,30 @@ export function canvasEdges(page: Page): Locator {
  */
 export async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<string> {
   const before = new Set(await nodeIds(page));
-  await page.getByTestId(`palette-${type}`).dragTo(pane(page), { targetPosition: at });
-  await expect.poll(async () => (await nodeIds(page)).length, { message: `a ${type} node appears` }).toBe(before.size + 1);
+  await page.getByTestId(`palette-${type}`).dragTo(pane(page), { targetPosition: at, timeout: 10_000 });
+  await expect
+    .poll(async () => (await nodeIds(page)).length, { message: `a ${type} node appears` })
+    .toBe(before.size + 1);
   const added = (await nodeIds(page)).filter((id) => !before.has(id));
   expect(added, `one new node for ${type}`).toHaveLength(1);
   return added[0] as string;
+}
+
+/** The canvas viewport: flow point p shows at `p × zoom + (x, y)` pixels from the canvas' top-left corner. */
+export async function viewport(page: Page): Promise<{ x: number; y: number; zoom: number }> {
+  return page.locator('.react-flow__viewport').evaluate((element) => {
+    const matrix = new DOMMatrixReadOnly(getComputedStyle(element).transform);
+    return { x: matrix.e, y: matrix.f, zoom: matrix.a };
+  });
+}
+
+/**
+ * Where to drop a palette entry so that the new node's top-left corner lands at flow position `at`
+ * (the canvas puts a dropped node's corner 90 × 30 flow pixels up and left of the pointer).
+ */
+export async function dropPointFor(page: Page, at: { x: number; y: number }): Promise<{ x: number; y: number }> {
+  const { x, y, zoom } = await viewport(page);
+  return { x: (at.x + 90) * zoom + x, y: (at.y + 30) * zoom + y };
 }
 
 /** The ids of the nodes on the canvas, in DOM order. */
@@ -91,13 +138,22 @@ export function inHandle(page: Page, nodeId: string, port: string): Locator {
  * button down (so the canvas shows whether it would accept the edge). Call `page.mouse.up()` to drop.
  */
 export async function dragConnection(page: Page, from: [string, string], to: [string, string]): Promise<void> {
+  const target = inHandle(page, to[0], to[1]);
   const start = await centre(outHandle(page, from[0], from[1]));
-  const end = await centre(inHandle(page, to[0], to[1]));
+  let end = await centre(target);
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
-  // A few steps away from the handle first, so React Flow sees a drag and not a click.
-  await page.mouse.move(start.x + 20, start.y + 10, { steps: 4 });
-  await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2, { steps: 8 });
+  // A few steps towards the target first, so React Flow sees a drag and not a click (and never towards
+  // the canvas' edge, where it would start panning).
+  const towards = (share: number) => ({
+    x: start.x + (end.x - start.x) * share,
+    y: start.y + (end.y - start.y) * share,
+  });
+  const near = towards(0.1);
+  await page.mouse.move(near.x, near.y, { steps: 4 });
+  const half = towards(0.5);
+  await page.mouse.move(half.x, half.y, { steps: 8 });
+  end = await centre(target);
   await page.mouse.move(end.x, end.y, { steps: 8 });
 }
 
@@ -120,12 +176,47 @@ export async function moveNode(page: Page, nodeId: string, by: { x: number; y: n
   await page.mouse.up();
 }
 
-/** Clicks a node (on its title bar) so that the inspector shows it. */
+/**
+ * Waits until the canvas stops moving: the viewport's transform and every node's box read the same twice
+ * in a row (fit-view and auto-layout animate for a few hundred milliseconds).
+ */
+export async function waitForCanvasToSettle(page: Page): Promise<void> {
+  let last = '';
+  await expect
+    .poll(
+      async () => {
+        const now = await page.evaluate(() => {
+          const viewport = document.querySelector('.react-flow__viewport');
+          const transform = viewport === null ? '' : getComputedStyle(viewport).transform;
+          const boxes = [...document.querySelectorAll('.react-flow__node')].map((element) => {
+            const rect = element.getBoundingClientRect();
+            return `${rect.x},${rect.y},${rect.width},${rect.height}`;
+          });
+          return `${transform}|${boxes.join(';')}`;
+        });
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { message: 'the canvas stops moving', intervals: [150] },
+    )
+    .toBe(true);
+}
+
+/**
+ * Makes a node the selected one so that the inspector shows it: clicks the left end of its title bar
+ * (away from the minimap in the canvas' bottom-right corner), unless the inspector shows it already.
+ */
 export async function selectNode(page: Page, nodeId: string): Promise<Locator> {
-  await node(page, nodeId).locator('.pipeline-node-header').click();
   const inspector = page.getByTestId('node-inspector');
+  const shown = inspector.locator('.field-static');
+  if ((await shown.count()) === 0 || (await shown.textContent()) !== nodeId) {
+    await node(page, nodeId)
+      .locator('.pipeline-node-header')
+      .click({ position: { x: 8, y: 8 } });
+  }
   await expect(inspector).toBeVisible();
-  await expect(inspector.locator('.field-static')).toHaveText(nodeId);
+  await expect(shown).toHaveText(nodeId);
   return inspector;
 }
 
@@ -137,9 +228,32 @@ export async function setParam(page: Page, nodeId: string, name: string, value: 
   await expect(input).toHaveValue(value);
 }
 
+/**
+ * A point of the canvas (relative to its top-left corner) where nothing lies on the pane: no node, edge,
+ * panel, legend or minimap. Scans a grid from the top-left, so it is the same point for the same screen.
+ */
+export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
+  const point = await pane(page).evaluate((element) => {
+    const rect = element.getBoundingClientRect();
+    for (let y = 24; y < rect.height - 24; y += 24) {
+      for (let x = 24; x < rect.width - 24; x += 24) {
+        if (document.elementFromPoint(rect.left + x, rect.top + y) === element) return { x, y };
+      }
+    }
+    return undefined;
+  });
+  if (point === undefined) throw new Error('no empty spot on the canvas');
+  return point;
+}
+
 /** Clicks an empty part of the canvas: clears the selection and takes focus out of the inspector's inputs. */
-export async function clickEmptyCanvas(page: Page, at = { x: 12, y: 12 }): Promise<void> {
-  await pane(page).click({ position: at });
+export async function clickEmptyCanvas(page: Page): Promise<void> {
+  await pane(page).click({ position: await emptyCanvasPoint(page), timeout: 10_000 });
+}
+
+/** The text of the newest toast of a tone (without its dismiss button). */
+export function toast(page: Page, tone: 'info' | 'success' | 'error'): Locator {
+  return page.getByTestId(`toast-${tone}`).last().locator('span').first();
 }
 
 export async function runCommand(page: Page, menu: string, command: string): Promise<void> {
@@ -173,7 +287,7 @@ export async function importDocument(
   if (typeof file === 'string') await input.setInputFiles(file);
   else await input.setInputFiles({ name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
   const name = typeof file === 'string' ? file.split('/').pop() : file.name;
-  await expect(page.getByTestId('toast-success').filter({ hasText: `Imported ${name}` })).toBeVisible();
+  await expect(toast(page, 'success')).toHaveText(`Imported ${name}`);
   if (expectedNodes !== undefined) await expect(canvasNodes(page)).toHaveCount(expectedNodes);
 }
 
@@ -205,7 +319,7 @@ export async function canonicalText(text: string): Promise<string> {
 export async function startRun(page: Page, options: { parameters?: Record<string, string> } = {}): Promise<string> {
   await page.getByTestId('run-button').click();
   const dialog = page.getByTestId('run-dialog');
-  await expect(dialog).toBeVisible();
+  await explained(page, () => expect(dialog, 'the run dialog opens').toBeVisible());
   for (const [name, value] of Object.entries(options.parameters ?? {})) {
     await dialog.getByTestId(`run-param-${name}`).fill(value);
   }
@@ -238,6 +352,11 @@ export async function canvasStatuses(page: Page): Promise<Record<string, string>
 }
 
 /** Waits until every listed node shows `status` on the canvas. */
-export async function expectStatuses(page: Page, ids: readonly string[], status: string, timeout = 30_000): Promise<void> {
+export async function expectStatuses(
+  page: Page,
+  ids: readonly string[],
+  status: string,
+  timeout = 30_000,
+): Promise<void> {
   for (const id of ids) await expect(node(page, id), `node ${id}`).toHaveAttribute('data-status', status, { timeout });
 }

@@ -1,0 +1,100 @@
+// The canvas asks the compiler's connection rule before it draws an edge: a refused connection says
+// why while the pointer is over the handle, says it again when dropped, and adds nothing.
+import { expect, test } from '../fixtures.ts';
+import {
+  canvasEdges,
+  connect,
+  dragConnection,
+  exportJson,
+  importDocument,
+  openDesigner,
+  pageErrors,
+  toast,
+  waitForCanvasToSettle,
+} from './support/designer.ts';
+
+/** Unconnected nodes in two rows, with the ids the palette would give them. */
+const DOCUMENT = {
+  format: 'loom.pipeline',
+  formatVersion: 1,
+  name: 'connections',
+  nodes: [
+    { id: 'csv', type: 'data.csv', version: '1.0.0', params: { path: 'iris.csv' }, ui: { position: { x: 0, y: 0 } } },
+    { id: 'split', type: 'transform.split', version: '1.0.0', params: {}, ui: { position: { x: 300, y: 0 } } },
+    {
+      id: 'logistic_regression',
+      type: 'train.logistic_regression',
+      version: '1.0.0',
+      params: { label: 'species' },
+      ui: { position: { x: 600, y: 0 } },
+    },
+    {
+      id: 'csv_2',
+      type: 'data.csv',
+      version: '1.0.0',
+      params: { path: 'iris.csv' },
+      ui: { position: { x: 0, y: 240 } },
+    },
+    { id: 'model', type: 'validate.model', version: '1.0.0', params: {}, ui: { position: { x: 600, y: 240 } } },
+  ],
+  edges: [],
+};
+
+test.beforeEach(async ({ page }) => {
+  await openDesigner(page);
+  await importDocument(page, { name: 'connections.loom.json', text: JSON.stringify(DOCUMENT) }, 5);
+  await waitForCanvasToSettle(page);
+  await expect(canvasEdges(page)).toHaveCount(0);
+});
+
+test('a model output dragged onto an onnx input is refused, with the reason, and adds no edge', async ({ page }) => {
+  const reason = 'output "logistic_regression.model" is model, but input "model.onnx" takes onnx';
+  const refusal = page.getByTestId('connection-refusal');
+  await expect(refusal).toBeHidden();
+
+  await dragConnection(page, ['logistic_regression', 'model'], ['model', 'onnx']);
+  // While the pointer is over the incompatible handle, the canvas says why it will not connect.
+  await expect(refusal).toHaveText(reason);
+  await page.mouse.up();
+
+  await expect(toast(page, 'error')).toHaveText(`Cannot connect: ${reason}`);
+  await expect(canvasEdges(page)).toHaveCount(0);
+  const exported = JSON.parse((await exportJson(page)).text) as { edges?: unknown[] };
+  expect(exported.edges ?? []).toEqual([]);
+  // The banner goes once the attempt is over.
+  await expect(refusal).toBeHidden();
+  expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
+});
+
+test('an input that takes one connection refuses a second one', async ({ page }) => {
+  const refusal = page.getByTestId('connection-refusal');
+
+  // The first connection into split.table is fine: no refusal while hovering, and the edge is drawn.
+  await dragConnection(page, ['csv', 'table'], ['split', 'table']);
+  await expect(refusal).toBeHidden();
+  await page.mouse.up();
+  await expect(canvasEdges(page)).toHaveCount(1);
+
+  const reason = 'input "split.table" takes one connection and already has one, from "csv.table"';
+  await dragConnection(page, ['csv_2', 'table'], ['split', 'table']);
+  await expect(refusal).toHaveText(reason);
+  await page.mouse.up();
+
+  await expect(toast(page, 'error')).toHaveText(`Cannot connect: ${reason}`);
+  await expect(canvasEdges(page)).toHaveCount(1);
+  const exported = JSON.parse((await exportJson(page)).text) as { edges: unknown[] };
+  expect(exported.edges).toEqual([
+    { id: 'e1', from: { node: 'csv', port: 'table' }, to: { node: 'split', port: 'table' } },
+  ]);
+
+  // Dragging the same connection again is refused too, and still adds nothing.
+  await dragConnection(page, ['csv', 'table'], ['split', 'table']);
+  await expect(refusal).toHaveText('these ports are connected already');
+  await page.mouse.up();
+  await expect(canvasEdges(page)).toHaveCount(1);
+
+  // A compatible, free input still connects.
+  await connect(page, ['split', 'train'], ['logistic_regression', 'table']);
+  await expect(canvasEdges(page)).toHaveCount(2);
+  expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
+});
