@@ -57,7 +57,7 @@ export function seededRandom(seed: number): () => number {
 /** A document of `count` independent no-op nodes. */
 export function generateIndependent(count: number): unknown {
   const nodes = Array.from({ length: count }, (_, i) => ({ id: `n${i}`, type: 'bench.noop', version: '1.0.0' }));
-  return { format: 'loom.pipeline', formatVersion: 1, name: `bench-noop-${count}`, nodes, edges: [] };
+  return { format: 'loom.pipeline', formatVersion: 2, name: `bench-noop-${count}`, nodes, edges: [] };
 }
 
 /**
@@ -93,7 +93,7 @@ export function generateDag(count: number, seed = 42): unknown {
       });
     }
   }
-  return { format: 'loom.pipeline', formatVersion: 1, name: `bench-dag-${count}`, nodes, edges };
+  return { format: 'loom.pipeline', formatVersion: 2, name: `bench-dag-${count}`, nodes, edges };
 }
 
 /** Median, 95th percentile, minimum and maximum of a sample. */
@@ -119,5 +119,5 @@ export function generateChain(count: number): unknown {
     nodes.push({ id: `n${i}`, type: 'bench.pass', version: '1.0.0', params: { weight: 1 } });
     if (i > 0) edges.push({ id: `e${i}`, from: { node: `n${i - 1}`, port: 'out' }, to: { node: `n${i}`, port: 'a' } });
   }
-  return { format: 'loom.pipeline', formatVersion: 1, name: `bench-chain-${count}`, nodes, edges };
+  return { format: 'loom.pipeline', formatVersion: 2, name: `bench-chain-${count}`, nodes, edges };
 }

@@ -4,6 +4,7 @@
  */
 import { benchApi } from './api.ts';
 import type { BenchResult } from './bench-result.ts';
+import { benchCanvas } from './canvas.ts';
 import { benchCompile } from './compile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
@@ -14,6 +15,7 @@ import { benchValidate } from './validate.ts';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   api: benchApi,
+  canvas: benchCanvas,
   compile: benchCompile,
   inline: benchInline,
   ingest: benchIngest,

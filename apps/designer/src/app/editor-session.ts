@@ -244,5 +244,10 @@ export class EditorSession {
 }
 
 function describe(cause: unknown): string {
+  if (cause instanceof ApiError && cause.diagnostics.length > 0) {
+    const first = cause.diagnostics[0];
+    const more = cause.diagnostics.length > 1 ? ` (and ${cause.diagnostics.length - 1} more)` : '';
+    return `${first?.message}${first?.path === undefined ? '' : ` at ${first.path}`}${more}`;
+  }
   return cause instanceof Error ? cause.message : String(cause);
 }

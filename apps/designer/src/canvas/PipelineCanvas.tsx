@@ -1,153 +1,103 @@
-import {
-  Background,
-  type Connection,
-  Controls,
-  type EdgeChange,
-  type FinalConnectionState,
-  MiniMap,
-  type NodeChange,
-  ReactFlow,
-  useReactFlow,
-  type Viewport,
-} from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Controls, ReactFlow, useReactFlow, useStoreApi } from '@xyflow/react';
+import { type DragEvent, type PointerEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { XY } from '../store/document-slice.ts';
 import { useEditor, useEditorStore } from '../store/editor-context.tsx';
-import { checkCanvasConnection } from './connection-check.ts';
-import { FlowEdgeCache, FlowNodeCache, indexCatalog, type PipelineFlowEdge, type PipelineFlowNode } from './flow-elements.ts';
+import { CanvasMiniMap } from './CanvasMiniMap.tsx';
+import {
+  type CanvasFlowNode,
+  FlowEdgeCache,
+  FlowNodeCache,
+  indexCatalog,
+  type PipelineFlowEdge,
+} from './flow-elements.ts';
+import { NoteNodeView } from './NoteNodeView.tsx';
+import { NodeGeometry } from './node-geometry.ts';
+import { OverviewLayer } from './OverviewLayer.tsx';
+import { useFitViewCountsHiddenNodes, useZoomLevel, type ZoomLevel } from './overview-mode.ts';
+import { buildOverviewScene } from './overview-scene.ts';
 import { PipelineNodeView } from './PipelineNodeView.tsx';
 import { PortColorContext } from './port-colors.tsx';
+import { useConnectHandlers } from './use-connect-handlers.ts';
+import { useFlowChanges } from './use-flow-changes.ts';
+import { useOverviewSelection } from './use-overview-selection.ts';
 
 /** Module scope, so React Flow never sees a new object and never re-mounts nodes. */
-const NODE_TYPES = { pipeline: PipelineNodeView };
-const NO_DRAG: ReadonlyMap<string, XY> = new Map();
-/** Below this zoom, nodes drop their port labels and details (a CSS class, no re-render). */
-const DETAIL_ZOOM = 0.45;
+const NODE_TYPES = { pipeline: PipelineNodeView, note: NoteNodeView };
+const NO_EDGES: PipelineFlowEdge[] = [];
 export const PALETTE_MIME = 'application/x-loom-node';
 
-/** The pipeline canvas: React Flow over state derived from the document, never stored on its own. */
+/**
+ * The pipeline canvas: React Flow over state derived from the document, never stored on its own.
+ *
+ * Built to stay fluid with thousands of nodes: React Flow knows every node's size and handles without
+ * rendering it (`NodeGeometry`) and renders only the nodes in view; far out, an overview layer paints
+ * the whole pipeline on one canvas instead (`overview-mode.ts`); the minimap is a canvas too.
+ */
 export function PipelineCanvas() {
   const store = useEditorStore();
-  const flow = useReactFlow<PipelineFlowNode, PipelineFlowEdge>();
+  const flow = useReactFlow<CanvasFlowNode, PipelineFlowEdge>();
+  const flowStore = useStoreApi<CanvasFlowNode, PipelineFlowEdge>();
   const catalog = useEditor((state) => state.catalog.catalog);
   const index = useMemo(() => indexCatalog(catalog), [catalog]);
-  const nodeCache = useMemo(() => new FlowNodeCache(index), [index]);
+  const geometry = useMemo(() => new NodeGeometry(), []);
+  const nodeCache = useMemo(() => new FlowNodeCache(index, geometry), [index, geometry]);
   const edgeCache = useMemo(() => new FlowEdgeCache(index), [index]);
-  const [dragging, setDragging] = useState<ReadonlyMap<string, XY>>(NO_DRAG);
-  const wrapper = useRef<HTMLDivElement>(null);
+  const { dragging, onNodesChange, onEdgesChange } = useFlowChanges(geometry);
+  const { isValidConnection, onConnect, onConnectEnd } = useConnectHandlers();
+  useFitViewCountsHiddenNodes();
 
-  const { document, selectedNodes, selectedEdges, edgeProblems, refusal, focusRequest } = useEditor(
-    useShallow((state) => ({
-      document: state.document,
-      selectedNodes: state.selectedNodes,
-      selectedEdges: state.selectedEdges,
-      edgeProblems: state.problems.byEdge,
-      refusal: state.connectionRefusal,
-      focusRequest: state.focusRequest,
-    })),
-  );
-
-  const outputType = useCallback(
-    (nodeId: string, port: string) => {
-      const node = store.getState().document.nodes.find((n) => n.id === nodeId);
-      const entry = node === undefined ? undefined : index.entries.get(`${node.type}@${node.version}`);
-      return entry?.outputs.find((output) => output.name === port)?.type;
+  const { document, selectedNodes, selectedEdges, nodeProblems, edgeProblems, steps, refusal, focusRequest } =
+    useEditor(
+      useShallow((state) => ({
+        document: state.document,
+        selectedNodes: state.selectedNodes,
+        selectedEdges: state.selectedEdges,
+        nodeProblems: state.problems.byNode,
+        edgeProblems: state.problems.byEdge,
+        steps: state.runView?.steps,
+        refusal: state.connectionRefusal,
+        focusRequest: state.focusRequest,
+      })),
+    );
+  // What the next render will pass to React Flow, for `applyLevel` to hand over before that render.
+  const latest = useRef({ document, selectedNodes, selectedEdges, edgeProblems, dragging });
+  latest.current = { document, selectedNodes, selectedEdges, edgeProblems, dragging };
+  const applyLevel = useCallback(
+    (next: ZoomLevel) => {
+      const now = latest.current;
+      const hidden = next === 'overview';
+      const flowState = flowStore.getState();
+      flowState.setNodes(nodeCache.nodes(now.document, now.selectedNodes, now.dragging, hidden));
+      flowState.setEdges(hidden ? NO_EDGES : edgeCache.edges(now.document, now.selectedEdges, now.edgeProblems));
     },
-    [store, index],
+    [flowStore, nodeCache, edgeCache],
   );
+  const level = useZoomLevel(document.nodes.length, applyLevel);
+  const overview = level === 'overview';
 
-  const nodes = useMemo(() => nodeCache.nodes(document, selectedNodes, dragging), [nodeCache, document, selectedNodes, dragging]);
+  const nodes = useMemo(
+    () => nodeCache.nodes(document, selectedNodes, dragging, overview),
+    [nodeCache, document, selectedNodes, dragging, overview],
+  );
   const edges = useMemo(
-    () => edgeCache.edges(document, selectedEdges, edgeProblems, outputType),
-    [edgeCache, document, selectedEdges, edgeProblems, outputType],
+    () => (overview ? NO_EDGES : edgeCache.edges(document, selectedEdges, edgeProblems)),
+    [edgeCache, document, selectedEdges, edgeProblems, overview],
   );
-
-  const onNodesChange = useCallback(
-    (changes: NodeChange<PipelineFlowNode>[]) => {
-      const selection: Array<{ kind: 'node'; id: string; selected: boolean }> = [];
-      const moving = new Map<string, XY>();
-      const finished: Array<{ id: string; position: XY }> = [];
-      for (const change of changes) {
-        if (change.type === 'select') selection.push({ kind: 'node', id: change.id, selected: change.selected });
-        else if (change.type === 'position' && change.position !== undefined) {
-          if (change.dragging) moving.set(change.id, change.position);
-          else finished.push({ id: change.id, position: change.position });
-        } else if (change.type === 'position' && change.dragging === false) {
-          // The end of a drag carries no position: commit the last one seen.
-          const last = dragRef.current.get(change.id);
-          if (last !== undefined) finished.push({ id: change.id, position: last });
-        }
-      }
-      if (selection.length > 0) store.getState().changeSelection(selection);
-      if (moving.size > 0) {
-        setDragging((current) => {
-          const next = new Map(current);
-          for (const [id, position] of moving) next.set(id, position);
-          dragRef.current = next;
-          return next;
-        });
-      }
-      if (finished.length > 0) {
-        store.getState().moveNodes(finished);
-        setDragging((current) => {
-          const next = new Map(current);
-          for (const { id } of finished) next.delete(id);
-          dragRef.current = next;
-          return next.size === 0 ? NO_DRAG : next;
-        });
-      }
-    },
-    [store],
+  const scene = useMemo(
+    () =>
+      buildOverviewScene({
+        document,
+        index,
+        geometry,
+        selectedNodes,
+        selectedEdges,
+        nodeProblems,
+        edgeProblems,
+        statuses: steps,
+      }),
+    [document, index, geometry, selectedNodes, selectedEdges, nodeProblems, edgeProblems, steps],
   );
-  const dragRef = useRef<ReadonlyMap<string, XY>>(NO_DRAG);
-
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange<PipelineFlowEdge>[]) => {
-      const selection = changes.flatMap((change) =>
-        change.type === 'select' ? [{ kind: 'edge' as const, id: change.id, selected: change.selected }] : [],
-      );
-      if (selection.length > 0) store.getState().changeSelection(selection);
-    },
-    [store],
-  );
-
-  const isValidConnection = useCallback(
-    (connection: Connection | PipelineFlowEdge) => {
-      const check = checkCanvasConnection(store.getState(), connection);
-      store.getState().setConnectionRefusal(check.ok ? undefined : check.reason);
-      return check.ok;
-    },
-    [store],
-  );
-
-  const onConnect = useCallback(
-    (connection: Connection) => {
-      const state = store.getState();
-      const check = checkCanvasConnection(state, connection);
-      if (!check.ok) {
-        state.toast('error', `Cannot connect: ${check.reason}`);
-        return;
-      }
-      state.addEdge({
-        from: { node: connection.source, port: connection.sourceHandle ?? '' },
-        to: { node: connection.target, port: connection.targetHandle ?? '' },
-      });
-      state.setConnectionRefusal(undefined);
-    },
-    [store],
-  );
-
-  const onConnectEnd = useCallback(
-    (_event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
-      const state = store.getState();
-      if (connection.toHandle !== null && connection.isValid === false && state.connectionRefusal !== undefined) {
-        state.toast('error', `Cannot connect: ${state.connectionRefusal}`);
-      }
-      setTimeout(() => store.getState().setConnectionRefusal(undefined), 2500);
-    },
-    [store],
-  );
+  const { onPaneClick, onSelectionEnd } = useOverviewSelection(scene, document, overview);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
@@ -170,15 +120,20 @@ export function PipelineCanvas() {
   );
 
   const onPointerMove = useCallback(
-    (event: React.PointerEvent) => {
+    (event: PointerEvent) => {
       store.getState().setPointer(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
     },
     [flow, store],
   );
 
-  const onViewportChange = useCallback((viewport: Viewport) => {
-    wrapper.current?.classList.toggle('lod-low', viewport.zoom < DETAIL_ZOOM);
-  }, []);
+  // Open on the whole pipeline. Not React Flow's `fitView` prop: on an empty canvas its fit stays
+  // queued and fires when the first node is dropped, pulling the view away from where it was dropped.
+  const openedFitted = useRef(false);
+  useEffect(() => {
+    if (openedFitted.current) return;
+    openedFitted.current = true;
+    if (store.getState().document.nodes.length > 0) void flow.fitView();
+  }, [store, flow]);
 
   useEffect(() => {
     if (focusRequest === undefined) return;
@@ -187,8 +142,15 @@ export function PipelineCanvas() {
 
   return (
     <PortColorContext.Provider value={index.portColors}>
-      <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove}>
-        <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
+      <section
+        className={`canvas${level === 'detail' ? '' : ' lod-low'}`}
+        aria-label="Pipeline canvas"
+        data-zoom-level={level}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onPointerMove={onPointerMove}
+      >
+        <ReactFlow<CanvasFlowNode, PipelineFlowEdge>
           nodes={nodes}
           edges={edges}
           nodeTypes={NODE_TYPES}
@@ -197,18 +159,18 @@ export function PipelineCanvas() {
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
-          onViewportChange={onViewportChange}
+          onPaneClick={onPaneClick}
+          onSelectionEnd={onSelectionEnd}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={['Meta', 'Control']}
-          fitView
           minZoom={0.05}
           maxZoom={2}
           onlyRenderVisibleElements
           proOptions={{ hideAttribution: true }}
         >
-          <Background gap={20} size={1} />
-          <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={miniMapColor} />
+          <OverviewLayer scene={scene} />
+          <CanvasMiniMap scene={scene} />
           <Controls showInteractive={false} />
         </ReactFlow>
         {refusal !== undefined && (
@@ -216,24 +178,7 @@ export function PipelineCanvas() {
             {refusal}
           </div>
         )}
-      </div>
+      </section>
     </PortColorContext.Provider>
   );
-}
-
-function miniMapColor(node: PipelineFlowNode): string {
-  switch (node.data.entry?.category) {
-    case 'data':
-      return '#0ea5e9';
-    case 'transform':
-      return '#8b5cf6';
-    case 'train':
-      return '#f59e0b';
-    case 'export':
-      return '#10b981';
-    case 'validate':
-      return '#ef4444';
-    default:
-      return '#94a3b8';
-  }
 }

@@ -40,7 +40,11 @@ export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selec
       <div className="pipeline-node-ports">
         <div className="ports-in">
           {(entry?.inputs ?? []).map((port) => (
-            <div className="port port-in" key={port.name} title={`${port.name}: ${port.type}${port.required ? '' : ' (optional)'}`}>
+            <div
+              className="port port-in"
+              key={port.name}
+              title={`${port.name}: ${port.type}${port.required ? '' : ' (optional)'}`}
+            >
               <Handle
                 type="target"
                 position={Position.Left}
@@ -75,7 +79,11 @@ export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selec
         </div>
       )}
       {problems !== undefined && (
-        <div className="node-problem lod-detail" data-testid={`problem-${id}`} title={problems.map((p) => p.message).join('\n')}>
+        <div
+          className="node-problem lod-detail"
+          data-testid={`problem-${id}`}
+          title={problems.map((p) => p.message).join('\n')}
+        >
           {problems[0]?.message}
           {problems.length > 1 ? ` (+${problems.length - 1})` : ''}
         </div>

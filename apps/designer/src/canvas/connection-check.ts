@@ -1,5 +1,6 @@
 import { type ConnectionCheck, checkConnection } from '@loom/compiler';
 import type { EditorState } from '../store/editor-types.ts';
+import { nodesById } from './flow-elements.ts';
 
 /** A connection as React Flow proposes it: node ids and handle ids (= port names). */
 export interface FlowConnection {
@@ -14,9 +15,10 @@ export interface FlowConnection {
  * already going into the target port (so an input that takes one connection refuses a second).
  */
 export function checkCanvasConnection(state: EditorState, connection: FlowConnection): ConnectionCheck {
-  const nodes = state.document.nodes;
-  const source = nodes.find((node) => node.id === connection.source);
-  const target = nodes.find((node) => node.id === connection.target);
+  // Asked on every pointer move over a handle while connecting: look the ends up by id, not by search.
+  const nodes = nodesById(state.document);
+  const source = nodes.get(connection.source);
+  const target = nodes.get(connection.target);
   const sourcePort = connection.sourceHandle ?? '';
   const targetPort = connection.targetHandle ?? '';
   if (source === undefined || target === undefined) {
@@ -24,7 +26,12 @@ export function checkCanvasConnection(state: EditorState, connection: FlowConnec
   }
   const existing = state.document.edges.filter((edge) => edge.to.node === target.id && edge.to.port === targetPort);
   if (existing.some((edge) => edge.from.node === source.id && edge.from.port === sourcePort)) {
-    return { ok: false, code: 'edge.multiple-into-single', reason: 'these ports are connected already', existing: existing[0] as never };
+    return {
+      ok: false,
+      code: 'edge.multiple-into-single',
+      reason: 'these ports are connected already',
+      existing: existing[0] as never,
+    };
   }
   return checkConnection(
     state.catalog.registry,

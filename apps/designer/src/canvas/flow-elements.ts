@@ -1,7 +1,9 @@
-import type { PipelineDocument, PipelineEdge, PipelineNode } from '@loom/graph';
+import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineNote } from '@loom/graph';
 import type { CatalogNode, NodeCatalog } from '@loom/sdk';
 import type { Edge, Node } from '@xyflow/react';
 import { edgeKey, type XY } from '../store/document-slice.ts';
+import { NOTE_SIZE, type NoteFlowNode } from './NoteNodeView.tsx';
+import type { NodeGeometry } from './node-geometry.ts';
 
 /** What a pipeline node component gets: the document node and its catalog entry, both stable objects. */
 export interface PipelineNodeData extends Record<string, unknown> {
@@ -12,6 +14,8 @@ export interface PipelineNodeData extends Record<string, unknown> {
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 export type PipelineFlowEdge = Edge<Record<string, never>>;
+/** What the canvas hands React Flow: pipeline nodes and free-standing notes. */
+export type CanvasFlowNode = PipelineFlowNode | NoteFlowNode;
 
 /** Catalog entries by `type@version`, and port colours by port type name. */
 export interface CatalogIndex {
@@ -26,33 +30,82 @@ export function indexCatalog(catalog: NodeCatalog): CatalogIndex {
   };
 }
 
+export function entryOf(index: CatalogIndex, node: PipelineNode): CatalogNode | undefined {
+  return index.entries.get(`${node.type}@${node.version}`);
+}
+
 const ORIGIN: XY = { x: 0, y: 0 };
 
 /**
  * Derives React Flow nodes from the document. A flow node is rebuilt only when its document node, its
- * selection or its transient drag position changed, so memoised node components skip the rest.
+ * selection, its transient drag position or the overview mode changed, so memoised node components
+ * skip the rest and React Flow keeps what it measured of them.
+ *
+ * Each node carries its size and handle positions ({@link NodeGeometry}), so React Flow never has to
+ * render a node to know where its edges end; in overview mode every node is `hidden` (the overview
+ * layer draws them) and React Flow renders none.
  */
 export class FlowNodeCache {
-  #cache = new WeakMap<PipelineNode, { selected: boolean; flow: PipelineFlowNode }>();
+  #cache = new WeakMap<PipelineNode, { selected: boolean; hidden: boolean; flow: PipelineFlowNode }>();
+  #notes = new WeakMap<PipelineNote, { selected: boolean; hidden: boolean; flow: NoteFlowNode }>();
 
-  constructor(readonly index: CatalogIndex) {}
+  constructor(
+    readonly index: CatalogIndex,
+    readonly geometry: NodeGeometry,
+  ) {}
 
-  nodes(document: PipelineDocument, selected: ReadonlySet<string>, dragging: ReadonlyMap<string, XY>): PipelineFlowNode[] {
-    return document.nodes.map((node) => {
+  nodes(
+    document: PipelineDocument,
+    selected: ReadonlySet<string>,
+    dragging: ReadonlyMap<string, XY>,
+    hidden: boolean,
+  ): CanvasFlowNode[] {
+    const nodes: CanvasFlowNode[] = document.nodes.map((node) => {
       const isSelected = selected.has(node.id);
       const dragged = dragging.get(node.id);
       const cached = this.#cache.get(node);
-      if (dragged === undefined && cached !== undefined && cached.selected === isSelected) return cached.flow;
+      if (dragged === undefined && cached !== undefined && cached.selected === isSelected && cached.hidden === hidden)
+        return cached.flow;
+      const entry = entryOf(this.index, node);
       const flow: PipelineFlowNode = {
         id: node.id,
         type: 'pipeline',
         position: dragged ?? node.ui?.position ?? ORIGIN,
         selected: isSelected,
-        data: { node, entry: this.index.entries.get(`${node.type}@${node.version}`) },
+        data: { node, entry },
+        measured: this.geometry.size(node.id, entry),
       };
-      if (dragged === undefined) this.#cache.set(node, { selected: isSelected, flow });
+      const handles = this.geometry.handles(entry);
+      if (handles !== undefined) flow.handles = handles;
+      if (hidden) flow.hidden = true;
+      if (dragged === undefined) this.#cache.set(node, { selected: isSelected, hidden, flow });
       return flow;
     });
+    for (const note of document.notes ?? [])
+      nodes.push(this.#note(note, selected.has(note.id), dragging.get(note.id), hidden));
+    return nodes;
+  }
+
+  /** Notes sit below nodes and edges, so a note never hides a port. */
+  #note(note: PipelineNote, selected: boolean, dragged: XY | undefined, hidden: boolean): NoteFlowNode {
+    const cached = this.#notes.get(note);
+    if (dragged === undefined && cached !== undefined && cached.selected === selected && cached.hidden === hidden)
+      return cached.flow;
+    const size = note.size ?? NOTE_SIZE;
+    const flow: NoteFlowNode = {
+      id: note.id,
+      type: 'note',
+      position: dragged ?? note.position,
+      selected,
+      data: { note },
+      width: size.width,
+      height: size.height,
+      measured: size,
+      zIndex: -1,
+    };
+    if (hidden) flow.hidden = true;
+    if (dragged === undefined) this.#notes.set(note, { selected, hidden, flow });
+    return flow;
   }
 }
 
@@ -66,16 +119,20 @@ export class FlowEdgeCache {
     document: PipelineDocument,
     selected: ReadonlySet<string>,
     invalid: ReadonlyMap<string, unknown>,
-    outputType: (nodeId: string, port: string) => string | undefined,
   ): PipelineFlowEdge[] {
+    const byId = nodesById(document);
     return document.edges.map((edge) => {
       const id = edgeKey(edge);
       const isSelected = selected.has(id);
       const isInvalid = invalid.has(id);
-      const type = outputType(edge.from.node, edge.from.port);
-      const color = (type === undefined ? undefined : this.index.portColors.get(type)) ?? '#94a3b8';
+      const color = edgeColor(this.index, outputType(this.index, byId.get(edge.from.node), edge.from.port));
       const cached = this.#cache.get(edge);
-      if (cached !== undefined && cached.selected === isSelected && cached.invalid === isInvalid && cached.color === color)
+      if (
+        cached !== undefined &&
+        cached.selected === isSelected &&
+        cached.invalid === isInvalid &&
+        cached.color === color
+      )
         return cached.flow;
       const flow: PipelineFlowEdge = {
         id,
@@ -91,4 +148,27 @@ export class FlowEdgeCache {
       return flow;
     });
   }
+}
+
+const EDGE_FALLBACK = '#94a3b8';
+const byIdCache = new WeakMap<PipelineDocument, ReadonlyMap<string, PipelineNode>>();
+
+/** The document's nodes by id, built once per document (edges look their ends up by id, thousands of times). */
+export function nodesById(document: PipelineDocument): ReadonlyMap<string, PipelineNode> {
+  let byId = byIdCache.get(document);
+  if (byId === undefined) {
+    byId = new Map(document.nodes.map((node) => [node.id, node]));
+    byIdCache.set(document, byId);
+  }
+  return byId;
+}
+
+/** The port type of a node's output, when the node's type is installed and has that output. */
+export function outputType(index: CatalogIndex, node: PipelineNode | undefined, port: string): string | undefined {
+  if (node === undefined) return undefined;
+  return entryOf(index, node)?.outputs.find((output) => output.name === port)?.type;
+}
+
+export function edgeColor(index: CatalogIndex, outputType: string | undefined): string {
+  return (outputType === undefined ? undefined : index.portColors.get(outputType)) ?? EDGE_FALLBACK;
 }

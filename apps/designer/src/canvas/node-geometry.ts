@@ -6,7 +6,7 @@ import { type InternalNode, type NodeHandle, Position } from '@xyflow/react';
  * node's handles sit at the same place whatever its zoom level, run status or messages.
  */
 export const NODE_LAYOUT = {
-  width: 210,
+  width: 236,
   /** Top border (3), header (26), subtitle (18) and the port list's top padding (2). */
   firstPortTop: 49,
   portRow: 18,
@@ -58,12 +58,16 @@ export class NodeGeometry {
     if (measured.length !== entry.inputs.length + entry.outputs.length) return;
     this.#handles.set(
       key,
-      measured.map(({ id, type, position, x, y, width: w, height: h }) => ({ id, type, position, x, y, width: w, height: h })),
+      measured.map(({ id, type, position, x, y, width: w, height: h }) => ({
+        id: id ?? null,
+        type,
+        position,
+        x,
+        y,
+        width: w,
+        height: h,
+      })),
     );
-  }
-
-  forget(nodeId: string): void {
-    this.#sizes.delete(nodeId);
   }
 
   #estimate(entry: CatalogNode) {
