@@ -175,7 +175,7 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     id: 'view.fit',
     label: 'Fit view',
     group: 'view',
-    shortcuts: ['Shift+1'],
+    shortcuts: ['Shift+F'],
     run: ({ flow }) => void flow.fitView({ duration: 300 }),
   },
   {

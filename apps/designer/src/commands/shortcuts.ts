@@ -8,7 +8,9 @@ export function matchesShortcut(
   const wants = new Set(parts.map((part) => part.toLowerCase()));
   const mod = event.ctrlKey || event.metaKey;
   if (wants.has('mod') !== mod) return false;
-  if (wants.has('shift') !== event.shiftKey) return false;
+  // Punctuation (`?`, `=`) often needs Shift to type at all: the character itself is what counts.
+  const punctuation = key !== undefined && key.length === 1 && !/[a-z0-9]/.test(key);
+  if (!punctuation && wants.has('shift') !== event.shiftKey) return false;
   if (wants.has('alt') !== event.altKey) return false;
   return event.key.toLowerCase() === key || (key === 'space' && event.key === ' ');
 }
