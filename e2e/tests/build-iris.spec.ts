@@ -111,7 +111,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   const runId = await startRun(page);
   const allNodes = ids;
 
-  // The README's picture: the canvas while the run is going (or just after), statuses on every node.
+  // The canvas while the run is going (or just after), statuses on every node, kept with the results.
   await expect(page.locator('.pipeline-node:not([data-status="none"])').first()).toBeVisible();
   await page
     .locator('.pipeline-node[data-status="running"], [data-testid="run-status"][data-status="succeeded"]')
@@ -121,10 +121,6 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   await testInfo.attach('designer-run.png', { body: screenshot, contentType: 'image/png' });
   await mkdir(join(REPO_ROOT, 'e2e', '.results'), { recursive: true });
   await writeFile(join(REPO_ROOT, 'e2e', '.results', 'designer-run.png'), screenshot);
-  if (process.env.LOOM_E2E_SCREENSHOT === '1') {
-    await mkdir(join(REPO_ROOT, 'docs', 'images'), { recursive: true });
-    await writeFile(join(REPO_ROOT, 'docs', 'images', 'designer-run.png'), screenshot);
-  }
 
   await expectStatuses(page, allNodes, 'succeeded');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded');

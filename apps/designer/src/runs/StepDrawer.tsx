@@ -91,7 +91,8 @@ function FailureBox({ step }: { step: StoredStep }) {
 
 function Outputs({ step }: { step: StoredStep }) {
   const outputs = Object.entries(step.outputs);
-  const metrics = Object.entries(step.metrics);
+  // The numbers a step reported are also in its metrics output, when it has one: shown once, there.
+  const metrics = outputs.some(([, output]) => output.type === 'metrics') ? [] : Object.entries(step.metrics);
   if (outputs.length === 0 && metrics.length === 0) {
     return (
       <div className="empty-note">
