@@ -1,3 +1,4 @@
+import { CHROMIUM_LAUNCH_OPTIONS } from '@loom/e2e/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import {
   type CanvasBenchPage,
@@ -27,14 +28,6 @@ const SCENARIO_LABELS: Record<Scenario, string> = {
   'zoom-through': 'zoom fit↔1.0',
 };
 const VIEWPORT = { width: 1440, height: 900 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const GOAL_FIRST_RENDER_MS = 1500;
 const GOAL_MEDIAN_FRAME_MS = 16.7;
 
@@ -63,7 +56,7 @@ interface CanvasRun {
  */
 export async function benchCanvas(): Promise<BenchResult> {
   const served = await serveCanvasPage();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
   try {
     const runs: CanvasRun[] = [];
     for (const nodes of SIZES) {

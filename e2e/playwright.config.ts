@@ -1,9 +1,7 @@
 // Playwright drives the real designer in Debian's Chromium against a real `loom start` per test file
 // (see fixtures.ts). Never `npx playwright install`: it downloads a browser, which fails here.
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium (`apt-get install chromium`); the only browser these tests use. */
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM_LAUNCH_OPTIONS } from './chromium.ts';
 
 const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
@@ -25,17 +23,7 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 });

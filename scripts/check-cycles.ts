@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 
 function workspacePackages(): Map<string, string[]> {
   const packages = new Map<string, string[]>();
-  const packageDirs: string[] = ['server', 'designer', 'bench'];
+  const packageDirs: string[] = ['server', 'designer', 'bench', 'e2e'];
   for (const group of ['packages', 'nodes', 'apps']) {
     try {
       packageDirs.push(...readdirSync(join(root, group)).map((dir) => join(group, dir)));

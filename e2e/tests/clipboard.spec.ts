@@ -8,57 +8,18 @@ import {
   canvasNodes,
   clickEmptyCanvas,
   emptyCanvasPoint,
-  exportJson,
-  importDocument,
   nodeIds,
-  openDesigner,
   pageErrors,
   pane,
   runCommand,
   selectNode,
-  waitForCanvasToSettle,
 } from './support/designer.ts';
+import { exportedDocument, openDocument, startDocument, trainingRow } from './support/documents.ts';
 
-interface Doc {
-  nodes: Array<{
-    id: string;
-    type: string;
-    params?: Record<string, unknown>;
-    ui?: { position?: { x: number; y: number } };
-  }>;
-  edges?: Array<{ id?: string; from: { node: string; port: string }; to: { node: string; port: string } }>;
-}
-
-const START = {
-  format: 'loom.pipeline',
-  formatVersion: 1,
-  name: 'clipboard',
-  nodes: [
-    { id: 'csv', type: 'data.csv', version: '1.0.0', params: { path: 'iris.csv' }, ui: { position: { x: 0, y: 0 } } },
-    {
-      id: 'split',
-      type: 'transform.split',
-      version: '1.0.0',
-      params: { fraction: 0.25, stratify_by: 'species' },
-      ui: { position: { x: 300, y: 0 } },
-    },
-    {
-      id: 'logistic_regression',
-      type: 'train.logistic_regression',
-      version: '1.0.0',
-      params: { label: 'species' },
-      ui: { position: { x: 600, y: 0 } },
-    },
-  ],
-  edges: [
-    { id: 'e1', from: { node: 'csv', port: 'table' }, to: { node: 'split', port: 'table' } },
-    { id: 'e2', from: { node: 'split', port: 'train' }, to: { node: 'logistic_regression', port: 'table' } },
-  ],
-};
-
-async function exported(page: Page): Promise<Doc> {
-  return JSON.parse((await exportJson(page)).text) as Doc;
-}
+const START = startDocument('clipboard', trainingRow({ fraction: 0.25, stratify_by: 'species' }), [
+  { id: 'e1', from: { node: 'csv', port: 'table' }, to: { node: 'split', port: 'table' } },
+  { id: 'e2', from: { node: 'split', port: 'train' }, to: { node: 'logistic_regression', port: 'table' } },
+]);
 
 /** Selects csv and split (click, then Ctrl+click) and moves the pointer to an empty spot of the canvas. */
 async function selectCsvAndSplit(page: Page): Promise<void> {
@@ -72,13 +33,11 @@ async function selectCsvAndSplit(page: Page): Promise<void> {
 
 test.beforeEach(async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openDesigner(page);
-  await importDocument(page, { name: 'clipboard.loom.json', text: JSON.stringify(START) }, 3);
-  await waitForCanvasToSettle(page);
+  await openDocument(page, START);
 });
 
 test('Ctrl+C, Ctrl+V paste copies of the selected nodes with new ids and the edge between them', async ({ page }) => {
-  const before = await exported(page);
+  const before = await exportedDocument(page);
   await selectCsvAndSplit(page);
   await page.keyboard.press('ControlOrMeta+c');
 
@@ -95,7 +54,7 @@ test('Ctrl+C, Ctrl+V paste copies of the selected nodes with new ids and the edg
   // What was pasted is selected.
   await expect(page.getByTestId('inspector')).toContainText('2 nodes selected');
 
-  const after = await exported(page);
+  const after = await exportedDocument(page);
   // The originals are untouched.
   expect(after.nodes.slice(0, 3)).toEqual(before.nodes);
   expect(after.edges?.slice(0, 2)).toEqual(before.edges);
@@ -136,12 +95,12 @@ test('Edit → Copy and Edit → Paste do the same through the Clipboard API', a
 });
 
 test('Ctrl+D duplicates the selection beside it', async ({ page }) => {
-  const before = await exported(page);
+  const before = await exportedDocument(page);
   await selectNode(page, 'split');
   await page.keyboard.press('ControlOrMeta+d');
   await expect(canvasNodes(page)).toHaveCount(4);
   await expect(page.getByTestId('node-inspector').locator('.field-static')).toHaveText('split_2');
-  const after = await exported(page);
+  const after = await exportedDocument(page);
   const copy = after.nodes[3];
   expect(copy).toMatchObject({
     id: 'split_2',

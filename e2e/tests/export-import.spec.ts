@@ -1,8 +1,7 @@
 // Import and export keep a document byte for byte: what the designer writes is the repository's
 // canonical serialisation (the one `loom format` writes), and a round trip changes nothing.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { EXAMPLES, expect, test } from '../fixtures.ts';
+import { expect, test } from '../fixtures.ts';
 import {
   canonicalText,
   canvasEdges,
@@ -13,20 +12,19 @@ import {
   openDesigner,
   pageErrors,
 } from './support/designer.ts';
-
-const EXAMPLE = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
+import { IRIS_EXAMPLE } from './support/documents.ts';
 
 test('the iris example is already in canonical form', async () => {
-  const check = await formatCheck(EXAMPLE);
-  expect(check.canonical, `loom format --check ${EXAMPLE}: ${check.output}`).toBe(true);
+  const check = await formatCheck(IRIS_EXAMPLE);
+  expect(check.canonical, `loom format --check ${IRIS_EXAMPLE}: ${check.output}`).toBe(true);
 });
 
 test('importing the iris example and exporting it gives the same bytes, twice over', async ({ page }, testInfo) => {
-  const original = await readFile(EXAMPLE);
+  const original = await readFile(IRIS_EXAMPLE);
   const document = JSON.parse(original.toString('utf8')) as { nodes: unknown[]; edges: unknown[] };
 
   await openDesigner(page);
-  await importDocument(page, EXAMPLE, document.nodes.length);
+  await importDocument(page, IRIS_EXAMPLE, document.nodes.length);
   await expect(canvasEdges(page)).toHaveCount(document.edges.length);
   await expect(page.getByTestId('document-title')).toContainText('iris-classification');
 
@@ -52,11 +50,11 @@ test('importing the iris example and exporting it gives the same bytes, twice ov
 
 test('a document in another layout is exported in canonical form', async ({ page }) => {
   // The iris example minified, keys in another order: the designer writes it the canonical way.
-  const original = JSON.parse(await readFile(EXAMPLE, 'utf8')) as Record<string, unknown>;
+  const original = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as Record<string, unknown>;
   const reordered = Object.fromEntries(Object.entries(original).reverse());
   const text = JSON.stringify(reordered);
   const expected = await canonicalText(text);
-  expect(expected).toBe(await readFile(EXAMPLE, 'utf8'));
+  expect(expected).toBe(await readFile(IRIS_EXAMPLE, 'utf8'));
 
   await openDesigner(page);
   await importDocument(page, { name: 'minified.loom.json', text }, 7);

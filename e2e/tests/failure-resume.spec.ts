@@ -1,9 +1,8 @@
 // A failed step shows its error and logs; after fixing its parameter in the inspector, Resume re-runs
 // only what failed, keeping the steps that had succeeded.
-import { join } from 'node:path';
-import { EXAMPLES, expect, test } from '../fixtures.ts';
+import { expect, test } from '../fixtures.ts';
 import {
-  canvasStatuses,
+  expectCanvasMatchesServer,
   expectStatuses,
   getRun,
   importDocument,
@@ -14,16 +13,17 @@ import {
   selectNode,
   startRun,
 } from './support/designer.ts';
+import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
 
-const EXAMPLE = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
-const UPSTREAM = ['iris', 'split', 'normalize', 'train', 'onnx', 'importance'];
+/** The steps that succeed whatever the validation does. */
+const UPSTREAM = IRIS_STEPS.filter((id) => id !== 'validate');
 
 test('a failed validation shows its error and logs; fixed in the inspector, Resume finishes the run', async ({
   page,
   loom,
 }) => {
   await openDesigner(page);
-  await importDocument(page, EXAMPLE, 7);
+  await importDocument(page, IRIS_EXAMPLE, 7);
 
   // Make the validation impossible: an accuracy above 1 (the parameter has no upper bound).
   const inspector = await selectNode(page, 'validate');
@@ -108,7 +108,7 @@ test('a failed validation shows its error and logs; fixed in the inspector, Resu
     expect(step?.outputs, `${id} kept its outputs`).toEqual(earlier?.outputs);
   }
   expect(resumed.steps.find((step) => step.id === 'validate')?.status).toBe('succeeded');
-  expect(await canvasStatuses(page)).toEqual(Object.fromEntries(resumed.steps.map((step) => [step.id, step.status])));
+  await expectCanvasMatchesServer(page, loom, runId);
 
   // The drawer follows the step: no failure any more, and its metrics.
   await (await selectNode(page, 'validate')).getByTestId('open-step').click();

@@ -1,49 +1,18 @@
 // The canvas asks the compiler's connection rule before it draws an edge: a refused connection says
 // why while the pointer is over the handle, says it again when dropped, and adds nothing.
 import { expect, test } from '../fixtures.ts';
-import {
-  canvasEdges,
-  connect,
-  dragConnection,
-  exportJson,
-  importDocument,
-  openDesigner,
-  pageErrors,
-  toast,
-  waitForCanvasToSettle,
-} from './support/designer.ts';
+import { canvasEdges, connect, dragConnection, pageErrors, toast } from './support/designer.ts';
+import { exportedDocument, openDocument, startDocument, trainingRow } from './support/documents.ts';
 
 /** Unconnected nodes in two rows, with the ids the palette would give them. */
-const DOCUMENT = {
-  format: 'loom.pipeline',
-  formatVersion: 1,
-  name: 'connections',
-  nodes: [
-    { id: 'csv', type: 'data.csv', version: '1.0.0', params: { path: 'iris.csv' }, ui: { position: { x: 0, y: 0 } } },
-    { id: 'split', type: 'transform.split', version: '1.0.0', params: {}, ui: { position: { x: 300, y: 0 } } },
-    {
-      id: 'logistic_regression',
-      type: 'train.logistic_regression',
-      version: '1.0.0',
-      params: { label: 'species' },
-      ui: { position: { x: 600, y: 0 } },
-    },
-    {
-      id: 'csv_2',
-      type: 'data.csv',
-      version: '1.0.0',
-      params: { path: 'iris.csv' },
-      ui: { position: { x: 0, y: 240 } },
-    },
-    { id: 'model', type: 'validate.model', version: '1.0.0', params: {}, ui: { position: { x: 600, y: 240 } } },
-  ],
-  edges: [],
-};
+const DOCUMENT = startDocument('connections', [
+  ...trainingRow(),
+  { id: 'csv_2', type: 'data.csv', version: '1.0.0', params: { path: 'iris.csv' }, ui: { position: { x: 0, y: 240 } } },
+  { id: 'model', type: 'validate.model', version: '1.0.0', params: {}, ui: { position: { x: 600, y: 240 } } },
+]);
 
 test.beforeEach(async ({ page }) => {
-  await openDesigner(page);
-  await importDocument(page, { name: 'connections.loom.json', text: JSON.stringify(DOCUMENT) }, 5);
-  await waitForCanvasToSettle(page);
+  await openDocument(page, DOCUMENT);
   await expect(canvasEdges(page)).toHaveCount(0);
 });
 
@@ -59,8 +28,7 @@ test('a model output dragged onto an onnx input is refused, with the reason, and
 
   await expect(toast(page, 'error')).toHaveText(`Cannot connect: ${reason}`);
   await expect(canvasEdges(page)).toHaveCount(0);
-  const exported = JSON.parse((await exportJson(page)).text) as { edges?: unknown[] };
-  expect(exported.edges ?? []).toEqual([]);
+  expect((await exportedDocument(page)).edges ?? []).toEqual([]);
   // The banner goes once the attempt is over.
   await expect(refusal).toBeHidden();
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
@@ -82,8 +50,7 @@ test('an input that takes one connection refuses a second one', async ({ page })
 
   await expect(toast(page, 'error')).toHaveText(`Cannot connect: ${reason}`);
   await expect(canvasEdges(page)).toHaveCount(1);
-  const exported = JSON.parse((await exportJson(page)).text) as { edges: unknown[] };
-  expect(exported.edges).toEqual([
+  expect((await exportedDocument(page)).edges).toEqual([
     { id: 'e1', from: { node: 'csv', port: 'table' }, to: { node: 'split', port: 'table' } },
   ]);
 

@@ -1,7 +1,6 @@
 // Notes on the canvas: added with N where the pointer is, written in place, kept in the exported
 // document (format 2), undone in one step, and selected together with nodes by a Shift-drag box.
-import { join } from 'node:path';
-import { EXAMPLES, expect, test } from '../fixtures.ts';
+import { expect, test } from '../fixtures.ts';
 import {
   clickEmptyCanvas,
   exportJson,
@@ -12,12 +11,11 @@ import {
   pane,
   waitForCanvasToSettle,
 } from './support/designer.ts';
-
-const IRIS = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
+import { IRIS_EXAMPLE } from './support/documents.ts';
 
 test('a note is added with N, written in place, exported, and undone in one step', async ({ page }) => {
   await openDesigner(page);
-  await importDocument(page, IRIS, 7);
+  await importDocument(page, IRIS_EXAMPLE, 7);
   await waitForCanvasToSettle(page);
 
   const box = await pane(page).boundingBox();
@@ -49,7 +47,7 @@ test('a note is added with N, written in place, exported, and undone in one step
 
 test('a Shift-drag box selects the nodes inside it', async ({ page }) => {
   await openDesigner(page);
-  await importDocument(page, IRIS, 7);
+  await importDocument(page, IRIS_EXAMPLE, 7);
   await waitForCanvasToSettle(page);
 
   const first = await node(page, 'iris').boundingBox();

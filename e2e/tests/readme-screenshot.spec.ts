@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { DATA_ROOTS, EXAMPLES, expect, REPO_ROOT, test } from '../fixtures.ts';
+import { DATA_ROOTS, expect, REPO_ROOT, test } from '../fixtures.ts';
 import {
   expectStatuses,
   importDocument,
@@ -17,16 +17,15 @@ import {
   selectNode,
   startRun,
 } from './support/designer.ts';
+import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
 
 const WAIT_DIR = join(tmpdir(), 'loom-e2e-readme-screenshot');
 mkdirSync(WAIT_DIR, { recursive: true });
 test.use({ loomEnv: { LOOM_DATA_ROOTS: [...DATA_ROOTS, WAIT_DIR].join(delimiter) } });
 
-const IRIS_STEPS = ['iris', 'split', 'normalize', 'train', 'onnx', 'validate', 'importance'];
-
 test('the designer during a run, for the README', async ({ page }, testInfo) => {
   const flag = join(WAIT_DIR, `go-${randomUUID()}.flag`);
-  const document = JSON.parse(await readFile(join(EXAMPLES, 'iris-classification', 'pipeline.loom.json'), 'utf8')) as {
+  const document = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as {
     nodes: unknown[];
     notes?: unknown[];
   };
@@ -61,6 +60,7 @@ test('the designer during a run, for the README', async ({ page }, testInfo) => 
       .first()
       .waitFor({ state: 'detached', timeout: 10_000 })
       .catch(() => undefined);
+    await page.getByRole('button', { name: /Port types/ }).click();
     await page.getByRole('button', { name: 'Fit view' }).click();
     await page.getByTestId('inspector').evaluate((panel) => panel.scrollTo(0, 0));
     await page.locator('[data-testid^="heatmap-"]').first().scrollIntoViewIfNeeded();

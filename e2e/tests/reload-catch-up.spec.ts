@@ -5,12 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { DATA_ROOTS, EXAMPLES, expect, type LoomServer, test } from '../fixtures.ts';
+import { DATA_ROOTS, expect, test } from '../fixtures.ts';
 import {
   canvasEdges,
   canvasNodes,
-  canvasStatuses,
+  expectCanvasMatchesServer,
   expectStatuses,
   getRun,
   importDocument,
@@ -19,6 +18,7 @@ import {
   pageErrors,
   startRun,
 } from './support/designer.ts';
+import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
 
 /**
  * The run waits, in a `core.wait_for_file` step, for a file that the test writes once it has reloaded:
@@ -28,20 +28,9 @@ const WAIT_DIR = join(tmpdir(), 'loom-e2e-reload-catch-up');
 mkdirSync(WAIT_DIR, { recursive: true });
 test.use({ loomEnv: { LOOM_DATA_ROOTS: [...DATA_ROOTS, WAIT_DIR].join(delimiter) } });
 
-const EXAMPLE = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
-const IRIS_STEPS = ['iris', 'split', 'normalize', 'train', 'onnx', 'validate', 'importance'];
-
-async function expectCanvasMatchesServer(page: Page, loom: LoomServer, runId: string): Promise<void> {
-  const run = await getRun(loom, runId);
-  expect(await canvasStatuses(page), 'the canvas shows the states GET /api/runs/:id has').toEqual(
-    Object.fromEntries(run.steps.map((step) => [step.id, step.status])),
-  );
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', run.status);
-}
-
 test('a reload mid-run restores the pipeline and the run from the address and catches up', async ({ page, loom }) => {
   const flag = join(WAIT_DIR, `ready-${randomUUID()}.flag`);
-  const document = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { name: string; nodes: unknown[] };
+  const document = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as { name: string; nodes: unknown[] };
   document.name = 'iris-waiting';
   document.nodes.push({
     id: 'wait',

@@ -10,41 +10,21 @@ import {
   dropPointFor,
   type Exported,
   exportJson,
-  importDocument,
   moveNode,
-  openDesigner,
   pageErrors,
   runCommand,
   setParam,
-  waitForCanvasToSettle,
 } from './support/designer.ts';
+import { openDocument, type PipelineJson, startDocument, trainingRow } from './support/documents.ts';
 
 /**
  * Where the history starts: an imported document (importing starts the undo history afresh), three nodes
  * wide so that the canvas fits it below 100 % and there is room to add more beside them.
  */
-const START = {
-  format: 'loom.pipeline',
-  formatVersion: 1,
-  name: 'undo-redo',
-  nodes: [
-    { id: 'csv', type: 'data.csv', version: '1.0.0', params: { path: 'iris.csv' }, ui: { position: { x: 0, y: 0 } } },
-    { id: 'split', type: 'transform.split', version: '1.0.0', params: {}, ui: { position: { x: 300, y: 0 } } },
-    {
-      id: 'logistic_regression',
-      type: 'train.logistic_regression',
-      version: '1.0.0',
-      params: { label: 'species' },
-      ui: { position: { x: 600, y: 0 } },
-    },
-  ],
-  edges: [],
-};
+const START = startDocument('undo-redo', trainingRow());
 
 test('undo and redo step through every edit, each state exported exactly as it was', async ({ page }) => {
-  await openDesigner(page);
-  await importDocument(page, { name: 'undo-redo.loom.json', text: JSON.stringify(START) }, 3);
-  await waitForCanvasToSettle(page);
+  await openDocument(page, START);
 
   const history: Array<{ edit: string; exported: Exported }> = [];
   const record = async (edit: string) => {
@@ -72,7 +52,7 @@ test('undo and redo step through every edit, each state exported exactly as it w
   await record('delete edge csv → split');
 
   // Every edit changed the document, in the way it says.
-  const documents = history.map(({ exported }) => JSON.parse(exported.text) as Doc);
+  const documents = history.map(({ exported }) => JSON.parse(exported.text) as PipelineJson);
   for (const [i, entry] of history.entries()) {
     expect(entry.exported.fileName).toBe('undo-redo.loom.json');
     if (i > 0)
@@ -132,8 +112,3 @@ test('undo and redo step through every edit, each state exported exactly as it w
   expect((await exportJson(page)).text, 'redo past the last edit changes nothing').toBe(history.at(-1)?.exported.text);
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
 });
-
-interface Doc {
-  nodes: Array<{ id: string; params?: Record<string, unknown>; ui?: { position?: { x: number; y: number } } }>;
-  edges?: Array<{ id: string }>;
-}

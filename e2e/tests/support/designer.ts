@@ -351,6 +351,15 @@ export async function canvasStatuses(page: Page): Promise<Record<string, string>
   return Object.fromEntries(pairs);
 }
 
+/** Expects the canvas to show each step in the state `GET /api/runs/:id` has, and the run's status. */
+export async function expectCanvasMatchesServer(page: Page, loom: LoomServer, runId: string): Promise<void> {
+  const run = await getRun(loom, runId);
+  expect(await canvasStatuses(page), 'the canvas shows the states GET /api/runs/:id has').toEqual(
+    Object.fromEntries(run.steps.map((step) => [step.id, step.status])),
+  );
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', run.status);
+}
+
 /** Waits until every listed node shows `status` on the canvas. */
 export async function expectStatuses(
   page: Page,

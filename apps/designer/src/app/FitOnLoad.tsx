@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 
 /**
- * Fits a freshly loaded document into view. It waits until React Flow has measured the new nodes:
+ * Fits the document into view when asked (a document loaded, an auto-layout done). It waits until React Flow has measured the new nodes:
  * fitting before that would frame nodes of zero size.
  */
 export function FitOnLoad() {
@@ -13,8 +13,15 @@ export function FitOnLoad() {
   const done = useRef<object | undefined>(undefined);
   useEffect(() => {
     if (request === undefined || done.current === request || !measured) return;
-    done.current = request;
-    void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+    // Two frames on, React Flow's own store holds the nodes this render passed it: fitting sooner would
+    // frame where they were (after an auto-layout, the old layout).
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        done.current = request;
+        void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+      });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [request, measured, flow]);
   return null;
 }

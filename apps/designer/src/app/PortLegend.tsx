@@ -1,10 +1,17 @@
 import { useMemo, useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 
+const LEGEND_KEY = 'loom.portLegend';
+
 /** Which colour is which port type; only the types some installed node uses. */
 export function PortLegend() {
   const catalog = useEditor((state) => state.catalog.catalog);
-  const [open, setOpen] = useState(true);
+  // Folded by default, so it covers little of the canvas; the choice is remembered.
+  const [open, setOpenState] = useState(() => localStorage.getItem(LEGEND_KEY) === 'open');
+  const setOpen = (next: boolean) => {
+    localStorage.setItem(LEGEND_KEY, next ? 'open' : 'closed');
+    setOpenState(next);
+  };
   const types = useMemo(() => {
     const used = new Set(catalog.nodes.flatMap((node) => [...node.inputs, ...node.outputs].map((port) => port.type)));
     return catalog.portTypes.filter((type) => used.has(type.name));

@@ -1,7 +1,7 @@
 import { Panel, type Rect, useReactFlow, useStoreApi } from '@xyflow/react';
-import { type PointerEvent, useCallback, useEffect, useLayoutEffect, useRef, type WheelEvent } from 'react';
-import { sameTransform } from './overview-draw.ts';
+import { type PointerEvent, useCallback, useRef, type WheelEvent } from 'react';
 import type { OverviewScene } from './overview-scene.ts';
+import { useRepaintOnViewChange } from './use-repaint-on-view-change.ts';
 
 const WIDTH = 200;
 const HEIGHT = 150;
@@ -49,20 +49,7 @@ export function CanvasMiniMap({ scene }: { scene: OverviewScene }) {
     }
   }, [flowStore]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the scene is read through `latestScene`; a new one repaints
-  useLayoutEffect(paint, [scene, paint]);
-  useEffect(
-    () =>
-      flowStore.subscribe((state, previous) => {
-        if (
-          !sameTransform(state.transform, previous.transform) ||
-          state.width !== previous.width ||
-          state.height !== previous.height
-        )
-          paint();
-      }),
-    [flowStore, paint],
-  );
+  useRepaintOnViewChange(scene, paint);
 
   const centreAt = useCallback(
     (event: PointerEvent<HTMLCanvasElement>) => {

@@ -1,8 +1,9 @@
 import { useStoreApi } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
-import { drawOverview, sameTransform, type Transform } from './overview-draw.ts';
+import { useCallback, useRef } from 'react';
+import { drawOverview, type Transform } from './overview-draw.ts';
 import { zoomLevel } from './overview-mode.ts';
 import type { OverviewScene } from './overview-scene.ts';
+import { useRepaintOnViewChange } from './use-repaint-on-view-change.ts';
 
 /** How many nodes the overview layer drew last, on its element: for end-to-end tests and the canvas bench. */
 export const PAINTED_NODES_ATTRIBUTE = 'data-painted-nodes';
@@ -83,20 +84,7 @@ export function OverviewLayer({ scene }: { scene: OverviewScene }) {
     element.setAttribute(PAINTED_NODES_ATTRIBUTE, String(drawn));
   }, [flowStore]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the scene is read through `latestScene`; a new one repaints
-  useLayoutEffect(paint, [scene, paint]);
-  useEffect(
-    () =>
-      flowStore.subscribe((state, previous) => {
-        if (
-          !sameTransform(state.transform, previous.transform) ||
-          state.width !== previous.width ||
-          state.height !== previous.height
-        )
-          paint();
-      }),
-    [flowStore, paint],
-  );
+  useRepaintOnViewChange(scene, paint);
 
   return <canvas ref={canvas} className="overview-layer" hidden role="img" aria-label="Overview of the pipeline" />;
 }

@@ -2,6 +2,7 @@ import { Controls, ReactFlow, useReactFlow, useStoreApi } from '@xyflow/react';
 import { type DragEvent, type PointerEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor, useEditorStore } from '../store/editor-context.tsx';
+import { CanvasGrid } from './CanvasGrid.tsx';
 import { CanvasMiniMap } from './CanvasMiniMap.tsx';
 import {
   type CanvasFlowNode,
@@ -20,6 +21,7 @@ import { PortColorContext } from './port-colors.tsx';
 import { useConnectHandlers } from './use-connect-handlers.ts';
 import { useFlowChanges } from './use-flow-changes.ts';
 import { useOverviewSelection } from './use-overview-selection.ts';
+import { usePinnedScroll } from './use-pinned-scroll.ts';
 
 /** Module scope, so React Flow never sees a new object and never re-mounts nodes. */
 const NODE_TYPES = { pipeline: PipelineNodeView, note: NoteNodeView };
@@ -128,6 +130,8 @@ export function PipelineCanvas() {
 
   // Open on the whole pipeline. Not React Flow's `fitView` prop: on an empty canvas its fit stays
   // queued and fires when the first node is dropped, pulling the view away from where it was dropped.
+  const section = useRef<HTMLElement>(null);
+  usePinnedScroll(section);
   const openedFitted = useRef(false);
   useEffect(() => {
     if (openedFitted.current) return;
@@ -143,6 +147,7 @@ export function PipelineCanvas() {
   return (
     <PortColorContext.Provider value={index.portColors}>
       <section
+        ref={section}
         className={`canvas${level === 'detail' ? '' : ' lod-low'}`}
         aria-label="Pipeline canvas"
         data-zoom-level={level}
@@ -169,6 +174,7 @@ export function PipelineCanvas() {
           onlyRenderVisibleElements
           proOptions={{ hideAttribution: true }}
         >
+          <CanvasGrid />
           <OverviewLayer scene={scene} />
           <CanvasMiniMap scene={scene} />
           <Controls showInteractive={false} />

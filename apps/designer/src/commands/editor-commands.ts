@@ -164,7 +164,7 @@ export const EDITOR_COMMANDS: readonly Command[] = [
       try {
         const positions = await autoLayout(layoutInput(state, flow));
         store.getState().moveNodes([...positions].map(([id, position]) => ({ id, position })));
-        requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15 }));
+        store.getState().requestFit();
       } catch (cause) {
         store.getState().toast('error', `Auto-layout failed: ${(cause as Error).message}`);
       }

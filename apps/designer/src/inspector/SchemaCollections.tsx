@@ -80,7 +80,8 @@ export function ObjectControl({ Field, shape, object, path, onChange, context }:
   );
 }
 
-interface GroupProps {
+/** What a list or record control shares: the field that draws its rows, where it is and its label. */
+export interface GroupProps {
   Field: FieldComponent;
   path: FieldPath;
   label: string;

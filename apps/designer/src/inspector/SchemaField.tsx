@@ -2,7 +2,7 @@ import { isParameterReference } from '@loom/graph';
 import { useState } from 'react';
 import { DATA_FILES_LIST_ID, namesAFile } from '../files/data-file-field.ts';
 import { BindMenu, BoundParameter } from './SchemaBinding.tsx';
-import { ListControl, ObjectControl, RecordControl } from './SchemaCollections.tsx';
+import { type GroupProps, ListControl, ObjectControl, RecordControl } from './SchemaCollections.tsx';
 import { EnumSelect, type InputProps } from './SchemaEnumSelect.tsx';
 import {
   compatibleParameters,
@@ -70,6 +70,15 @@ export function SchemaField(props: SchemaFieldProps) {
     'aria-required': needsValue(schema, required) || undefined,
     'aria-label': variant === 'item' ? label : undefined,
     'data-testid': `param-${testPath}`,
+  };
+  // What a list or record passes on to the fields of its rows, and how it is labelled.
+  const groupProps: GroupProps = {
+    Field: SchemaField,
+    path,
+    label,
+    labelId: `${id}-label`,
+    describedBy,
+    context,
   };
 
   const control = () => {
@@ -168,32 +177,22 @@ export function SchemaField(props: SchemaFieldProps) {
         const items = Array.isArray(value) ? value : Array.isArray(schema.default) ? schema.default : [];
         return (
           <ListControl
-            Field={SchemaField}
             schema={schema}
             item={shape.item}
             items={items}
             usingDefault={value === undefined && Array.isArray(schema.default)}
-            path={path}
-            label={label}
-            labelId={`${id}-label`}
-            describedBy={describedBy}
+            {...groupProps}
             onChange={commit}
-            context={context}
           />
         );
       }
       case 'record':
         return (
           <RecordControl
-            Field={SchemaField}
             valueSchema={shape.value}
             entries={isPlainObject(value) ? value : isPlainObject(schema.default) ? schema.default : {}}
-            path={path}
-            label={label}
-            labelId={`${id}-label`}
-            describedBy={describedBy}
+            {...groupProps}
             onChange={commit}
-            context={context}
           />
         );
       case 'object':

@@ -12,7 +12,10 @@ import type { CatalogContext } from '../store/editor-types.ts';
 
 const run = async () => ({}) as never;
 
-/** A few nodes shaped like the built-in ones: a CSV source, a split, a trainer, an ONNX export, a validation. */
+/**
+ * Node types shaped like Loom's built-in ones, one or more per category, with typed ports: a CSV
+ * source, column selection, a join, a split, two trainers, an ONNX export and a validation.
+ */
 const definitions = [
   defineNode({
     type: 'data.csv',
@@ -21,6 +24,28 @@ const definitions = [
     description: 'Reads a CSV file into a table.',
     category: 'data',
     params: Type.Object({ path: Type.String({ minLength: 1 }) }),
+    outputs: { table: output('table') },
+    run,
+  }),
+  defineNode({
+    type: 'transform.select',
+    version: '1.0.0',
+    title: 'Select columns',
+    description: 'Keeps some columns.',
+    category: 'transform',
+    params: Type.Object({ columns: Type.Array(Type.String()) }),
+    inputs: { table: input('table') },
+    outputs: { table: output('table') },
+    run,
+  }),
+  defineNode({
+    type: 'transform.join',
+    version: '1.0.0',
+    title: 'Join tables',
+    description: 'Joins two tables on a key.',
+    category: 'transform',
+    params: Type.Object({ key: Type.String({ minLength: 1 }) }),
+    inputs: { left: input('table'), right: input('table') },
     outputs: { table: output('table') },
     run,
   }),
@@ -50,6 +75,17 @@ const definitions = [
     run,
   }),
   defineNode({
+    type: 'train.random_forest',
+    version: '1.0.0',
+    title: 'Random forest',
+    description: 'Trains a forest of decision trees.',
+    category: 'train',
+    params: Type.Object({ label: Type.String(), trees: Type.Integer({ minimum: 1, default: 100 }) }),
+    inputs: { table: input('table') },
+    outputs: { model: output('model') },
+    run,
+  }),
+  defineNode({
     type: 'export.onnx',
     version: '1.0.0',
     title: 'Export ONNX',
@@ -72,10 +108,21 @@ const definitions = [
   }),
 ];
 
-/** The catalog as the server would send it, and the registry the designer rebuilds from it. */
-export function testCatalog(): CatalogContext {
-  const catalog: NodeCatalog = JSON.parse(
-    JSON.stringify(nodeCatalog(new NodeRegistry(definitions.map((definition) => ({ definition, source: 'test' }))))),
-  );
+/**
+ * The synthetic node types as the server would send their catalog, and the registry the designer
+ * rebuilds from it. The designer's unit tests use it through {@link testCatalog}; its canvas bench
+ * (bench/bench-pipeline.ts) generates pipelines of these types.
+ *
+ * @param source the plugin the node types are said to come from.
+ * @example const store = createEditorStore(syntheticCatalog('bench'));
+ */
+export function syntheticCatalog(source: string): CatalogContext {
+  const registry = new NodeRegistry(definitions.map((definition) => ({ definition, source })));
+  const catalog: NodeCatalog = JSON.parse(JSON.stringify(nodeCatalog(registry)));
   return { catalog, registry: registryFromCatalog(catalog) };
+}
+
+/** The synthetic catalog of the unit tests (see {@link syntheticCatalog}). */
+export function testCatalog(): CatalogContext {
+  return syntheticCatalog('test');
 }

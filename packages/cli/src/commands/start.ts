@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NodeRegistry } from '@loom/sdk';
 import { resolveServerOptions, startServer } from '@loom/server';
 import pc from 'picocolors';
@@ -35,6 +37,12 @@ export async function startCommand(options: StartOptions, registry: NodeRegistry
   const mode = server.app.config.redisUrl === undefined ? 'steps run in this process' : 'steps go to Redis workers';
   process.stderr.write(
     `${pc.green('loom')} serving on ${server.address} (${mode}; API docs at ${server.address}/docs)\n`,
+  );
+  const designer = join(server.app.config.designerDir, 'index.html');
+  process.stderr.write(
+    existsSync(designer)
+      ? `open ${pc.bold(`${server.address}/`)} in a browser to design and run pipelines\n`
+      : `${pc.yellow('the designer is not built')} (no ${designer}): run \`pnpm --filter @loom/designer build\`\n`,
   );
   await untilSignal();
   process.stderr.write('stopping…\n');
