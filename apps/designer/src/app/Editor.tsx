@@ -7,6 +7,7 @@ import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { ProblemsList } from '../problems/ProblemsList.tsx';
 import { StepDrawer } from '../runs/StepDrawer.tsx';
+import { hasUnsavedChanges } from '../store/document-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { EditorDialogs } from './EditorDialogs.tsx';
 import { FitOnLoad } from './FitOnLoad.tsx';
@@ -16,7 +17,7 @@ import { TopBar } from './TopBar.tsx';
 
 /** Closing or reloading the tab with unsaved edits asks first. */
 function useWarnBeforeLeavingUnsaved(): void {
-  const dirty = useEditor((state) => state.file.saved !== state.document && state.document.nodes.length > 0);
+  const dirty = useEditor(hasUnsavedChanges);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();

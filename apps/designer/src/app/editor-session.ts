@@ -2,7 +2,7 @@ import { type PipelineDocument, parseDocument, serializeDocument } from '@loom/g
 import type { RunRequest, RunSummary } from '@loom/server/api-types';
 import { ApiError, type LoomApi } from '../api/loom-api.ts';
 import { watchRun } from '../runs/run-session.ts';
-import { emptyDocument } from '../store/document-slice.ts';
+import { emptyDocument, hasUnsavedChanges } from '../store/document-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { downloadText } from './download.ts';
 
@@ -34,7 +34,7 @@ export class EditorSession {
 
   newPipeline(): void {
     const state = this.store.getState();
-    const dirty = state.file.saved !== state.document && state.document.nodes.length > 0;
+    const dirty = hasUnsavedChanges(state);
     if (dirty && !window.confirm('Discard the unsaved changes of the open pipeline?')) return;
     this.closeRun();
     this.load(emptyDocument());
@@ -160,7 +160,7 @@ export class EditorSession {
     const state = this.store.getState();
     const sameFile = state.file.pipelineId === run.pipelineId && state.file.version === run.pipelineVersion;
     if (!sameFile) {
-      const dirty = state.file.saved !== state.document && state.document.nodes.length > 0;
+      const dirty = hasUnsavedChanges(state);
       if (dirty && !window.confirm('Opening this run replaces the open pipeline, which has unsaved changes. Go on?'))
         return;
       try {

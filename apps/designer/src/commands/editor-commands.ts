@@ -1,3 +1,4 @@
+import { viewCentre } from '../canvas/view-centre.ts';
 import { autoLayout } from '../layout/auto-layout.ts';
 import type { EditorState } from '../store/editor-types.ts';
 import { fragmentFromText, pasteOffset, selectedFragment, selectionAsText } from './clipboard.ts';
@@ -144,13 +145,7 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     shortcuts: ['N'],
     run: ({ store, flow }) => {
       const state = store.getState();
-      const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
-      const at =
-        state.pointer ??
-        (canvas === undefined
-          ? { x: 0, y: 0 }
-          : flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }));
-      state.select([state.addNote(at)]);
+      state.select([state.addNote(state.pointer ?? viewCentre(flow))]);
     },
   },
   {

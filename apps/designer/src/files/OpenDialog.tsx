@@ -2,6 +2,7 @@ import type { PipelineList } from '@loom/server/api-types';
 import { useEffect, useState } from 'react';
 import { Dialog } from '../app/Dialog.tsx';
 import { useSession } from '../commands/use-commands.tsx';
+import { hasUnsavedChanges } from '../store/document-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatTime } from './format-time.ts';
 
@@ -9,7 +10,7 @@ import { formatTime } from './format-time.ts';
 export function OpenDialog() {
   const session = useSession();
   const close = useEditor((state) => state.openDialog);
-  const dirty = useEditor((state) => state.file.saved !== state.document && state.document.nodes.length > 0);
+  const dirty = useEditor(hasUnsavedChanges);
   const [list, setList] = useState<PipelineList['pipelines'] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {

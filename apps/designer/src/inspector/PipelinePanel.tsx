@@ -1,4 +1,4 @@
-import type { PipelineParameter } from '@loom/graph';
+import { type PipelineParameter, parseParameterText } from '@loom/graph';
 import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 
@@ -84,12 +84,11 @@ function ParameterRow({
   const setDefault = (text: string) => {
     const next = { ...parameter };
     if (text === '') delete next.default;
-    else if (parameter.type === 'number' || parameter.type === 'integer') {
-      const value = Number(text);
-      if (Number.isNaN(value)) return;
-      next.default = value;
-    } else if (parameter.type === 'boolean') next.default = text === 'true';
-    else next.default = text;
+    else {
+      const read = parseParameterText(parameter, text);
+      if (!read.ok) return;
+      next.default = read.value;
+    }
     onChange(next);
   };
   return (

@@ -1,6 +1,7 @@
 import type { CatalogNode } from '@loom/sdk';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback } from 'react';
+import { viewCentre } from '../canvas/view-centre.ts';
 import { useEditorStore } from '../store/editor-context.tsx';
 
 /**
@@ -13,11 +14,7 @@ export function useAddNodeAtView(): (entry: CatalogNode) => void {
   return useCallback(
     (entry: CatalogNode) => {
       const state = store.getState();
-      const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
-      const center =
-        canvas === undefined
-          ? { x: 0, y: 0 }
-          : flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 });
+      const center = viewCentre(flow);
       const nudge = (state.document.nodes.length % 5) * 24;
       const id = state.addNode(entry.type, entry.version, { x: center.x - 90 + nudge, y: center.y - 40 + nudge });
       state.select([id]);

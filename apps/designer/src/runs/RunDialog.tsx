@@ -1,4 +1,4 @@
-import type { PipelineParameter } from '@loom/graph';
+import { type PipelineParameter, parseParameterText } from '@loom/graph';
 import { type FormEvent, useState } from 'react';
 import { Dialog } from '../app/Dialog.tsx';
 import { useSession } from '../commands/use-commands.tsx';
@@ -125,12 +125,9 @@ function ParameterInput({
   );
 }
 
+/** The value typed for a parameter, read as the CLI reads `-p name=value`; empty or unreadable text is no value. */
 function parse(parameter: PipelineParameter, text: string): Value | undefined {
   if (text === '') return undefined;
-  if (parameter.type === 'number' || parameter.type === 'integer') {
-    const number = Number(text);
-    return Number.isNaN(number) ? undefined : number;
-  }
-  if (parameter.type === 'boolean') return text === 'true';
-  return text;
+  const read = parseParameterText(parameter, text);
+  return read.ok ? read.value : undefined;
 }

@@ -23,6 +23,14 @@ export interface DocumentFragment {
   notes?: PipelineNote[];
 }
 
+/**
+ * Whether leaving the document would lose work: it differs from what was saved or opened, and it is not
+ * an empty canvas.
+ */
+export function hasUnsavedChanges(state: { document: PipelineDocument; file: FileState }): boolean {
+  return state.file.saved !== state.document && state.document.nodes.length > 0;
+}
+
 /** Nodes and notes share one id space on the canvas. */
 export function canvasIds(document: PipelineDocument): Set<string> {
   const ids = new Set(document.nodes.map((node) => node.id));

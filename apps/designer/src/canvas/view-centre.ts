@@ -1,0 +1,9 @@
+import type { ReactFlowInstance } from '@xyflow/react';
+import type { XY } from '../store/document-slice.ts';
+
+/** The middle of the visible canvas, in flow coordinates: where things added without a pointer go. */
+export function viewCentre(flow: Pick<ReactFlowInstance, 'screenToFlowPosition'>): XY {
+  const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
+  if (canvas === undefined) return { x: 0, y: 0 };
+  return flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 });
+}
