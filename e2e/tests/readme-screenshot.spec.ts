@@ -2,12 +2,9 @@
 // for a file, so the picture is taken mid-run for certain. The iris steps have succeeded, the waiting
 // step is running, and the validation's outputs (scores, confusion matrix) are open in the drawer.
 // Written to e2e/.results/designer-run.png, and to docs/images/designer-run.png with LOOM_E2E_SCREENSHOT=1.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { DATA_ROOTS, expect, REPO_ROOT, test } from '../fixtures.ts';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, REPO_ROOT, test } from '../fixtures.ts';
 import {
   expectStatuses,
   importDocument,
@@ -17,24 +14,17 @@ import {
   selectNode,
   startRun,
 } from './support/designer.ts';
-import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
+import { IRIS_STEPS, irisWaitingFor, waitFolder } from './support/documents.ts';
 
-const WAIT_DIR = join(tmpdir(), 'loom-e2e-readme-screenshot');
-mkdirSync(WAIT_DIR, { recursive: true });
-test.use({ loomEnv: { LOOM_DATA_ROOTS: [...DATA_ROOTS, WAIT_DIR].join(delimiter) } });
+const waiting = waitFolder('readme-screenshot');
+test.use({ loomEnv: waiting.env });
 
 test('the designer during a run, for the README', async ({ page }, testInfo) => {
-  const flag = join(WAIT_DIR, `go-${randomUUID()}.flag`);
-  const document = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as {
-    nodes: unknown[];
-    notes?: unknown[];
-  };
-  document.nodes.push({
+  const flag = waiting.flag('go');
+  const document = await irisWaitingFor(flag, {
     id: 'approval',
-    type: 'core.wait_for_file',
-    version: '1.0.0',
-    params: { path: flag, poll_interval_ms: 100 },
-    ui: { position: { x: 1040, y: 160 }, label: 'Wait for sign-off' },
+    position: { x: 1040, y: 160 },
+    label: 'Wait for sign-off',
   });
   document.notes = [
     {

@@ -1,11 +1,7 @@
 // Reloading the page in the middle of a run: the address brings back the pipeline and the run, the
 // canvas shows where the run is, follows it to the end, and agrees with the server.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { DATA_ROOTS, expect, test } from '../fixtures.ts';
+import { rm, writeFile } from 'node:fs/promises';
+import { expect, test } from '../fixtures.ts';
 import {
   canvasEdges,
   canvasNodes,
@@ -18,27 +14,23 @@ import {
   pageErrors,
   startRun,
 } from './support/designer.ts';
-import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
+import { IRIS_STEPS, irisWaitingFor, waitFolder } from './support/documents.ts';
 
 /**
  * The run waits, in a `core.wait_for_file` step, for a file that the test writes once it has reloaded:
  * so the reload happens mid-run for certain, without timing. The folder is one more data root.
  */
-const WAIT_DIR = join(tmpdir(), 'loom-e2e-reload-catch-up');
-mkdirSync(WAIT_DIR, { recursive: true });
-test.use({ loomEnv: { LOOM_DATA_ROOTS: [...DATA_ROOTS, WAIT_DIR].join(delimiter) } });
+const waiting = waitFolder('reload-catch-up');
+test.use({ loomEnv: waiting.env });
 
 test('a reload mid-run restores the pipeline and the run from the address and catches up', async ({ page, loom }) => {
-  const flag = join(WAIT_DIR, `ready-${randomUUID()}.flag`);
-  const document = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as { name: string; nodes: unknown[] };
-  document.name = 'iris-waiting';
-  document.nodes.push({
+  const flag = waiting.flag('ready');
+  const document = await irisWaitingFor(flag, {
     id: 'wait',
-    type: 'core.wait_for_file',
-    version: '1.0.0',
-    params: { path: flag, poll_interval_ms: 100 },
-    ui: { position: { x: 1300, y: 320 }, label: 'Wait for the go-ahead' },
+    position: { x: 1300, y: 320 },
+    label: 'Wait for the go-ahead',
   });
+  document.name = 'iris-waiting';
 
   try {
     await openDesigner(page);

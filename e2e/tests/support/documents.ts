@@ -1,8 +1,12 @@
 // Pipeline documents as the tests write and read them: small starting documents to import, with the
 // ids the palette would give their nodes, and what File → Export JSON gives back.
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { EXAMPLES } from '../../fixtures.ts';
+import { DATA_ROOTS, EXAMPLES } from '../../fixtures.ts';
 import { exportJson, importDocument, openDesigner, waitForCanvasToSettle } from './designer.ts';
 
 /** The iris example's document (7 nodes), as a user would import it. */
@@ -74,4 +78,42 @@ export async function openDocument(page: Page, document: PipelineJson): Promise<
 /** File → Export JSON, parsed. */
 export async function exportedDocument(page: Page): Promise<PipelineJson> {
   return JSON.parse((await exportJson(page)).text) as PipelineJson;
+}
+
+/**
+ * A folder for the files that `core.wait_for_file` steps wait on, and the server environment that makes
+ * it one more data folder: `test.use({ loomEnv: waiting.env })`. Made once per spec file.
+ */
+export function waitFolder(name: string): {
+  folder: string;
+  env: { LOOM_DATA_ROOTS: string };
+  flag(prefix: string): string;
+} {
+  const folder = join(tmpdir(), `loom-e2e-${name}`);
+  mkdirSync(folder, { recursive: true });
+  return {
+    folder,
+    env: { LOOM_DATA_ROOTS: [...DATA_ROOTS, folder].join(delimiter) },
+    flag: (prefix) => join(folder, `${prefix}-${randomUUID()}.flag`),
+  };
+}
+
+/**
+ * The iris example plus one step that waits for `flag`: once the iris steps are done, its run stays
+ * `running` until the file exists (or the run is cancelled). So a test acts mid-run for certain.
+ */
+export async function irisWaitingFor(
+  flag: string,
+  step: { id: string; position: { x: number; y: number }; label?: string },
+): Promise<PipelineJson & { notes?: unknown[] }> {
+  const document = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as PipelineJson;
+  const ui = step.label === undefined ? { position: step.position } : { position: step.position, label: step.label };
+  document.nodes.push({
+    id: step.id,
+    type: 'core.wait_for_file',
+    version: '1.0.0',
+    params: { path: flag, poll_interval_ms: 100 },
+    ui,
+  });
+  return document;
 }
