@@ -19,3 +19,6 @@ export const coreNodes: readonly AnyNodeDefinition[] = [
   mergeMetrics,
   metricsGate,
 ];
+
+/** The plugin entry's export: every node this package provides (its package.json lists them under `loom.nodes`). */
+export const nodes = coreNodes;

@@ -8,3 +8,6 @@ export { dataCsv, dataJson, dataParquet };
 
 /** Every node this package provides. */
 export const dataNodes: readonly AnyNodeDefinition[] = [dataCsv, dataParquet, dataJson];
+
+/** The plugin entry's export: every node this package provides (its package.json lists them under `loom.nodes`). */
+export const nodes = dataNodes;

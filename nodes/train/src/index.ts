@@ -9,3 +9,6 @@ export { linearRegression, logisticRegression, mlp, randomForest };
 
 /** Every node this package provides. */
 export const trainNodes: readonly AnyNodeDefinition[] = [logisticRegression, linearRegression, randomForest, mlp];
+
+/** The plugin entry's export: every node this package provides (its package.json lists them under `loom.nodes`). */
+export const nodes = trainNodes;

@@ -20,3 +20,6 @@ export const transformNodes: readonly AnyNodeDefinition[] = [
   applyTransform,
   sqlQuery,
 ];
+
+/** The plugin entry's export: every node this package provides (its package.json lists them under `loom.nodes`). */
+export const nodes = transformNodes;

@@ -1,1 +1,1 @@
-export { hashSources, loadBuiltinRegistry } from './builtin-registry.ts';
+export { builtinPluginDirs, loadBuiltinRegistry, loadNodeRegistry, pluginSources } from './node-registry.ts';

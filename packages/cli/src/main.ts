@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { loadBuiltinRegistry } from './builtin-registry.ts';
 import { formatCommand } from './commands/format.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
@@ -8,6 +7,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { startCommand } from './commands/start.ts';
 import { validateCommand } from './commands/validate.ts';
 import { workerCommand } from './commands/worker.ts';
+import { installedNodes } from './installed-nodes.ts';
 import { UserError } from './user-error.ts';
 
 const program = new Command('loom')
@@ -22,7 +22,7 @@ program
   .argument('<file>', 'a .loom.json pipeline document')
   .option('--json', 'print { ok, diagnostics } as JSON')
   .action(async (file: string, options: { json?: boolean }) => {
-    process.exitCode = await validateCommand(file, options, await loadBuiltinRegistry());
+    process.exitCode = await validateCommand(file, options, (await installedNodes()).registry);
   });
 
 program
@@ -44,7 +44,7 @@ program
       file: string,
       options: { param: string[]; cache: boolean; json?: boolean; home?: string; concurrency?: string },
     ) => {
-      process.exitCode = await runCommand(file, options, await loadBuiltinRegistry());
+      process.exitCode = await runCommand(file, options, (await installedNodes()).registry);
     },
   );
 
@@ -55,7 +55,7 @@ program
   .option('--port <port>', 'port to listen on', '8080')
   .option('--home <dir>', 'state directory (default: $LOOM_HOME or ./.loom)')
   .action(async (options: { host?: string; port?: string; home?: string }) => {
-    process.exitCode = await startCommand(options, await loadBuiltinRegistry());
+    process.exitCode = await startCommand(options, (await installedNodes()).registry);
   });
 
 program
@@ -82,7 +82,7 @@ program
   .description('list the installed node types')
   .option('--json', 'print the catalog as JSON')
   .action(async (options: { json?: boolean }) => {
-    process.exitCode = nodesCommand(options, await loadBuiltinRegistry());
+    process.exitCode = nodesCommand(options, (await installedNodes()).registry);
   });
 
 program

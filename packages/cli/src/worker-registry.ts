@@ -1,10 +1,12 @@
+import type { PluginSources } from '@loom/plugins';
 import type { NodeRegistry } from '@loom/sdk';
-import { loadBuiltinRegistry } from './builtin-registry.ts';
+import { loadNodeRegistry } from './node-registry.ts';
 
 /**
- * The registry module that `loom worker` hands to its step-runner processes: each loads the node
- * types itself, so node code runs only in those processes.
+ * The registry module that `loom start` and `loom worker` hand to their step-runner processes: each
+ * loads the plugins itself, from the sources its parent found, so node code runs only in those
+ * processes.
  */
-export function createRegistry(): Promise<NodeRegistry> {
-  return loadBuiltinRegistry();
+export async function createRegistry(sources?: PluginSources): Promise<NodeRegistry> {
+  return (await loadNodeRegistry(sources)).registry;
 }

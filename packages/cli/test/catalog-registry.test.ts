@@ -7,7 +7,7 @@ import { compile } from '@loom/compiler';
 import { canonicalJson, type Diagnostic } from '@loom/graph';
 import { type NodeCatalog, type NodeRegistry, nodeCatalog, registryFromCatalog, type TSchema } from '@loom/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBuiltinRegistry } from '../src/builtin-registry.ts';
+import { loadBuiltinRegistry } from '../src/node-registry.ts';
 import { EXAMPLES } from './loom-process.ts';
 
 interface ExampleNode {

@@ -175,13 +175,14 @@ describe('loom nodes', () => {
     const result = await loom(['nodes'], work);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]?.split(/\s+/)).toEqual(['node', 'category', 'inputs', 'outputs', 'title']);
+    expect(lines[0]?.split(/\s+/)).toEqual(['node', 'category', 'inputs', 'outputs', 'title', 'source']);
     expect(lines).toHaveLength(builtinNodes.length + 1);
     for (const node of builtinNodes) {
       const row = lines.find((line) => line.startsWith(`${node.type}@${node.version} `));
       expect(row, node.type).toBeDefined();
       expect(row).toContain(` ${node.category} `);
-      expect(row?.endsWith(node.title)).toBe(true);
+      expect(row).toContain(` ${node.title} `);
+      expect(row).toMatch(/ @loom\/nodes-[a-z]+@0\.1\.0 \(built-in\)$/);
     }
     expect(lines.find((line) => line.startsWith('core.json_to_metrics@'))).toMatch(/data:json +metrics:metrics/);
   });

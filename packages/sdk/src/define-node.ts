@@ -1,5 +1,6 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { InputPorts, InputValues, OutputPorts, OutputValues } from './ports.ts';
+import { compareSemver } from './semver.ts';
 import type { FingerprintContext, StepContext } from './step-context.ts';
 
 /** The categories the designer's palette groups by; plugins may use their own. */
@@ -36,6 +37,21 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
+/**
+ * How the parameters of an earlier version of a node type become this version's. The designer's
+ * "upgrade node" applies it (through `POST /api/nodes/upgrade`); upgrading across several versions
+ * applies each version's migration in turn.
+ *
+ * @example
+ * migrate: { from: '1.0.0', params: (old) => ({ ...old, min_length: old.minimum ?? 1 }) }
+ */
+export interface ParameterMigration<T = Record<string, unknown>> {
+  /** The version these parameters come from; usually the previous one. */
+  from: string;
+  /** Given the parameters a document holds for `from` (user-set values only), returns this version's. */
+  params: (previous: Record<string, unknown>) => T;
+}
+
 export interface NodeDefinitionInput<P extends TObject, I extends InputPorts, O extends OutputPorts> {
   /** Dotted type name, e.g. `core.read_json`. Documents pin it together with `version`. */
   type: string;
@@ -62,6 +78,8 @@ export interface NodeDefinitionInput<P extends TObject, I extends InputPorts, O 
    * the step's cache key so that a changed input file re-runs the step.
    */
   fingerprint?: (ctx: FingerprintContext<Static<P>>) => Promise<string | undefined>;
+  /** How a document's parameters of an earlier version become this version's; see {@link ParameterMigration}. */
+  migrate?: ParameterMigration<Partial<Static<P>>>;
   run: (ctx: StepContext<Static<P>, InputValues<I>>) => Promise<OutputValues<O>>;
 }
 
@@ -120,6 +138,14 @@ export function defineNode<
     if (!PORT_NAME.test(name)) {
       throw new Error(
         `defineNode(${definition.type}): port name "${name}" must be letters, digits and _ (e.g. "train_data")`,
+      );
+    }
+  }
+  if (definition.migrate !== undefined) {
+    const { from } = definition.migrate;
+    if (!SEMVER.test(from) || compareSemver(from, definition.version) >= 0) {
+      throw new Error(
+        `defineNode(${definition.type}@${definition.version}): migrate.from "${from}" must be an earlier semver version`,
       );
     }
   }

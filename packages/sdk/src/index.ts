@@ -6,6 +6,7 @@ export {
   type NodeCategory,
   type NodeDefinition,
   type NodeDefinitionInput,
+  type ParameterMigration,
   type ResourceNeeds,
   type RetryPolicy,
 } from './define-node.ts';
@@ -19,7 +20,13 @@ export {
   registryFromCatalog,
 } from './node-catalog.ts';
 export { NodeError } from './node-error.ts';
-export { compareSemver, type NodeRegistration, NodeRegistry, type RegisteredNode } from './node-registry.ts';
+export {
+  type NodeRegistration,
+  NodeRegistry,
+  type PluginIdentity,
+  type PluginOrigin,
+  type RegisteredNode,
+} from './node-registry.ts';
 export { parameterJsonSchema } from './parameter-schema.ts';
 export {
   type ArtifactRef,
@@ -49,6 +56,7 @@ export {
   type OutputValues,
   output,
 } from './ports.ts';
+export { compareSemver } from './semver.ts';
 export type {
   ArtifactAccess,
   FingerprintContext,

@@ -1,6 +1,6 @@
 import { KindGuard, type TObject } from '@sinclair/typebox';
 import { type AnyNodeDefinition, defineNode } from './define-node.ts';
-import { NodeRegistry, type RegisteredNode } from './node-registry.ts';
+import { type NodeRegistration, NodeRegistry, type PluginOrigin, type RegisteredNode } from './node-registry.ts';
 import { parameterJsonSchema } from './parameter-schema.ts';
 import { BUILTIN_PORT_TYPES, type PortStorage, type PortTypeDefinition } from './port-types.ts';
 import type { InputPort, OutputPort } from './ports.ts';
@@ -39,8 +39,12 @@ export interface CatalogNode {
   title: string;
   description: string;
   category: string;
-  /** The package or plugin that provides the node. */
+  /** The package or plugin that provides the node, as `name@version`. */
   source: string;
+  /** The plugin package that provides the node, when it came from one. */
+  plugin?: { name: string; version: string; origin: PluginOrigin };
+  /** The earlier version whose parameters this version can take over (it declares a migration from it). */
+  migratesFrom?: string;
   /** A hash of the code that runs the node; part of every step's cache key. */
   implementationHash: string;
   inputs: CatalogInputPort[];
@@ -102,11 +106,15 @@ export function nodeCatalog(registry: NodeRegistry): NodeCatalog {
 export function registryFromCatalog(catalog: NodeCatalog): NodeRegistry {
   const portTypes = catalog.portTypes.filter((type) => !isBuiltinPortType(type)).map(portTypeFromCatalog);
   return new NodeRegistry(
-    catalog.nodes.map((node) => ({
-      definition: definitionFromCatalog(node),
-      source: node.source,
-      implementationHash: node.implementationHash,
-    })),
+    catalog.nodes.map((node) => {
+      const registration: NodeRegistration = {
+        definition: definitionFromCatalog(node),
+        source: node.source,
+        implementationHash: node.implementationHash,
+      };
+      if (node.plugin !== undefined) registration.plugin = { ...node.plugin };
+      return registration;
+    }),
     portTypes,
   );
 }
@@ -119,7 +127,7 @@ function catalogNode(entry: RegisteredNode, latest: boolean): CatalogNode {
   const outputs = Object.entries(definition.outputs as Record<string, OutputPort>).map(([name, port]) =>
     withDescription({ name, type: port.type }, port.description),
   );
-  return {
+  const node: CatalogNode = {
     type: definition.type,
     version: definition.version,
     latest,
@@ -136,6 +144,12 @@ function catalogNode(entry: RegisteredNode, latest: boolean): CatalogNode {
     timeoutMs: definition.timeoutMs,
     cacheable: definition.cacheable,
   };
+  if (entry.plugin !== undefined) {
+    const { name, version, origin } = entry.plugin;
+    node.plugin = { name, version, origin };
+  }
+  if (definition.migrate !== undefined) node.migratesFrom = definition.migrate.from;
+  return node;
 }
 
 function catalogPortType(type: PortTypeDefinition): CatalogPortType {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyNodeDefinition, defineNode } from './define-node.ts';
-import { compareSemver, NodeRegistry } from './node-registry.ts';
+import { NodeRegistry } from './node-registry.ts';
 import { definePortType } from './port-types.ts';
 import type { InputPort, OutputPort } from './ports.ts';
+import { compareSemver } from './semver.ts';
 
 function node(
   type: string,

@@ -1,11 +1,28 @@
 import type { AnyNodeDefinition } from './define-node.ts';
 import { BUILTIN_PORT_TYPES, isPortTypeCompatible, type PortTypeDefinition } from './port-types.ts';
+import { compareSemver } from './semver.ts';
+
+/** How a plugin was found: shipped with Loom, in the plugins folder, or an npm package named in `loom.config.json`. */
+export type PluginOrigin = 'builtin' | 'directory' | 'npm';
+
+/** The plugin package that provides a node type. */
+export interface PluginIdentity {
+  /** The package name, e.g. `@acme/loom-text`. */
+  name: string;
+  /** The package version (not the node's). */
+  version: string;
+  origin: PluginOrigin;
+  /** The package folder on the machine that loaded it. */
+  path?: string;
+}
 
 /** A node type registered together with where it came from and a hash of the code that runs it. */
 export interface RegisteredNode {
   definition: AnyNodeDefinition;
-  /** Where the definition came from, e.g. `@loom/nodes-core` or a plugin directory; shown in catalogs and errors. */
+  /** Where the definition came from, e.g. `@loom/nodes-core@0.1.0`; shown in catalogs and errors. */
   source: string;
+  /** The plugin package, when the node came from one. */
+  plugin?: PluginIdentity;
   /** Changes whenever the code that runs the node changes, so cached results of old code are not reused. */
   implementationHash: string;
 }
@@ -14,6 +31,7 @@ export interface RegisteredNode {
 export interface NodeRegistration {
   definition: AnyNodeDefinition;
   source: string;
+  plugin?: PluginIdentity;
   implementationHash?: string;
 }
 
@@ -62,11 +80,13 @@ export class NodeRegistry {
       versions = new Map();
       this.#nodes.set(definition.type, versions);
     }
-    versions.set(definition.version, {
+    const registered: RegisteredNode = {
       definition,
       source,
       implementationHash: registration.implementationHash ?? '',
-    });
+    };
+    if (registration.plugin !== undefined) registered.plugin = registration.plugin;
+    versions.set(definition.version, registered);
   }
 
   addPortType(type: PortTypeDefinition): void {
@@ -124,54 +144,4 @@ export class NodeRegistry {
     }
     return answer;
   }
-}
-
-/** Orders semver strings; prerelease versions sort before their release. */
-export function compareSemver(a: string, b: string): number {
-  const [coreA, preA] = splitPrerelease(a);
-  const [coreB, preB] = splitPrerelease(b);
-  const partsA = coreA.split('.').map(Number);
-  const partsB = coreB.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const diff = (partsA[i] ?? 0) - (partsB[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  if (preA === preB) return 0;
-  if (preA === undefined) return 1;
-  if (preB === undefined) return -1;
-  return comparePrerelease(preA, preB);
-}
-
-/** The core and the prerelease; the prerelease may itself contain hyphens (`1.0.0-rc-1`). */
-function splitPrerelease(version: string): [string, string | undefined] {
-  const dash = version.indexOf('-');
-  return dash === -1 ? [version, undefined] : [version.slice(0, dash), version.slice(dash + 1)];
-}
-
-/**
- * Semver's precedence rule for prereleases: dot-separated identifiers from left to right, numeric ones
- * compared as numbers and below alphanumeric ones, and a shorter list first when all else is equal
- * (`alpha` < `alpha.1` < `alpha.beta` < `beta.2` < `beta.11`).
- */
-function comparePrerelease(a: string, b: string): number {
-  const idsA = a.split('.');
-  const idsB = b.split('.');
-  for (let i = 0; i < Math.max(idsA.length, idsB.length); i++) {
-    const x = idsA[i];
-    const y = idsB[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    const numericX = /^\d+$/.test(x);
-    const numericY = /^\d+$/.test(y);
-    if (numericX && numericY) {
-      const diff = Number(x) - Number(y);
-      if (diff !== 0) return diff;
-    } else if (numericX || numericY) {
-      return numericX ? -1 : 1;
-    } else {
-      return x < y ? -1 : 1;
-    }
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
 }

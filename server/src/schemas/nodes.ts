@@ -24,7 +24,24 @@ export const CatalogNodeSchema = Type.Object({
   title: Type.String(),
   description: Type.String(),
   category: Type.String(),
-  source: Type.String({ description: 'The package or plugin that provides the node.' }),
+  source: Type.String({ description: 'The package or plugin that provides the node, as `name@version`.' }),
+  plugin: Type.Optional(
+    Type.Object(
+      {
+        name: Type.String(),
+        version: Type.String({ description: "The package's version (not the node's)." }),
+        origin: Type.Union([Type.Literal('builtin'), Type.Literal('directory'), Type.Literal('npm')], {
+          description: 'Shipped with Loom, found in the plugins folder, or an npm package named in loom.config.json.',
+        }),
+      },
+      { description: 'The plugin package that provides the node.' },
+    ),
+  ),
+  migratesFrom: Type.Optional(
+    Type.String({
+      description: 'The earlier version whose parameters this version can take over ("upgrade node").',
+    }),
+  ),
   implementationHash: Type.String({
     description:
       "A hash of the code that runs the node; part of every step's cache key, so the designer's plans match the server's.",

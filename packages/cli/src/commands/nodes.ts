@@ -1,4 +1,5 @@
-import { type NodeRegistry, parameterJsonSchema } from '@loom/sdk';
+import { relative } from 'node:path';
+import { type NodeRegistry, parameterJsonSchema, type RegisteredNode } from '@loom/sdk';
 import pc from 'picocolors';
 import { renderTable } from '../format.ts';
 
@@ -21,6 +22,7 @@ export function catalogEntry(
     description: definition.description,
     category: definition.category,
     source: entry.source,
+    ...(entry.plugin === undefined ? {} : { plugin: entry.plugin }),
     inputs: ports(definition.inputs),
     outputs: ports(definition.outputs),
     params: parameterJsonSchema(definition.params),
@@ -45,7 +47,17 @@ export function nodesCommand(options: { json?: boolean }, registry: NodeRegistry
       describePorts(entries[i]?.inputs),
       describePorts(entries[i]?.outputs),
       e.definition.title,
+      describeSource(e),
     ]);
-  process.stdout.write(`${renderTable(['node', 'category', 'inputs', 'outputs', 'title'], rows)}\n`);
+  process.stdout.write(`${renderTable(['node', 'category', 'inputs', 'outputs', 'title', 'source'], rows)}\n`);
   return 0;
+}
+
+/** `@acme/loom-text@1.2.0 (plugins/loom-text)`: the package, and how it was found. */
+function describeSource(entry: RegisteredNode): string {
+  const { plugin } = entry;
+  if (plugin === undefined) return entry.source;
+  if (plugin.origin === 'builtin') return `${entry.source} ${pc.dim('(built-in)')}`;
+  const where = plugin.path === undefined ? plugin.origin : relative(process.cwd(), plugin.path) || '.';
+  return `${entry.source} ${pc.dim(`(${plugin.origin === 'npm' ? 'npm: ' : ''}${where})`)}`;
 }
