@@ -1,4 +1,5 @@
 export { buildApp } from './app.ts';
+export { type NodeRegistrySource, ReplaceableRegistrySource } from './node-registry-source.ts';
 export { isLoopbackHost, type ResolvedServerOptions } from './plugins/config-plugin.ts';
 export type { LoomMetrics } from './plugins/metrics-plugin.ts';
 export { dataRootsFromEnv, resolveServerOptions, type ServerOptionsInput } from './resolve-server-options.ts';

@@ -1,9 +1,13 @@
 import type { NodeRegistry } from '@loom/sdk';
+import type { NodeRegistrySource } from './node-registry-source.ts';
 
 /** How a Loom server is set up; `buildApp` fills in the defaults. */
 export interface ServerOptions {
-  /** The node types this server lists, compiles against and (without Redis) runs. */
-  registry: NodeRegistry;
+  /**
+   * The node types this server lists, compiles against and (without Redis) runs; a source when they
+   * can change while it serves (`loom start --dev`).
+   */
+  registry: NodeRegistry | NodeRegistrySource;
   /** Where all state lives: `loom.db` (SQLite) and the artifact store. @default `LOOM_HOME` or `./.loom` */
   home: string;
   /**
@@ -21,8 +25,18 @@ export interface ServerOptions {
   queuePrefix?: string;
   /** Largest request body accepted, in bytes. @default 10 MiB */
   bodyLimit?: number;
-  /** Steps run at once in-process (no Redis). @default os.availableParallelism() */
+  /** Steps run at once on this machine (no Redis). @default os.availableParallelism() */
   inlineConcurrency?: number;
+  /**
+   * Without Redis, run each step in a step-runner process of its own that loads its nodes from this
+   * module (see `StepRunnerPool`), so node code that crashes, leaks or hangs fails only its step. Without
+   * it steps run inside the server process (tests with in-memory registries).
+   */
+  stepRunner?: {
+    /** A module exporting `createRegistry(options)`, as `StepRunnerPoolOptions.registryModule`. */
+    registryModule: string;
+    registryOptions?: unknown;
+  };
   /** Fastify's (pino) logger setting. @default false */
   logger?: boolean | { level: string };
   /**

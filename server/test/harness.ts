@@ -54,7 +54,7 @@ export async function testWorker(setup: Required<AppSetup> & { backend?: 'cpu' |
     storeRoot: setup.dirs.home,
     baseDir: setup.dirs.dataRoot,
     dataRoots: [setup.dirs.dataRoot],
-    size: 2,
+    size: 8,
   });
   const worker = new StepWorker({
     connection: setup.redisUrl,

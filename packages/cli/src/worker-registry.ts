@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { PluginSources } from '@loom/plugins';
 import type { NodeRegistry } from '@loom/sdk';
 import { loadNodeRegistry } from './node-registry.ts';
@@ -10,3 +11,6 @@ import { loadNodeRegistry } from './node-registry.ts';
 export async function createRegistry(sources?: PluginSources): Promise<NodeRegistry> {
   return (await loadNodeRegistry(sources)).registry;
 }
+
+/** This module's path, for `StepRunnerPoolOptions.registryModule`. */
+export const WORKER_REGISTRY_MODULE = fileURLToPath(import.meta.url);

@@ -17,6 +17,7 @@ export {
   type Backend,
   BullMqTransport,
   type BullMqTransportOptions,
+  ProcessTransport,
   type QueueDepths,
   queueName,
   type RedisConnection,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
+import { fixedRegistrySource } from '../node-registry-source.ts';
 import type { ServerOptions } from '../server-options.ts';
 
 /** The largest request body accepted when `bodyLimit` is not set: 10 MiB. */
@@ -67,7 +68,13 @@ export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
 export const configPlugin = fp<{ config: ResolvedServerOptions }>(
   async (fastify, { config }) => {
     fastify.decorate('config', config);
-    fastify.decorate('registry', config.registry);
+    const source = 'subscribe' in config.registry ? config.registry : fixedRegistrySource(config.registry);
+    fastify.decorate('nodeRegistry', source);
+    fastify.decorate('registry', {
+      getter() {
+        return source.registry;
+      },
+    });
   },
   { name: 'loom-config', fastify: '5.x' },
 );

@@ -6,6 +6,7 @@
  */
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
 import type { LoomStore } from '../store/loom-store.ts';
 import type { ResolvedServerOptions } from './config-plugin.ts';
@@ -15,8 +16,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The server options with every default filled in (`loom-config`). */
     config: ResolvedServerOptions;
-    /** The node types this server lists and compiles against (`loom-config`). */
-    registry: NodeRegistry;
+    /** The node types this server lists and compiles against now (`loom-config`); see `nodeRegistry`. */
+    readonly registry: NodeRegistry;
+    /** Where `registry` comes from, with its revision and news of each replacement (`loom-config`). */
+    nodeRegistry: NodeRegistrySource;
     /** Pipelines, runs, events and logs in SQLite at `<home>/loom.db` (`loom-store`). */
     store: LoomStore;
     /** Content-addressed blobs under `<home>/artifacts` (`loom-artifacts`). */

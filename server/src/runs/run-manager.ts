@@ -12,6 +12,7 @@ import {
   sha256,
 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { LoomStore } from '../store/loom-store.ts';
 import type { RunOptions, RunSummary } from '../store/store-types.ts';
 import { EventBatcher } from './event-batcher.ts';
@@ -51,7 +52,8 @@ export interface QueueStatus {
 export interface RunManagerOptions {
   store: LoomStore;
   artifacts: ArtifactStore;
-  registry: NodeRegistry;
+  /** The node types runs compile against; a source is read as each run starts (a dev loop replaces it). */
+  registry: NodeRegistry | NodeRegistrySource;
   /** Where attempts run: inline (this process) or BullMQ (workers). Identical steps are shared on top. */
   transport: StepTransport;
   /** Relative document paths resolve against this folder (the first data root). */
@@ -94,6 +96,11 @@ export class RunManager {
     this.#transport = new SharedAttemptTransport(options.transport);
     this.#cache = options.store.stepCache(options.artifacts);
     this.#events = new EventBatcher((events) => options.store.appendEvents(events));
+  }
+
+  get #registry(): NodeRegistry {
+    const { registry } = this.#options;
+    return 'subscribe' in registry ? registry.registry : registry;
   }
 
   /** Which transport runs the steps and, for a queue, whether Redis answers. */
@@ -281,7 +288,7 @@ export class RunManager {
     document: PipelineDocument,
     options: RunOptions,
   ): { kind: 'ok'; plan: Plan } | Extract<SubmitResult, { kind: 'invalid' }> {
-    const compiled = compileDocument(document, this.#options.registry, {
+    const compiled = compileDocument(document, this.#registry, {
       parameters: options.parameters,
       hash: sha256,
     });
@@ -308,7 +315,7 @@ export class RunManager {
     const controller = new AbortController();
     const done = runPlan(plan, {
       runId,
-      registry: this.#options.registry,
+      registry: this.#registry,
       store: this.#options.artifacts,
       cache: this.#cache,
       transport: this.#transport,

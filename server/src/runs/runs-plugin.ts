@@ -1,9 +1,10 @@
-import { BullMqTransport, InlineTransport, type StepTransport } from '@loom/runtime';
+import { BullMqTransport, InlineTransport, ProcessTransport, type StepTransport } from '@loom/runtime';
 import fp from 'fastify-plugin';
 import { RunManager } from './run-manager.ts';
 
 /**
- * `loom-runs`: the {@link RunManager} as `fastify.runs`. Without `redisUrl` steps run in this process;
+ * `loom-runs`: the {@link RunManager} as `fastify.runs`. Without `redisUrl` steps run on this machine, in
+ * step-runner processes when `stepRunner` is set (as `loom start` sets it) or else in this process;
  * with it every ready step goes to the BullMQ queue of its backend and `loom worker` processes run it.
  * Once the app is ready, the runs that were going when the server last stopped are picked up again,
  * before the queue's reports are read, so every report finds the attempt it belongs to.
@@ -14,7 +15,21 @@ export const runsPlugin = fp(
     const baseDir = config.dataRoots[0] ?? process.cwd();
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;
-    if (config.redisUrl === undefined) {
+    let processes: ProcessTransport | undefined;
+    if (config.redisUrl === undefined && config.stepRunner !== undefined) {
+      processes = new ProcessTransport({
+        registryModule: config.stepRunner.registryModule,
+        registryOptions: config.stepRunner.registryOptions,
+        storeRoot: config.home,
+        baseDir,
+        dataRoots: config.dataRoots,
+        size: config.inlineConcurrency,
+      });
+      transport = processes;
+      // A new registry (a dev loop reloaded plugins): later steps load the new code.
+      const unsubscribe = fastify.nodeRegistry.subscribe(() => processes?.pool.recycle());
+      fastify.addHook('onClose', async () => unsubscribe());
+    } else if (config.redisUrl === undefined) {
       transport = new InlineTransport({
         environment: { registry, store: artifacts, baseDir, dataRoots: config.dataRoots },
         concurrency: config.inlineConcurrency,
@@ -38,7 +53,7 @@ export const runsPlugin = fp(
     const runs = new RunManager({
       store,
       artifacts,
-      registry,
+      registry: fastify.nodeRegistry,
       transport,
       baseDir,
       dataRoots: config.dataRoots,
@@ -50,6 +65,8 @@ export const runsPlugin = fp(
       const restored = runs.restoreActiveRuns();
       if (restored.length > 0) fastify.log.info({ runs: restored }, 'picked up runs that were going');
       await queue?.start();
+      // The first step should not wait the second or so a step runner takes to load the nodes.
+      processes?.pool.warm();
     });
     fastify.addHook('onClose', async () => runs.close());
   },

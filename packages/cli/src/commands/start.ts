@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeRegistry } from '@loom/sdk';
-import { resolveServerOptions, startServer } from '@loom/server';
+import { type NodeRegistrySource, resolveServerOptions, startServer } from '@loom/server';
 import pc from 'picocolors';
+import { pluginSources } from '../node-registry.ts';
 import { UserError } from '../user-error.ts';
+import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
 import { untilSignal } from './until-signal.ts';
 
 export interface StartOptions {
@@ -12,8 +14,14 @@ export interface StartOptions {
   home?: string;
 }
 
-/** `loom start`: serves the API until SIGINT/SIGTERM, then closes gracefully. Returns the exit code. */
-export async function startCommand(options: StartOptions, registry: NodeRegistry): Promise<number> {
+/**
+ * `loom start`: serves the API until SIGINT/SIGTERM, then closes gracefully. Without Redis, each step
+ * runs in a step-runner process that loads the same plugins. Returns the exit code.
+ */
+export async function startCommand(
+  options: StartOptions,
+  registry: NodeRegistry | NodeRegistrySource,
+): Promise<number> {
   const port = options.port === undefined ? 8080 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UserError(`--port must be a whole number from 0 to 65535, not "${options.port}"`, 2);
@@ -23,6 +31,7 @@ export async function startCommand(options: StartOptions, registry: NodeRegistry
     const serverOptions = resolveServerOptions(
       {
         registry,
+        stepRunner: { registryModule: WORKER_REGISTRY_MODULE, registryOptions: pluginSources() },
         ...(options.host === undefined ? {} : { host: options.host }),
         ...(options.home === undefined ? {} : { home: options.home }),
         // Warnings and errors (Redis down, a request that failed); LOOM_LOG_LEVEL=info logs every request.

@@ -1,11 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
 import { dataRootsFromEnv } from '@loom/server';
 import pc from 'picocolors';
+import { installedNodes } from '../installed-nodes.ts';
 import { resolveLoomHome } from '../loom-home.ts';
+import { pluginSources } from '../node-registry.ts';
 import { UserError } from '../user-error.ts';
+import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
 import { untilSignal } from './until-signal.ts';
 
 const BACKENDS = ['cpu', 'gpu', 'kubernetes'] as const;
@@ -33,16 +35,20 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UserError(`--concurrency must be a whole number of at least 1, not "${options.concurrency}"`, 2);
   }
+  // Loaded here too, though steps run in the step runners: a broken plugin stops the worker at once,
+  // with the reason, instead of failing every step it takes.
+  const { registry, plugins } = await installedNodes();
   const home = resolveLoomHome(options.home);
   const dataRoots = dataRootsFromEnv(process.env).map((root) => resolve(root));
   const store = new LocalArtifactStore(home);
   const pool = new StepRunnerPool({
-    registryModule: fileURLToPath(new URL('../worker-registry.ts', import.meta.url)),
+    registryModule: WORKER_REGISTRY_MODULE,
+    registryOptions: pluginSources(),
     storeRoot: home,
     baseDir: dataRoots[0] as string,
     dataRoots,
-    // More processes than cores only adds switching; steps that wait (I/O) share a process.
-    size: Math.min(concurrency, availableParallelism()),
+    // One process per running step, so that a step that crashes or leaks takes nothing else with it.
+    size: concurrency,
   });
   const worker = new StepWorker({
     connection: redisUrl,
@@ -54,7 +60,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   });
   await worker.start();
   process.stderr.write(
-    `${pc.green('loom worker')} taking ${options.backend} steps (concurrency ${concurrency}, artifacts in ${home})\n`,
+    `${pc.green('loom worker')} taking ${options.backend} steps (concurrency ${concurrency}, ${registry.all().length} node types from ${plugins.length} plugins, artifacts in ${home})\n`,
   );
   await untilSignal();
   process.stderr.write('stopping: finishing running steps…\n');

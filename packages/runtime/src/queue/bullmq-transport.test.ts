@@ -40,7 +40,7 @@ beforeEach(async () => {
     registryModule: testRegistryModule,
     storeRoot: workspace.root,
     baseDir: workspace.root,
-    size: 1,
+    size: 4,
     killGraceMs: 500,
   });
 });

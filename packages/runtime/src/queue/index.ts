@@ -1,4 +1,5 @@
 export { BullMqTransport, type BullMqTransportOptions } from './bullmq-transport.ts';
+export { ProcessTransport } from './process-transport.ts';
 export type { QueueDepths } from './queue-inspection.ts';
 export {
   BACKENDS,

@@ -55,11 +55,13 @@ async function loadEnvironment(config: StepRunnerChildConfig): Promise<AttemptEn
   const specifier = isAbsolute(config.registryModule)
     ? pathToFileURL(config.registryModule).href
     : config.registryModule;
-  const module = (await import(specifier)) as { createRegistry?: () => NodeRegistry | Promise<NodeRegistry> };
+  const module = (await import(specifier)) as {
+    createRegistry?: (options?: unknown) => NodeRegistry | Promise<NodeRegistry>;
+  };
   if (typeof module.createRegistry !== 'function') {
     throw new Error(`${config.registryModule} does not export createRegistry()`);
   }
-  const registry = await module.createRegistry();
+  const registry = await module.createRegistry(config.registryOptions);
   const store = new LocalArtifactStore(config.storeRoot);
   const built: AttemptEnvironment = { registry, store, baseDir: config.baseDir };
   if (config.dataRoots !== undefined) built.dataRoots = config.dataRoots;
@@ -118,6 +120,15 @@ function receive(message: ToChildMessage): void {
       return;
   }
 }
+
+// A node that ends the process fails its own step (the parent sees the exit); saying so on stderr
+// first lets the parent tell the step's log who did it. The marker is read by StepRunnerPool.
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  const stack = new Error('process.exit').stack?.split('\n').slice(2, 6).join('\n') ?? '';
+  process.stderr.write(`loom step runner: node code called process.exit(${code ?? ''})\n${stack}\n`);
+  return exit(code);
+}) as typeof process.exit;
 
 // The parent went away (exited, crashed, closed the pool): nothing can receive results any more.
 process.on('disconnect', () => process.exit(0));

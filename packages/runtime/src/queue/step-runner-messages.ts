@@ -7,6 +7,8 @@ export type AttemptRequestData = Omit<AttemptRequest, 'signal'>;
 /** What a step runner child needs to build its environment once. */
 export interface StepRunnerChildConfig {
   registryModule: string;
+  /** Handed to the registry module's `createRegistry`. */
+  registryOptions?: unknown;
   storeRoot: string;
   baseDir: string;
   dataRoots?: readonly string[];

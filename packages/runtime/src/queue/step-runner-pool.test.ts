@@ -63,17 +63,15 @@ describe('StepRunnerPool', () => {
     expect(failed).toMatchObject({ ok: false, failure: { reason: 'error', message: 'no luck' }, retryable: true });
   });
 
-  it('kills a child whose step spins past its timeout, fails its neighbours, and replaces it', async () => {
-    const runner = makePool();
+  it('kills a child whose step spins past its timeout; the step beside it, in its own process, runs on', async () => {
+    const runner = makePool({ size: 2 });
     const started = Date.now();
+    const spinLog = recordingHooks();
     const [spun, neighbour] = await Promise.all([
-      runner.run(
-        attemptRequest(testStep('spin', 'test.spin', { ms: 60_000 }, { timeoutMs: 300 })),
-        recordingHooks().hooks,
-      ),
-      runner.run(attemptRequest(testStep('nap', 'test.sleep', { ms: 60_000 })), recordingHooks().hooks),
+      runner.run(attemptRequest(testStep('spin', 'test.spin', { ms: 60_000 }, { timeoutMs: 300 })), spinLog.hooks),
+      runner.run(attemptRequest(testStep('nap', 'test.sleep', { ms: 1500 })), recordingHooks().hooks),
     ]);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(8000);
     expect(spun).toMatchObject({
       ok: false,
       failure: {
@@ -82,12 +80,23 @@ describe('StepRunnerPool', () => {
       },
       retryable: true,
     });
-    expect(neighbour).toMatchObject({ ok: false, failure: { reason: 'error' }, retryable: true });
-    if (neighbour.ok) throw new Error('expected failure');
-    expect(neighbour.failure.message).toContain('step "spin"');
+    expect(spinLog.heard).toContainEqual(expect.objectContaining({ kind: 'log', level: 'error' }));
+    expect(neighbour).toMatchObject({ ok: true });
     expect(await runner.run(attemptRequest(testStep('after', 'test.noop')), recordingHooks().hooks)).toMatchObject({
       ok: true,
     });
+  });
+
+  it('runs one attempt per process: attempts beyond its size wait for a free one', async () => {
+    const runner = makePool({ size: 1 });
+    const first = runner.run(attemptRequest(testStep('a', 'test.sleep', { ms: 300 })), recordingHooks().hooks);
+    const second = runner.run(attemptRequest(testStep('b', 'test.noop')), recordingHooks().hooks);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runner.running).toBe(1);
+    expect(runner.waiting).toBe(1);
+    expect(await first).toMatchObject({ ok: true });
+    expect(await second).toMatchObject({ ok: true });
+    expect(runner.waiting).toBe(0);
   });
 
   it('cancels a running step through its signal', async () => {
@@ -121,20 +130,62 @@ describe('StepRunnerPool', () => {
     expect(Date.now() - abortedAt).toBeLessThan(2000);
   });
 
-  it('reports a crashed child as a retryable error naming its exit code', async () => {
-    const runner = makePool();
-    const outcome = await runner.run(
-      attemptRequest(testStep('crash', 'test.exit', { code: 3 })),
-      recordingHooks().hooks,
-    );
-    expect(outcome).toMatchObject({
-      ok: false,
-      failure: { reason: 'error', message: 'its step runner process exited with code 3' },
-      retryable: true,
-    });
+  it('fails only the step whose code calls process.exit, saying so in its log', async () => {
+    const runner = makePool({ size: 2, output: null });
+    const { hooks, heard } = recordingHooks();
+    const [crashed, neighbour] = await Promise.all([
+      runner.run(attemptRequest(testStep('crash', 'test.exit', { code: 3 })), hooks),
+      runner.run(attemptRequest(testStep('nap', 'test.sleep', { ms: 1000 })), recordingHooks().hooks),
+    ]);
+    const message =
+      "the node's code called process.exit(3), which ended its step runner process (throw an error to fail a step)";
+    expect(crashed).toMatchObject({ ok: false, failure: { reason: 'error', message }, retryable: true });
+    expect(heard).toContainEqual({ kind: 'log', level: 'error', message });
+    expect(neighbour).toMatchObject({ ok: true });
     expect(await runner.run(attemptRequest(testStep('after', 'test.noop')), recordingHooks().hooks)).toMatchObject({
       ok: true,
     });
+  });
+
+  it("fails a leaking step when its heap reaches the node's memoryMb, and nothing else", async () => {
+    const runner = makePool({ size: 2, output: null });
+    const [leaked, neighbour] = await Promise.all([
+      runner.run(attemptRequest(testStep('leak', 'test.leak', {}, { memoryMb: 96 })), recordingHooks().hooks),
+      runner.run(attemptRequest(testStep('nap', 'test.sleep', { ms: 500 })), recordingHooks().hooks),
+    ]);
+    expect(leaked).toMatchObject({
+      ok: false,
+      failure: {
+        reason: 'error',
+        message:
+          "ran out of memory: the step's JavaScript heap reached its limit of 96 MB (raise resources.memoryMb if the node needs more)",
+      },
+    });
+    expect(neighbour).toMatchObject({ ok: true });
+  });
+
+  it("puts what a node prints into its step's log", async () => {
+    const runner = makePool({ output: null });
+    const { hooks, heard } = recordingHooks();
+    expect(await runner.run(attemptRequest(testStep('p', 'test.print', { text: 'hi' })), hooks)).toMatchObject({
+      ok: true,
+    });
+    expect(heard).toContainEqual({ kind: 'log', level: 'info', message: 'out: hi' });
+    expect(heard).toContainEqual({ kind: 'log', level: 'warn', message: 'err: hi' });
+  });
+
+  it('loads the node code afresh after recycle: idle processes stop, busy ones after their step', async () => {
+    const runner = makePool({ size: 1 });
+    const pid = async () => {
+      const { hooks, heard } = recordingHooks();
+      await runner.run(attemptRequest(testStep('n', 'test.noop')), hooks);
+      const log = heard.find((event) => event.kind === 'log');
+      return log?.kind === 'log' ? log.fields?.pid : undefined;
+    };
+    const before = await pid();
+    expect(await pid()).toBe(before);
+    runner.recycle();
+    expect(await pid()).not.toBe(before);
   });
 
   it('reports a registry module that cannot be used', async () => {

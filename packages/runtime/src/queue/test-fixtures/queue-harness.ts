@@ -25,7 +25,7 @@ export function testStep(
   id: string,
   type: string,
   params: Record<string, unknown> = {},
-  options: { timeoutMs?: number; backend?: PlanStep['backend']; inputs?: string[] } = {},
+  options: { timeoutMs?: number; backend?: PlanStep['backend']; inputs?: string[]; memoryMb?: number } = {},
 ): PlanStep {
   const inputs = Object.fromEntries(
     (options.inputs ?? []).map((port) => [port, [{ step: 'upstream', port: 'value' }]]),
@@ -40,7 +40,7 @@ export function testStep(
     outputs: { value: 'json' },
     dependsOn: options.inputs === undefined ? [] : ['upstream'],
     backend: options.backend ?? 'cpu',
-    resources: { cpu: 1, memoryMb: 256, gpu: 0 },
+    resources: { cpu: 1, memoryMb: options.memoryMb ?? 256, gpu: 0 },
     retry: { retries: 0, backoffMs: 10, maxBackoffMs: 10 },
     timeoutMs: options.timeoutMs ?? 10_000,
     cacheable: true,

@@ -95,9 +95,45 @@ export const exitNode = defineNode({
   },
 });
 
+/** Keeps every array it allocates until its heap is full: a leaking step. */
+export const leakNode = defineNode({
+  type: 'test.leak',
+  version: '1.0.0',
+  title: 'Leak',
+  description: 'Allocates memory it never frees.',
+  category: 'utility',
+  outputs: { value: output('json') },
+  async run() {
+    const kept: number[][] = [];
+    for (;;) {
+      kept.push(Array.from({ length: 100_000 }, (_, i) => i * 1.5));
+      // Yields now and then, as real code between awaits does.
+      if (kept.length % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
+});
+
+/** Writes to stdout and stderr the way a library it uses might. */
+export const printNode = defineNode({
+  type: 'test.print',
+  version: '1.0.0',
+  title: 'Print',
+  description: 'Prints a line on stdout and one on stderr.',
+  category: 'utility',
+  params: Type.Object({ text: Type.String({ default: 'hello' }) }),
+  outputs: { value: output('json') },
+  async run(ctx) {
+    console.log(`out: ${ctx.params.text}`);
+    console.error(`err: ${ctx.params.text}`);
+    // Output travels on its own pipe: give it a moment to arrive before the outcome does.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { value: ctx.params.text };
+  },
+});
+
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(
-    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode].map((definition) => ({
+    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode].map((definition) => ({
       definition,
       source: 'queue-test-fixtures',
     })),
