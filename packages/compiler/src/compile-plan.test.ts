@@ -46,6 +46,7 @@ describe('compile: the plan', () => {
       timeoutMs: 3_600_000,
       cacheable: true,
       implementationHash: 'impl-test.train@1.0.0',
+      source: 'test-fixtures',
       cacheKey: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });

@@ -199,6 +199,7 @@ export function compileDocument(
       timeoutMs: node.timeoutMs ?? definition.timeoutMs,
       cacheable: definition.cacheable,
       implementationHash: entry.implementationHash,
+      source: entry.source,
       cacheKey,
     });
   }

@@ -30,6 +30,11 @@ export interface PlanStep {
   /** Hash of the code that runs the node (from the registry); part of the cache key. */
   implementationHash: string;
   /**
+   * The plugin that provides the node, as `name@version` (the registry's `source`): a worker without it
+   * says which plugin to install. Absent in plans stored before plugins.
+   */
+  source?: string;
+  /**
    * sha256 of the node type, version, implementation hash, canonical parameters and the cache keys of
    * the steps feeding each input: unchanged exactly when nothing upstream or in this step changed. The
    * runtime refines it into a content key with the inputs' actual content hashes.

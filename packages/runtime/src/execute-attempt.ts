@@ -15,6 +15,7 @@ import type {
 import { NodeError } from '@loom/sdk';
 import type { ArtifactStore } from './artifact-store.ts';
 import { type AttemptOutcome, cancelledOutcome, errorMessage, errorOutcome, formatMs } from './attempt-outcomes.ts';
+import { installedNode } from './installed-node.ts';
 import type { OutputRecord } from './output-record.ts';
 import { confinePath } from './path-confinement.ts';
 import type { StepFailure } from './run-events.ts';
@@ -60,6 +61,8 @@ export interface AttemptEnvironment {
    * document sent to a server cannot read the server's own files. @default unconfined (the CLI)
    */
   dataRoots?: readonly string[];
+  /** How failures name this machine, e.g. `worker gpu-3 (pid 4242)`. @default 'this machine' */
+  machine?: string;
 }
 
 /**
@@ -89,16 +92,12 @@ async function attemptOnce(
   const startedAt = performance.now();
   const elapsed = () => Math.round((performance.now() - startedAt) * 1000) / 1000;
   const { step } = request;
-  const entry = environment.registry.get(step.type, step.version);
-  if (entry === undefined) {
-    return {
-      ok: false,
-      durationMs: 0,
-      failure: { reason: 'error', message: `node type ${step.type}@${step.version} is not installed here` },
-      retryable: false,
-    };
+  const installed = installedNode(step, environment.registry, environment.machine ?? 'this machine');
+  if (!installed.ok) {
+    hooks.log('error', installed.message);
+    return { ok: false, durationMs: 0, failure: { reason: 'error', message: installed.message }, retryable: false };
   }
-  const definition = entry.definition;
+  const definition = installed.entry.definition;
   if (request.signal.aborted) return cancelledOutcome(0);
 
   hooks.started();

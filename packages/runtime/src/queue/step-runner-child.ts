@@ -3,6 +3,7 @@
  * node registry once, then runs the attempts its parent sends with `executeAttempt`, forwarding hooks
  * and outcomes over IPC. CPU-bound node code blocks only this process, never a worker's lock renewal.
  */
+import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NodeRegistry } from '@loom/sdk';
@@ -63,7 +64,7 @@ async function loadEnvironment(config: StepRunnerChildConfig): Promise<AttemptEn
   }
   const registry = await module.createRegistry(config.registryOptions);
   const store = new LocalArtifactStore(config.storeRoot);
-  const built: AttemptEnvironment = { registry, store, baseDir: config.baseDir };
+  const built: AttemptEnvironment = { registry, store, baseDir: config.baseDir, machine: `host ${hostname()}` };
   if (config.dataRoots !== undefined) built.dataRoots = config.dataRoots;
   return built;
 }
