@@ -54,8 +54,9 @@ program
   .option('--host <host>', 'interface to listen on; anything but loopback needs LOOM_API_TOKEN', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '8080')
   .option('--home <dir>', 'state directory (default: $LOOM_HOME or ./.loom)')
-  .action(async (options: { host?: string; port?: string; home?: string }) => {
-    process.exitCode = await startCommand(options, (await installedNodes()).registry);
+  .option('--dev', 'reload plugins when their code changes (palette and run code, no restart)')
+  .action(async (options: { host?: string; port?: string; home?: string; dev?: boolean }) => {
+    process.exitCode = await startCommand(options, await installedNodes());
   });
 
 program

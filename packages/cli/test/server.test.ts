@@ -2,49 +2,30 @@
  * `loom start` and `loom worker` as a user runs them: real processes, the built-in ML nodes, and the
  * iris example submitted over HTTP, first with steps in the server, then on BullMQ with a worker.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startRedisServer } from '@loom/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, LOOM_BIN, loom } from './loom-process.ts';
+import { EXAMPLES, loom } from './loom-process.ts';
+import { json, type LoomServerProcess, startLoom as startLoomProcess } from './loom-server.ts';
 
 const IRIS = join(EXAMPLES, 'iris-classification');
 const running: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 
+/** Starts `loom ARGS`, killed after the test. */
+function startLoom(args: string[], env: Record<string, string>, ready: RegExp): LoomServerProcess {
+  const started = startLoomProcess(args, env, ready);
+  running.push(started.child);
+  return started;
+}
+
 afterEach(async () => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }, 30_000);
-
-/** Starts `loom ARGS`, resolving with the first stderr line that matches. */
-function startLoom(args: string[], env: Record<string, string>, ready: RegExp) {
-  const { LOOM_HOME: _home, ...inherited } = process.env;
-  const child = spawn(process.execPath, [LOOM_BIN, ...args], {
-    env: { ...inherited, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  running.push(child);
-  let stderr = '';
-  const line = new Promise<string>((resolveLine, rejectLine) => {
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (text) => {
-      stderr += `${text}\n`;
-      if (ready.test(text)) resolveLine(text);
-    });
-    child.once('exit', (code) => rejectLine(new Error(`loom ${args.join(' ')} exited with ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  return { child, line, exited };
-}
-
-async function json<T>(response: Response): Promise<T> {
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${response.status}: ${body}`);
-  return JSON.parse(body) as T;
-}
 
 interface Run {
   id: string;

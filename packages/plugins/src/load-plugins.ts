@@ -8,8 +8,8 @@ import type { PluginManifest } from './plugin-manifest.ts';
 
 export interface LoadPluginsOptions {
   /**
-   * Imports each entry as a fresh module graph numbered `generation` (a dev loop's reload); without it,
-   * a module already imported in this process is reused.
+   * Imports each entry (but the built-ins') as a fresh module graph numbered `generation` (a dev loop's
+   * reload); without it, a module already imported in this process is reused.
    */
   generation?: number;
   /** How long an entry may take to import before it counts as hanging. @default 15000 */
@@ -126,7 +126,7 @@ async function importEntry(manifest: PluginManifest, options: LoadPluginsOptions
     problems: [{ plugin: manifest.name, path: manifest.entry, message }],
   });
   const url = pathToFileURL(manifest.entry);
-  if (options.generation !== undefined) url.searchParams.set('loom-generation', String(options.generation));
+  if (options.generation !== undefined && manifest.origin !== 'builtin') url.searchParams.set('loom-generation', String(options.generation));
   const timeoutMs = options.importTimeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
   let module: Record<string, unknown>;

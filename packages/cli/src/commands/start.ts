@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeRegistry } from '@loom/sdk';
-import { type NodeRegistrySource, resolveServerOptions, startServer } from '@loom/server';
+import { describeProblem, PluginLoadError, type PluginRegistry } from '@loom/plugins';
+import { ReplaceableRegistrySource, resolveServerOptions, startServer } from '@loom/server';
 import pc from 'picocolors';
 import { pluginSources } from '../node-registry.ts';
+import { PluginDevLoop } from '../plugin-dev-loop.ts';
 import { UserError } from '../user-error.ts';
 import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
 import { untilSignal } from './until-signal.ts';
@@ -12,16 +13,17 @@ export interface StartOptions {
   host?: string;
   port?: string;
   home?: string;
+  /** Watch the plugins and reload them when their code changes. */
+  dev?: boolean;
 }
 
 /**
  * `loom start`: serves the API until SIGINT/SIGTERM, then closes gracefully. Without Redis, each step
- * runs in a step-runner process that loads the same plugins. Returns the exit code.
+ * runs in a step-runner process that loads the same plugins. With `--dev`, plugins reload when their
+ * code changes (see {@link PluginDevLoop}). Returns the exit code.
  */
-export async function startCommand(
-  options: StartOptions,
-  registry: NodeRegistry | NodeRegistrySource,
-): Promise<number> {
+export async function startCommand(options: StartOptions, loaded: PluginRegistry): Promise<number> {
+  const registry = new ReplaceableRegistrySource(loaded.registry);
   const port = options.port === undefined ? 8080 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UserError(`--port must be a whole number from 0 to 65535, not "${options.port}"`, 2);
@@ -53,8 +55,38 @@ export async function startCommand(
       ? `open ${pc.bold(`${server.address}/`)} in a browser to design and run pipelines\n`
       : `${pc.yellow('the designer is not built')} (no ${designer}): run \`pnpm --filter @loom/designer build\`\n`,
   );
+  const devLoop = options.dev ? await startDevLoop(registry, loaded) : undefined;
   await untilSignal();
   process.stderr.write('stopping…\n');
+  await devLoop?.close();
   await server.app.close();
   return 0;
+}
+
+async function startDevLoop(registry: ReplaceableRegistrySource, loaded: PluginRegistry): Promise<PluginDevLoop> {
+  const loop = new PluginDevLoop({
+    sources: pluginSources(),
+    registry,
+    loaded,
+    onReload: (result) => {
+      if (result.ok) {
+        const count = result.registry.registry.all().length;
+        const what = result.changed.length === 0 ? '' : ` (${result.changed.slice(0, 3).join(', ')})`;
+        process.stderr.write(
+          `${pc.green('plugins reloaded')}${what}: ${count} node types; the next steps run the new code\n`,
+        );
+        return;
+      }
+      const problems =
+        result.error instanceof PluginLoadError
+          ? result.error.problems.map((problem) => `  - ${describeProblem(problem)}`).join('\n')
+          : `  - ${result.error instanceof Error ? (result.error.stack ?? result.error.message) : String(result.error)}`;
+      process.stderr.write(`${pc.red('plugins not reloaded')}, the previous ones still serve:\n${problems}\n`);
+    },
+  });
+  await loop.start();
+  process.stderr.write(
+    `${pc.cyan('dev mode')}: watching ${loaded.discovery.watch.length} plugin folders and ${pluginSources().pluginsDir}\n`,
+  );
+  return loop;
 }
