@@ -4,12 +4,12 @@
  * the reason in the step's log, and the server and worker keep serving.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '@loom/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES } from './loom-process.ts';
+import { FIXTURES, loom } from './loom-process.ts';
 import {
   json,
   type RunView,
@@ -75,6 +75,31 @@ async function expectEachFailsAlone(base: string): Promise<void> {
 }
 
 describe('misbehaving plugin nodes', () => {
+  it('fail their own steps in loom run, which finishes the rest and reports them', async () => {
+    const dir = await tempHome();
+    const document = {
+      ...singleNodeDocument('mixed', 'misbehave.exits'),
+      nodes: [
+        { id: 'exits', type: 'misbehave.exits', version: '1.0.0', params: {} },
+        { id: 'leaks', type: 'misbehave.leaks', version: '1.0.0', params: {} },
+        { id: 'fine', type: 'misbehave.fine', version: '1.0.0', params: {} },
+      ],
+    };
+    await writeFile(join(dir, 'mixed.loom.json'), JSON.stringify(document));
+    const result = await loom(['run', 'mixed.loom.json', '--json'], dir, {
+      LOOM_PLUGINS_DIR: PLUGINS,
+      LOOM_HOME: join(dir, 'home'),
+    });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      steps: Array<{ id: string; status: string; failure?: { message: string } }>;
+    };
+    const step = (id: string) => report.steps.find((s) => s.id === id);
+    expect(step('fine')?.status).toBe('succeeded');
+    expect(step('exits')?.error?.message).toMatch(/process\.exit\(7\)/);
+    expect(step('leaks')?.error?.message).toMatch(/ran out of memory/);
+  }, 60_000);
+
   it('each fails only its own step in loom start, which keeps serving', async () => {
     const home = await tempHome();
     const server = startLoom(['start', '--port', '0', '--home', home], { LOOM_PLUGINS_DIR: PLUGINS }, /serving on/);

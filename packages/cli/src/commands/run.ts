@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { compileDocument, type Plan } from '@loom/compiler';
 import { type Diagnostic, type PipelineDocument, parseDocument, parseParameterText } from '@loom/graph';
 import {
-  InlineTransport,
   LocalArtifactStore,
   LocalStepCache,
   newRunId,
+  ProcessTransport,
   type RunResult,
   runPlan,
   sha256,
@@ -17,10 +18,12 @@ import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
 import { formatDuration, formatNumber, renderTable } from '../format.ts';
 import { resolveLoomHome } from '../loom-home.ts';
 import { printMetricsOutputs } from '../metrics-output.ts';
+import { pluginSources } from '../node-registry.ts';
 import { readDocumentText } from '../read-document.ts';
 import { createRunProgress } from '../run-progress.ts';
 import { statusLabel, statusSymbol } from '../status-style.ts';
 import { UserError } from '../user-error.ts';
+import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
 
 export interface RunOptions {
   param: string[];
@@ -45,10 +48,16 @@ export async function runCommand(file: string, options: RunOptions, registry: No
   const cache = new LocalStepCache(home, store);
   const baseDir = dirname(resolve(file));
   const concurrency = parseConcurrency(options.concurrency);
-  const transport = new InlineTransport({
-    environment: { registry, store, baseDir },
-    ...(concurrency === undefined ? {} : { concurrency }),
+  // Each step in a process of its own, loading the same plugins: a node that crashes, leaks or calls
+  // process.exit fails its step, and the run goes on to report it.
+  const transport = new ProcessTransport({
+    registryModule: WORKER_REGISTRY_MODULE,
+    registryOptions: pluginSources(),
+    storeRoot: home,
+    baseDir,
+    size: concurrency ?? availableParallelism(),
   });
+  transport.pool.warm();
 
   // Ctrl-C cancels the run (running steps see their abort signal); a second Ctrl-C quits at once.
   const cancel = new AbortController();

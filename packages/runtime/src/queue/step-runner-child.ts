@@ -132,7 +132,7 @@ process.exit = ((code?: number | string | null) => {
 }) as typeof process.exit;
 
 // The parent went away (exited, crashed, closed the pool): nothing can receive results any more.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => exit(0));
 
 // A node that ignored its signal may reject long after its attempt ended; that must not take down
 // the other attempts running here.
