@@ -92,7 +92,7 @@ describe('misbehaving plugin nodes', () => {
     });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as {
-      steps: Array<{ id: string; status: string; failure?: { message: string } }>;
+      steps: Array<{ id: string; status: string; error?: { message: string } }>;
     };
     const step = (id: string) => report.steps.find((s) => s.id === id);
     expect(step('fine')?.status).toBe('succeeded');

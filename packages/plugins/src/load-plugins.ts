@@ -126,7 +126,8 @@ async function importEntry(manifest: PluginManifest, options: LoadPluginsOptions
     problems: [{ plugin: manifest.name, path: manifest.entry, message }],
   });
   const url = pathToFileURL(manifest.entry);
-  if (options.generation !== undefined && manifest.origin !== 'builtin') url.searchParams.set('loom-generation', String(options.generation));
+  if (options.generation !== undefined && manifest.origin !== 'builtin')
+    url.searchParams.set('loom-generation', String(options.generation));
   const timeoutMs = options.importTimeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
   let module: Record<string, unknown>;
