@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { argmaxRows, type ModelPrediction, type RawColumns } from '@loom/ml';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { OUTPUTS } from './build-model.ts';
 import { type OnnxModelInfo, readOnnxModelInfo } from './model-info.ts';
 
@@ -36,7 +36,8 @@ export const DEFAULT_BATCH_SIZE = 8192;
  */
 export class OnnxPredictor {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: typeof Ort,
+    private readonly session: Ort.InferenceSession,
     /** What the model says about itself: task, classes, the input columns it takes. */
     readonly info: OnnxModelInfo,
   ) {}
@@ -44,10 +45,13 @@ export class OnnxPredictor {
   /** Loads a model. Throws when the bytes are not a Loom ONNX model or onnxruntime rejects them. */
   static async open(bytes: Uint8Array, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
     const info = readOnnxModelInfo(bytes);
-    const sessionOptions: ort.InferenceSession.SessionOptions = {};
+    const sessionOptions: Ort.InferenceSession.SessionOptions = {};
     if (options.intraOpThreads !== undefined) sessionOptions.intraOpNumThreads = options.intraOpThreads;
+    // Loaded on first use: the native runtime (about 20 MB) stays out of processes that only list
+    // nodes (a server's catalog) and is loaded where models run.
+    const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(bytes, sessionOptions);
-    return new OnnxPredictor(session, info);
+    return new OnnxPredictor(ort, session, info);
   }
 
   /**
@@ -76,11 +80,12 @@ export class OnnxPredictor {
     const output = classification ? OUTPUTS.probabilities : OUTPUTS.variable;
     const width = classification ? classes : 1;
     const result = new Float64Array(rows * width);
+    const { ort } = this;
 
     for (let start = 0; start < rows; start += batchSize) {
       options.signal?.throwIfAborted();
       const end = Math.min(rows, start + batchSize);
-      const feeds: Record<string, ort.Tensor> = {};
+      const feeds: Record<string, Ort.Tensor> = {};
       for (const { name, column } of inputs) {
         feeds[name] =
           column instanceof Float64Array
@@ -92,7 +97,7 @@ export class OnnxPredictor {
               );
       }
       const outputs = await this.session.run(feeds, [output]);
-      result.set((outputs[output] as ort.Tensor).data as Float32Array, start * width);
+      result.set((outputs[output] as Ort.Tensor).data as Float32Array, start * width);
       if (end < rows) await yieldToEventLoop();
     }
     if (!classification) return { values: result };
