@@ -10,7 +10,7 @@ const STEPS = 500;
  * job, wait for it to complete, add the next) on the same Redis in the same run. Goal: ratio ≤ 1.5.
  */
 export async function benchQueueChain(): Promise<BenchResult> {
-  const loom = await startLoomOnRedis({ workers: 1, concurrency: 1 });
+  const loom = await startLoomOnRedis({ workers: 1, concurrency: 1, processes: 1 });
   try {
     // Warm-up: the step runner starts, the node module loads, SQLite pages are cached.
     await loom.run(generateChain(20), { noCache: true });

@@ -43,10 +43,11 @@ export async function startWorkerProcesses(count: number, config: Record<string,
 }
 
 /**
- * A private Redis, a Loom server on BullMQ and `workers` Loom worker processes (each running its
- * steps in a step-runner process), all on the bench node types: the deployed topology on one machine.
+ * A private Redis, a Loom server on BullMQ and `workers` Loom worker processes (each taking up to
+ * `concurrency` jobs and running them in `processes` step-runner processes, one step per process at a
+ * time), all on the bench node types: the deployed topology on one machine.
  */
-export async function startLoomOnRedis(options: { workers: number; concurrency: number }) {
+export async function startLoomOnRedis(options: { workers: number; concurrency: number; processes: number }) {
   const redis = await startRedisServer();
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-queue-'));
   const home = join(dir, 'home');
@@ -67,6 +68,7 @@ export async function startLoomOnRedis(options: { workers: number; concurrency: 
     prefix: 'bench',
     home,
     concurrency: options.concurrency,
+    processes: options.processes,
   });
   return {
     app,

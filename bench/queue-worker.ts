@@ -1,7 +1,7 @@
 /**
  * A worker process for the queue benchmarks, as `loom worker` runs one: `node --import tsx
- * queue-worker.ts '<json>'` with `{ kind: 'loom' | 'plain', url, prefix, home, concurrency }`.
- * `loom`: a StepWorker whose steps run in a step-runner process; `plain`: a BullMQ worker whose jobs
+ * queue-worker.ts '<json>'` with `{ kind: 'loom' | 'plain', url, prefix, home, concurrency, processes? }`.
+ * `loom`: a StepWorker whose steps run in `processes` step-runner processes; `plain`: a BullMQ worker whose jobs
  * do nothing. Prints `ready` once it takes jobs.
  */
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ const config = JSON.parse(process.argv[2] ?? '{}') as {
   queue: string;
   home: string;
   concurrency: number;
+  /** Step-runner processes (`loom`); each runs one step at a time. */
+  processes?: number;
 };
 if (config.kind === 'loom') {
   const worker = new StepWorker({
@@ -26,7 +28,7 @@ if (config.kind === 'loom') {
       registryModule: fileURLToPath(new URL('./bench-nodes.ts', import.meta.url)),
       storeRoot: config.home,
       baseDir: config.home,
-      size: 1,
+      size: config.processes ?? 1,
     },
     store: new LocalArtifactStore(config.home),
   });
