@@ -52,6 +52,21 @@ module.exports = {
       to: { path: '^(packages/cli|nodes)/' },
     },
     {
+      name: 'plugin-loader-above-sdk-only',
+      severity: 'error',
+      comment: 'Finding and loading plugins needs the SDK alone; the CLI decides what to do with them.',
+      from: { path: '^packages/plugins/src/' },
+      to: { path: '^(packages/(compiler|runtime|cli)|nodes|server)/' },
+    },
+    {
+      name: 'example-plugins-use-sdk-only',
+      severity: 'error',
+      comment:
+        'An example plugin is what a user writes: it may use the SDK and ordinary libraries, nothing of Loom inside.',
+      from: { path: '^examples/plugins/' },
+      to: { path: '^(packages/(graph|compiler|runtime|cli|plugins)|nodes|server)/' },
+    },
+    {
       name: 'nodes-use-sdk-only',
       severity: 'error',
       comment:

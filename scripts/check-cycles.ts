@@ -63,7 +63,18 @@ if (cycle) {
 try {
   execFileSync(
     join(root, 'node_modules/.bin/depcruise'),
-    ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages', 'nodes', 'server', 'scripts', 'bench'],
+    [
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+      'packages',
+      'nodes',
+      'server',
+      'scripts',
+      'bench',
+      'examples/plugins',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
 } catch {
