@@ -66,3 +66,10 @@ export type {
   StepLogger,
 } from './step-context.ts';
 export { typeBoxFromJsonSchema } from './typebox-from-json-schema.ts';
+export {
+  type AppliedMigration,
+  type NodeParamsUpgrade,
+  type UpgradeFailure,
+  type UpgradeResult,
+  upgradeNodeParams,
+} from './upgrade-params.ts';

@@ -1,24 +1,113 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type NodeCatalog, nodeCatalog } from '@loom/sdk';
+import { type NodeCatalog, nodeCatalog, type UpgradeFailure, upgradeNodeParams } from '@loom/sdk';
 import { errorResponses } from '../schemas/common.ts';
-import { NodeCatalogSchema } from '../schemas/nodes.ts';
+import { NodeCatalogSchema, NodeUpgradeBodySchema, NodeUpgradeReplySchema } from '../schemas/nodes.ts';
 
-/** `GET /api/nodes`: the node catalog. */
+/** The header of `GET /api/nodes` that names the registry revision the catalog was built from. */
+export const CATALOG_REVISION_HEADER = 'x-loom-catalog-revision';
+
+/** How often an idle catalog stream sends a comment, so proxies and browsers keep the connection open. */
+const HEARTBEAT_MS = 15_000;
+
+/** The status and error code of each way an upgrade can fail. */
+const UPGRADE_FAILURE_REPLY: Record<UpgradeFailure['kind'], { status: 400 | 404; error: string }> = {
+  'unknown-type': { status: 404, error: 'not-found' },
+  'unknown-version': { status: 404, error: 'not-found' },
+  'not-newer': { status: 400, error: 'bad-request' },
+  'migration-failed': { status: 400, error: 'migration-failed' },
+};
+
+/**
+ * The node catalog and what follows it: `GET /api/nodes` (the catalog of the registry served now),
+ * `GET /api/nodes/events` (news of each registry replacement, as server-sent events) and
+ * `POST /api/nodes/upgrade` (a node's parameters carried up to a newer version of its type).
+ */
 export const nodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The registry is fixed for the app's lifetime: the catalog is built once, on the first request.
-  let catalog: NodeCatalog | undefined;
+  // Built once per registry revision: a dev loop (`loom start --dev`) replaces the registry while the
+  // server runs, and the catalog must follow it.
+  let cached: { revision: number; catalog: NodeCatalog } | undefined;
+  const currentCatalog = () => {
+    const source = app.nodeRegistry;
+    if (cached?.revision !== source.revision) {
+      cached = { revision: source.revision, catalog: nodeCatalog(source.registry) };
+    }
+    return cached;
+  };
+
   app.get(
     '/api/nodes',
     {
       schema: {
         tags: ['nodes'],
         summary: 'The node catalog: every installed node type version, with ports and parameter schemas',
+        description: `The \`${CATALOG_REVISION_HEADER}\` header names the registry revision the catalog comes from; \`GET /api/nodes/events\` says when it changes.`,
         response: { 200: NodeCatalogSchema, ...errorResponses(401) },
       },
     },
-    async () => {
-      catalog ??= nodeCatalog(app.registry);
+    async (_request, reply) => {
+      const { revision, catalog } = currentCatalog();
+      reply.header(CATALOG_REVISION_HEADER, String(revision));
       return catalog;
+    },
+  );
+
+  app.get(
+    '/api/nodes/events',
+    {
+      schema: {
+        tags: ['nodes'],
+        summary: 'Stream news of catalog changes (server-sent events)',
+        description:
+          'First `event: catalog` with the current `{"revision": N}`, then one each time the node registry is replaced (a dev loop reloaded the plugins): fetch `GET /api/nodes` again when the revision differs from the one you have.',
+        response: {
+          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errorResponses(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+      const send = (revision: number) => raw.write(`event: catalog\ndata: ${JSON.stringify({ revision })}\n\n`);
+      // The current revision first: a client that reconnects learns whether it missed a replacement.
+      send(app.nodeRegistry.revision);
+      const unsubscribe = app.nodeRegistry.subscribe(send);
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.raw.on('close', stop);
+      raw.on('error', stop);
+    },
+  );
+
+  app.post(
+    '/api/nodes/upgrade',
+    {
+      schema: {
+        tags: ['nodes'],
+        summary: "Carries a node's parameters from the version a document pins up to a newer installed version",
+        description:
+          "Applies, in ascending version order, the parameter migration (`migrate`) of each installed version on the way. Migrations are the plugins' code: one that throws is a 400 `migration-failed` naming the node and versions.",
+        body: NodeUpgradeBodySchema,
+        response: { 200: NodeUpgradeReplySchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { type, from, to, params } = request.body;
+      const result = upgradeNodeParams(app.registry, type, from, to, params);
+      if (result.ok) return result.upgrade;
+      const { status, error } = UPGRADE_FAILURE_REPLY[result.failure.kind];
+      if (result.failure.kind === 'migration-failed') request.log.warn({ type, from, to }, result.failure.message);
+      return reply.code(status).send({ error, message: result.failure.message });
     },
   );
 };

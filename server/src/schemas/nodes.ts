@@ -1,4 +1,4 @@
-import type { CatalogNode, NodeCatalog } from '@loom/sdk';
+import type { CatalogNode, NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import { type Static, Type } from '@sinclair/typebox';
 import { looseObject } from './common.ts';
 
@@ -77,6 +77,31 @@ export const NodeCatalogSchema = Type.Object({
   portTypes: Type.Array(PortTypeSchema),
 });
 
+/** A semver version, as documents pin it. */
+const versionSchema = (description: string) =>
+  Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$', description, examples: ['1.0.0'] });
+
+/** `POST /api/nodes/upgrade`: a node's parameters at one version, to be carried up to a newer one. */
+export const NodeUpgradeBodySchema = Type.Object(
+  {
+    type: Type.String({ minLength: 1, description: 'The node type, e.g. `text.word_count`.' }),
+    from: versionSchema('The version the parameters belong to (the one the document pins); it need not be installed.'),
+    to: Type.Optional(versionSchema('The installed version to upgrade to; the latest when left out.')),
+    params: looseObject<Record<string, unknown>>("The node's parameters as the document holds them."),
+  },
+  { additionalProperties: false },
+);
+
+/** The parameters carried up to the new version, and the migrations that carried them. */
+export const NodeUpgradeReplySchema = Type.Object({
+  type: Type.String(),
+  version: Type.String({ description: 'The version the parameters now belong to.' }),
+  params: looseObject<Record<string, unknown>>('The parameters for `version`.'),
+  migrations: Type.Array(Type.Object({ from: Type.String(), to: Type.String() }), {
+    description: 'Each migration applied, in order; empty when no version on the way changed the parameters.',
+  }),
+});
+
 /** True only when `A` and `B` are the very same type (mutual assignability would let an optional field go missing). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
@@ -85,3 +110,4 @@ type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 
 // these lines stop compiling when they do.
 true satisfies Same<Static<typeof CatalogNodeSchema>, CatalogNode>;
 true satisfies Same<Static<typeof NodeCatalogSchema>, NodeCatalog>;
+true satisfies Same<Static<typeof NodeUpgradeReplySchema>, NodeParamsUpgrade>;

@@ -1,5 +1,5 @@
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
-import type { NodeCatalog } from '@loom/sdk';
+import type { NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import type {
   ArtifactPreview,
   PipelineList,
@@ -12,6 +12,9 @@ import type {
   StepLog,
   StoredRun,
 } from '@loom/server/api-types';
+
+/** The header of `GET /api/nodes` naming the registry revision the catalog comes from (see the server's routes/nodes.ts). */
+const CATALOG_REVISION_HEADER = 'x-loom-catalog-revision';
 
 /** An error reply from the server, with its diagnostics when the server compiled something. */
 export class ApiError extends Error {
@@ -47,8 +50,26 @@ export class LoomApi {
     this.#token = options.token;
   }
 
-  nodes(): Promise<NodeCatalog> {
-    return this.#request('GET', '/api/nodes');
+  /** The node catalog, and the registry revision it was built from (undefined from a server that does not say). */
+  async catalog(): Promise<{ catalog: NodeCatalog; revision: number | undefined }> {
+    const { body, headers } = await this.#exchange<NodeCatalog>('GET', '/api/nodes');
+    const revision = headers.get(CATALOG_REVISION_HEADER);
+    return { catalog: body, revision: revision !== null && /^\d+$/.test(revision) ? Number(revision) : undefined };
+  }
+
+  /** The URL of the catalog's event stream: `catalog` events with `{ revision }`, the current one first. */
+  catalogEventsUrl(): string {
+    return `${this.baseUrl}/api/nodes/events`;
+  }
+
+  /** A node's parameters carried from `from` up to `to` (default: the latest installed) by the plugins' migrations. */
+  upgradeNode(request: {
+    type: string;
+    from: string;
+    to?: string;
+    params: Record<string, unknown>;
+  }): Promise<NodeParamsUpgrade> {
+    return this.#request('POST', '/api/nodes/upgrade', request);
   }
 
   /** Files under the server's data folders, as paths a pipeline can name. */
@@ -132,6 +153,10 @@ export class LoomApi {
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.#exchange<T>(method, path, body)).body;
+  }
+
+  async #exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
@@ -161,6 +186,6 @@ export class LoomApi {
         reply.diagnostics ?? [],
       );
     }
-    return parsed as T;
+    return { body: parsed as T, headers: response.headers };
   }
 }

@@ -1,7 +1,8 @@
-import { registryFromCatalog } from '@loom/sdk';
 import { ReactFlowProvider } from '@xyflow/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, LoomApi } from '../api/loom-api.ts';
+import { catalogContext } from '../catalog/catalog-context.ts';
+import { followCatalog } from '../catalog/follow-catalog.ts';
 import { SessionContext } from '../commands/use-commands.tsx';
 import { EditorProvider } from '../store/editor-context.tsx';
 import { createEditorStore } from '../store/editor-store.ts';
@@ -16,7 +17,7 @@ type Boot =
   | { kind: 'needs-token' }
   | { kind: 'failed'; message: string };
 
-/** Loads the node catalog, then builds the editor's store and session around it. */
+/** Loads the node catalog, then builds the editor's store and session around it, and keeps the catalog current. */
 export function App() {
   const [boot, setBoot] = useState<Boot>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -26,10 +27,10 @@ export function App() {
     const token = localStorage.getItem(TOKEN_KEY) ?? undefined;
     const api = new LoomApi(token === undefined ? {} : { token });
     let cancelled = false;
-    api.nodes().then(
-      (catalog) => {
+    api.catalog().then(
+      ({ catalog, revision }) => {
         if (cancelled) return;
-        const store = createEditorStore({ catalog, registry: registryFromCatalog(catalog) });
+        const store = createEditorStore(catalogContext(catalog, revision));
         setBoot({ kind: 'ready', session: new EditorSession(store, api) });
       },
       (cause: unknown) => {
@@ -42,6 +43,12 @@ export function App() {
       cancelled = true;
     };
   }, [attempt]);
+
+  // The server may reload its plugins (`loom start --dev`): the palette and the diagnostics follow it.
+  useEffect(() => {
+    if (boot.kind !== 'ready') return;
+    return followCatalog(boot.session.store, boot.session.api);
+  }, [boot]);
 
   switch (boot.kind) {
     case 'loading':

@@ -1,6 +1,7 @@
 import { type PipelineDocument, parseDocument, serializeDocument } from '@loom/graph';
 import type { RunRequest, RunSummary } from '@loom/server/api-types';
 import { ApiError, type LoomApi } from '../api/loom-api.ts';
+import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { watchRun } from '../runs/run-session.ts';
 import { emptyDocument, hasUnsavedChanges } from '../store/document-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
@@ -12,6 +13,8 @@ import { downloadText } from './download.ts';
  */
 export class EditorSession {
   #stopWatching: (() => void) | undefined;
+  /** Nodes whose upgrade the server is working on: a second click waits for the first. */
+  readonly #upgrading = new Set<string>();
 
   constructor(
     readonly store: EditorStore,
@@ -105,6 +108,38 @@ export class EditorSession {
     this.load(loaded.document);
     this.store.getState().toast('success', `Imported ${fileName}`);
     return true;
+  }
+
+  /**
+   * Upgrades a node to the latest installed version of its type: the server carries its parameters up
+   * through each version's migration, and the new version and parameters replace the old in one edit
+   * (so one undo brings the old ones back). Refused when the node changed while the server worked.
+   */
+  async upgradeNode(nodeId: string): Promise<void> {
+    const state = this.store.getState();
+    const node = state.document.nodes.find((candidate) => candidate.id === nodeId);
+    const to = node === undefined ? undefined : availableUpgrade(state.catalog.catalog, node);
+    if (node === undefined || to === undefined || this.#upgrading.has(nodeId)) return;
+    this.#upgrading.add(nodeId);
+    try {
+      const upgrade = await this.api.upgradeNode({
+        type: node.type,
+        from: node.version,
+        to,
+        params: node.params ?? {},
+      });
+      const now = this.store.getState().document.nodes.find((candidate) => candidate.id === nodeId);
+      if (now?.version !== node.version || JSON.stringify(now.params ?? {}) !== JSON.stringify(node.params ?? {})) {
+        this.#error(`${nodeId} changed while it was being upgraded; upgrade it again`);
+        return;
+      }
+      this.store.getState().upgradeNode(nodeId, { version: upgrade.version, params: upgrade.params });
+      this.store.getState().toast('success', `Upgraded ${nodeId} to ${node.type} ${upgrade.version}`);
+    } catch (cause) {
+      this.#error(`Cannot upgrade ${nodeId}: ${describe(cause)}`);
+    } finally {
+      this.#upgrading.delete(nodeId);
+    }
   }
 
   exportDocument(): void {

@@ -10,7 +10,7 @@ import { STATUS_LABEL } from './status-labels.ts';
  * to its own step and its own problems, so a run event or an edit re-renders the nodes it concerns.
  */
 export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
-  const { node, entry } = data;
+  const { node, entry, upgrade } = data;
   const step = useEditor((state) => state.runView?.steps[id]);
   const problems = useEditor((state) => state.problems.byNode.get(id));
   const portColor = usePortColor();
@@ -28,6 +28,17 @@ export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selec
       <div className="pipeline-node-header">
         <span className={`category-dot category-${entry?.category ?? 'unknown'}`} />
         <span className="pipeline-node-title">{title}</span>
+        {upgrade !== undefined && (
+          <span
+            className="update-mark"
+            title={`Version ${upgrade} is available: select the node and choose Upgrade node`}
+            role="img"
+            aria-label={`update available: version ${upgrade}`}
+            data-testid={`update-${id}`}
+          >
+            ↑
+          </span>
+        )}
         {status !== undefined && (
           <span className={`status-badge status-${status}`} data-testid={`status-${id}`}>
             {STATUS_LABEL[status]}

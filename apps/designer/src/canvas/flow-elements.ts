@@ -1,6 +1,7 @@
 import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineNote } from '@loom/graph';
 import type { CatalogNode, NodeCatalog } from '@loom/sdk';
 import type { Edge, Node } from '@xyflow/react';
+import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { edgeKey, type XY } from '../store/document-slice.ts';
 import { NOTE_SIZE, type NoteFlowNode } from './NoteNodeView.tsx';
 import type { NodeGeometry } from './node-geometry.ts';
@@ -10,6 +11,8 @@ export interface PipelineNodeData extends Record<string, unknown> {
   node: PipelineNode;
   /** Undefined when the node's type or version is not installed; the node then shows that problem. */
   entry: CatalogNode | undefined;
+  /** A newer installed version of the node's type, which "Upgrade node" moves it to. */
+  upgrade: string | undefined;
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
@@ -19,12 +22,14 @@ export type CanvasFlowNode = PipelineFlowNode | NoteFlowNode;
 
 /** Catalog entries by `type@version`, and port colours by port type name. */
 export interface CatalogIndex {
+  catalog: NodeCatalog;
   entries: ReadonlyMap<string, CatalogNode>;
   portColors: ReadonlyMap<string, string>;
 }
 
 export function indexCatalog(catalog: NodeCatalog): CatalogIndex {
   return {
+    catalog,
     entries: new Map(catalog.nodes.map((entry) => [`${entry.type}@${entry.version}`, entry])),
     portColors: new Map(catalog.portTypes.map((type) => [type.name, type.color])),
   };
@@ -72,7 +77,7 @@ export class FlowNodeCache {
         type: 'pipeline',
         position: dragged ?? node.ui?.position ?? ORIGIN,
         selected: isSelected,
-        data: { node, entry },
+        data: { node, entry, upgrade: availableUpgrade(this.index.catalog, node) },
         measured: this.geometry.size(node.id, entry),
       };
       const handles = this.geometry.handles(entry);

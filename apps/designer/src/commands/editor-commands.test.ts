@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEditorStore } from '../store/editor-store.ts';
 import { testCatalog } from '../test-fixtures/test-catalog.ts';
+import { versionedCatalog } from '../test-fixtures/versioned-catalog.ts';
 import { commandById, EDITOR_COMMANDS } from './editor-commands.ts';
 import { formatShortcut, matchesShortcut } from './shortcuts.ts';
 
@@ -49,6 +50,32 @@ describe('editor commands', () => {
     expect(store.getState().document.nodes.map((node) => node.id)).toEqual(['csv', 'csv_2']);
     await commandById('edit.redo').run(context);
     expect(store.getState().document.nodes).toHaveLength(1);
+  });
+});
+
+describe('upgrade node', () => {
+  it('is enabled for one selected node with a newer version installed, and asks the session to upgrade it', async () => {
+    const store = createEditorStore(versionedCatalog());
+    const command = commandById('edit.upgrade-node');
+    expect(command.label).toBe('Upgrade node');
+    const old = store.getState().addNode('test.greet', '1.0.0', { x: 0, y: 0 });
+    const current = store.getState().addNode('test.greet', '2.0.0', { x: 0, y: 100 });
+    const gone = store.getState().addNode('test.greet', '0.5.0', { x: 0, y: 200 });
+    const enabled = () => command.enabled?.(store.getState()) ?? true;
+    expect(enabled()).toBe(false);
+    store.getState().select([current]);
+    expect(enabled()).toBe(false);
+    store.getState().select([old, gone]);
+    expect(enabled()).toBe(false);
+    store.getState().select([gone]);
+    expect(enabled()).toBe(true);
+    store.getState().select([old]);
+    expect(enabled()).toBe(true);
+
+    const upgraded: string[] = [];
+    const session = { upgradeNode: async (id: string) => void upgraded.push(id) };
+    await command.run({ store, session: session as never, flow: undefined as never });
+    expect(upgraded).toEqual([old]);
   });
 });
 

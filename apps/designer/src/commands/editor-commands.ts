@@ -1,4 +1,5 @@
 import { viewCentre } from '../canvas/view-centre.ts';
+import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { autoLayout } from '../layout/auto-layout.ts';
 import type { EditorState } from '../store/editor-types.ts';
 import { fragmentFromText, pasteOffset, selectedFragment, selectionAsText } from './clipboard.ts';
@@ -13,6 +14,13 @@ const runIsActive = (state: EditorState) =>
 const runCanResume = (state: EditorState) =>
   state.runView !== undefined && (state.runView.run.status === 'failed' || state.runView.run.status === 'cancelled');
 const hasNodes = (state: EditorState) => state.document.nodes.length > 0;
+/** One node is selected and a newer version of its type is installed. */
+const canUpgradeSelected = (state: EditorState) => {
+  if (state.selectedNodes.size !== 1) return false;
+  const [id] = state.selectedNodes;
+  const node = state.document.nodes.find((candidate) => candidate.id === id);
+  return node !== undefined && availableUpgrade(state.catalog.catalog, node) !== undefined;
+};
 
 function onlySelectedNode(context: CommandContext): string | undefined {
   const [id] = context.store.getState().selectedNodes;
@@ -146,6 +154,16 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     run: ({ store, flow }) => {
       const state = store.getState();
       state.select([state.addNote(state.pointer ?? viewCentre(flow))]);
+    },
+  },
+  {
+    id: 'edit.upgrade-node',
+    label: 'Upgrade node',
+    group: 'edit',
+    enabled: canUpgradeSelected,
+    run: (context) => {
+      const id = onlySelectedNode(context);
+      if (id !== undefined) return context.session.upgradeNode(id);
     },
   },
   {

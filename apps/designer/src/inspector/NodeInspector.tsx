@@ -1,6 +1,7 @@
 import { pointer } from '@loom/graph';
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { CacheBadge } from '../runs/CacheBadge.tsx';
@@ -39,6 +40,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   }, [problems, paramsPath]);
 
   if (node === undefined) return null;
+  const upgrade = availableUpgrade(catalog, node);
   const otherProblems = (problems ?? []).filter((problem) => !problem.path?.startsWith(`${paramsPath}/`));
 
   return (
@@ -79,6 +81,24 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           </select>
         </label>
       </div>
+
+      {upgrade !== undefined && (
+        <div className="upgrade-notice" data-testid="upgrade-notice">
+          <span>
+            Version {node.version}
+            {entry === undefined ? ' (not installed)' : ''} — {upgrade} available
+          </span>
+          <button
+            type="button"
+            className="button small primary"
+            onClick={() => runCommand(commandById('edit.upgrade-node'))}
+            title="Moves the node to the newest version, carrying its parameters over; undo brings the old ones back"
+            data-testid="upgrade-node"
+          >
+            Upgrade node
+          </button>
+        </div>
+      )}
 
       {otherProblems.length > 0 && (
         <ul className="inspector-problems">

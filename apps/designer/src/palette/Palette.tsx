@@ -2,7 +2,7 @@ import type { CatalogNode } from '@loom/sdk';
 import { type DragEvent, memo, useMemo, useState } from 'react';
 import { PALETTE_MIME } from '../canvas/PipelineCanvas.tsx';
 import { useEditor } from '../store/editor-context.tsx';
-import { paletteGroups } from './palette-search.ts';
+import { paletteGroups, pluginLabel } from './palette-search.ts';
 import { useAddNodeAtView } from './use-add-node.ts';
 
 /** The node types the server has, by category; drag one onto the canvas, or click to add it in view. */
@@ -46,6 +46,7 @@ const PaletteItem = memo(function PaletteItem({
   entry: CatalogNode;
   onAdd: (entry: CatalogNode) => void;
 }) {
+  const plugin = pluginLabel(entry);
   const onDragStart = (event: DragEvent) => {
     event.dataTransfer.setData(PALETTE_MIME, `${entry.type}@${entry.version}`);
     event.dataTransfer.effectAllowed = 'copy';
@@ -60,13 +61,18 @@ const PaletteItem = memo(function PaletteItem({
       onKeyDown={(event) => {
         if (event.key === 'Enter') onAdd(entry);
       }}
-      title={`${entry.description}\n\nDrag onto the canvas, or press Enter / double-click to add.`}
+      title={`${entry.description}\n\n${entry.type} ${entry.version}, from ${entry.source}\n\nDrag onto the canvas, or press Enter / double-click to add.`}
       data-testid={`palette-${entry.type}`}
     >
       <span className={`category-dot category-${entry.category}`} />
       <span className="palette-item-text">
         <span className="palette-item-title">{entry.title}</span>
         <span className="palette-item-description">{entry.description}</span>
+        {plugin !== undefined && (
+          <span className="palette-item-source" data-testid={`palette-source-${entry.type}`}>
+            {plugin}
+          </span>
+        )}
       </span>
     </button>
   );

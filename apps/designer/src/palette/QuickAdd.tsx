@@ -56,6 +56,7 @@ export function QuickAdd() {
               onMouseEnter={() => setActive(index)}
               onMouseDown={() => choose(index)}
               onKeyDown={onKeyDown}
+              title={`${entry.type} ${entry.version}, from ${entry.source}`}
             >
               <span className={`category-dot category-${entry.category}`} />
               <span className="quick-add-title">{entry.title}</span>

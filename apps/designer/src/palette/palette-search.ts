@@ -9,14 +9,24 @@ export interface PaletteGroup {
 }
 
 /**
- * The latest version of each node type matching `query` (every word must appear in the title, type or
- * description), grouped by category. Titles that start with the query come first.
+ * The plugin a palette entry names beside its title: a plugin found in the plugins folder or installed
+ * from npm, never Loom's built-in nodes (those are the default, and naming them on every entry is noise).
+ */
+export function pluginLabel(entry: CatalogNode): string | undefined {
+  return entry.plugin === undefined || entry.plugin.origin === 'builtin' ? undefined : entry.plugin.name;
+}
+
+/**
+ * The latest version of each node type matching `query` (every word must appear in the title, type,
+ * description, category or the plugin it comes from), grouped by category. When several versions of a
+ * type are installed, only the latest is offered: a new node starts on the newest. Titles that start
+ * with the query come first.
  */
 export function paletteGroups(nodes: readonly CatalogNode[], query: string): PaletteGroup[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = nodes.filter((entry) => {
     if (!entry.latest) return false;
-    const text = `${entry.title} ${entry.type} ${entry.description} ${entry.category}`.toLowerCase();
+    const text = `${entry.title} ${entry.type} ${entry.description} ${entry.category} ${entry.source}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
   const first = words[0];

@@ -50,6 +50,8 @@ export interface DocumentSlice {
   setNodeParam(nodeId: string, name: string, value: unknown): void;
   setNodeUi(nodeId: string, patch: { label?: string; comment?: string; color?: string }): void;
   setNodeVersion(nodeId: string, version: string): void;
+  /** Moves a node to another version of its type with the parameters carried over to it: one edit, one undo step. */
+  upgradeNode(nodeId: string, upgrade: { version: string; params: Record<string, unknown> }): void;
   addNote(position: XY, text?: string): string;
   updateNote(noteId: string, patch: { text?: string; size?: { width: number; height: number } }): void;
   moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
@@ -124,6 +126,10 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
 
     setNodeVersion(nodeId, version) {
       mapNode(nodeId, (node) => (node.version === version ? node : { ...node, version }));
+    },
+
+    upgradeNode(nodeId, { version, params }) {
+      mapNode(nodeId, (node) => ({ ...node, version, params: { ...params } }));
     },
 
     addNote(position, text = '') {

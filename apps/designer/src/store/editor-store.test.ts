@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { catalogContext } from '../catalog/catalog-context.ts';
 import { testCatalog } from '../test-fixtures/test-catalog.ts';
+import { catalogOf, greetV2, versionedCatalog } from '../test-fixtures/versioned-catalog.ts';
 import { createEditorStore } from './editor-store.ts';
 import { findProblems } from './problems.ts';
 
@@ -119,5 +121,48 @@ describe('editor store', () => {
     expect(Object.keys(store.getState().document.parameters ?? {})).toEqual(['lr']);
     store.getState().setPipelineParameter('lr', undefined);
     expect(store.getState().document).not.toHaveProperty('parameters');
+  });
+
+  it('upgrades a node’s version and parameters in one edit, which one undo takes back', async () => {
+    const store = createEditorStore(versionedCatalog());
+    const id = store.getState().addNode('test.greet', '1.0.0', { x: 0, y: 0 });
+    store.getState().setNodeParam(id, 'name', 'Ada');
+    store.getState().setNodeUi(id, { label: 'Hello' });
+    const before = store.getState().document;
+    const steps = store.temporal.getState().pastStates.length;
+
+    store.getState().upgradeNode(id, { version: '2.0.0', params: { who: 'Ada' } });
+    const upgraded = store.getState().document.nodes[0];
+    expect(upgraded).toMatchObject({ id, version: '2.0.0', params: { who: 'Ada' }, ui: { label: 'Hello' } });
+    expect(store.temporal.getState().pastStates.length).toBe(steps + 1);
+
+    store.temporal.getState().undo();
+    expect(store.getState().document).toBe(before);
+    expect(store.getState().document.nodes[0]).toMatchObject({ version: '1.0.0', params: { name: 'Ada' } });
+  });
+
+  it('recompiles when the catalog is replaced, without an undo step', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createEditorStore(versionedCatalog());
+      const id = store.getState().addNode('test.greet', '1.0.0', { x: 0, y: 0 });
+      store.getState().setNodeParam(id, 'name', 'Ada');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.getState().problems.diagnostics).toEqual([]);
+      const steps = store.temporal.getState().pastStates.length;
+
+      // A reload that drops 1.0.0: the node's pinned version is gone.
+      store.getState().replaceCatalog(catalogContext(catalogOf([greetV2]), 1));
+      await vi.advanceTimersByTimeAsync(1);
+      expect(
+        store
+          .getState()
+          .problems.byNode.get(id)
+          ?.map((d) => d.code),
+      ).toEqual(['node.unknown-version']);
+      expect(store.temporal.getState().pastStates.length).toBe(steps);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { temporal } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createCatalogSlice } from './catalog-slice.ts';
 import { createDocumentSlice } from './document-slice.ts';
 import type { CatalogContext, EditorState } from './editor-types.ts';
 import { findProblems, NO_PROBLEMS } from './problems.ts';
@@ -26,10 +27,10 @@ export function createEditorStore(catalog: CatalogContext) {
     temporal(
       (set, get) => ({
         ...createDocumentSlice(set, get),
+        ...createCatalogSlice(catalog)(set, get),
         ...createSelectionSlice(set, get),
         ...createRunSlice(set, get),
         ...createUiSlice(set, get),
-        catalog,
         problems: NO_PROBLEMS,
       }),
       {
@@ -44,20 +45,21 @@ export function createEditorStore(catalog: CatalogContext) {
 }
 
 /**
- * Recompiles after each edit. Edits that come in one burst (a drag of many nodes, typing) compile once,
- * in the next task, so typing never waits for the compiler.
+ * Recompiles after each edit, and after each catalog replacement (a node type may have come or gone).
+ * Edits that come in one burst (a drag of many nodes, typing) compile once, in the next task, so typing
+ * never waits for the compiler.
  */
 function keepProblemsCurrent(store: StoreApi<EditorState>): void {
   let scheduled = false;
   const refresh = () => {
     scheduled = false;
     const { document, catalog, problems } = store.getState();
-    if (problems.document === document) return;
+    if (problems.document === document && problems.registry === catalog.registry) return;
     store.setState({ problems: findProblems(document, catalog.registry) });
   };
   store.setState({ problems: findProblems(store.getState().document, store.getState().catalog.registry) });
   store.subscribe((state, previous) => {
-    if (state.document === previous.document || scheduled) return;
+    if ((state.document === previous.document && state.catalog === previous.catalog) || scheduled) return;
     scheduled = true;
     setTimeout(refresh, 0);
   });

@@ -1,6 +1,7 @@
 import type { Plan } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
+import type { CatalogSlice } from './catalog-slice.ts';
 import type { DocumentSlice } from './document-slice.ts';
 import type { RunSlice } from './run-slice.ts';
 import type { SelectionSlice } from './selection-slice.ts';
@@ -10,6 +11,8 @@ import type { UiSlice } from './ui-slice.ts';
 export interface CatalogContext {
   catalog: NodeCatalog;
   registry: NodeRegistry;
+  /** The server's registry revision the catalog comes from; absent when the server did not say. */
+  revision?: number;
 }
 
 /** The compiler's view of the current document, recomputed after every edit. */
@@ -21,13 +24,15 @@ export interface ProblemsState {
   plan: Plan | undefined;
   /** The document these problems belong to. */
   document: PipelineDocument | undefined;
+  /** The registry they were found against: a reloaded catalog makes them stale too. */
+  registry: NodeRegistry | undefined;
 }
 
 export type EditorState = DocumentSlice &
+  CatalogSlice &
   SelectionSlice &
   RunSlice &
   UiSlice & {
-    catalog: CatalogContext;
     problems: ProblemsState;
   };
 

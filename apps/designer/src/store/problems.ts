@@ -9,6 +9,7 @@ export const NO_PROBLEMS: ProblemsState = {
   byEdge: new Map(),
   plan: undefined,
   document: undefined,
+  registry: undefined,
 };
 
 /**
@@ -23,7 +24,14 @@ export function findProblems(document: PipelineDocument, registry: NodeRegistry)
     if (diagnostic.nodeId !== undefined) push(byNode, diagnostic.nodeId, diagnostic);
     if (diagnostic.edgeId !== undefined) push(byEdge, diagnostic.edgeId, diagnostic);
   }
-  return { diagnostics: result.diagnostics, byNode, byEdge, plan: result.ok ? result.plan : undefined, document };
+  return {
+    diagnostics: result.diagnostics,
+    byNode,
+    byEdge,
+    plan: result.ok ? result.plan : undefined,
+    document,
+    registry,
+  };
 }
 
 function push(map: Map<string, Diagnostic[]>, key: string, diagnostic: Diagnostic): void {

@@ -1,0 +1,84 @@
+import type { NodeParamsUpgrade } from '@loom/sdk';
+import { describe, expect, it } from 'vitest';
+import { ApiError, type LoomApi } from '../api/loom-api.ts';
+import { createEditorStore } from '../store/editor-store.ts';
+import { versionedCatalog } from '../test-fixtures/versioned-catalog.ts';
+import { EditorSession } from './editor-session.ts';
+
+/** A session on the versioned catalog whose server answers upgrades with `answer`. */
+function sessionWith(answer: (request: Parameters<LoomApi['upgradeNode']>[0]) => Promise<NodeParamsUpgrade>) {
+  const store = createEditorStore(versionedCatalog());
+  const requests: Array<Parameters<LoomApi['upgradeNode']>[0]> = [];
+  const api = {
+    upgradeNode: (request: Parameters<LoomApi['upgradeNode']>[0]) => {
+      requests.push(request);
+      return answer(request);
+    },
+  } as unknown as LoomApi;
+  const id = store.getState().addNode('test.greet', '1.0.0', { x: 0, y: 0 });
+  store.getState().setNodeParam(id, 'name', 'Ada');
+  return { store, session: new EditorSession(store, api), id, requests };
+}
+
+const migrated = async (): Promise<NodeParamsUpgrade> => ({
+  type: 'test.greet',
+  version: '2.0.0',
+  params: { who: 'Ada' },
+  migrations: [{ from: '1.0.0', to: '2.0.0' }],
+});
+
+describe('EditorSession.upgradeNode', () => {
+  it('asks the server to carry the parameters to the latest version, and applies the answer as one edit', async () => {
+    const { store, session, id, requests } = sessionWith(migrated);
+    const before = store.getState().document;
+    await session.upgradeNode(id);
+    expect(requests).toEqual([{ type: 'test.greet', from: '1.0.0', to: '2.0.0', params: { name: 'Ada' } }]);
+    expect(store.getState().document.nodes[0]).toMatchObject({ version: '2.0.0', params: { who: 'Ada' } });
+    expect(store.getState().toasts.at(-1)).toMatchObject({
+      tone: 'success',
+      message: 'Upgraded greet to test.greet 2.0.0',
+    });
+    store.temporal.getState().undo();
+    expect(store.getState().document).toBe(before);
+  });
+
+  it('leaves a node that changed while the server worked, and says so', async () => {
+    let edit = () => {};
+    const { store, session, id } = sessionWith(async () => {
+      edit();
+      return migrated();
+    });
+    edit = () => store.getState().setNodeParam(id, 'name', 'Grace');
+    await session.upgradeNode(id);
+    expect(store.getState().document.nodes[0]).toMatchObject({ version: '1.0.0', params: { name: 'Grace' } });
+    expect(store.getState().toasts.at(-1)).toMatchObject({ tone: 'error', message: expect.stringMatching(/changed/) });
+  });
+
+  it('shows the server’s refusal (a migration that failed) and changes nothing', async () => {
+    const { store, session, id } = sessionWith(async () => {
+      throw new ApiError(400, 'migration-failed', 'the migration of test.greet@2.0.0 from 1.0.0 failed: boom');
+    });
+    const before = store.getState().document;
+    await session.upgradeNode(id);
+    expect(store.getState().document).toBe(before);
+    expect(store.getState().toasts.at(-1)).toMatchObject({
+      tone: 'error',
+      message: 'Cannot upgrade greet: the migration of test.greet@2.0.0 from 1.0.0 failed: boom',
+    });
+  });
+
+  it('sends one request when asked twice before the answer comes', async () => {
+    const { store, session, id, requests } = sessionWith(migrated);
+    await Promise.all([session.upgradeNode(id), session.upgradeNode(id)]);
+    expect(requests).toHaveLength(1);
+    expect(store.getState().document.nodes[0]?.version).toBe('2.0.0');
+    expect(store.getState().toasts.map((toast) => toast.tone)).toEqual(['success']);
+  });
+
+  it('does nothing for a node that is up to date', async () => {
+    const { store, session, requests } = sessionWith(migrated);
+    const current = store.getState().addNode('test.greet', '2.0.0', { x: 0, y: 100 });
+    await session.upgradeNode(current);
+    expect(requests).toEqual([]);
+  });
+});
