@@ -9,6 +9,8 @@ export default defineConfig({
       'server/src/**/*.test.ts',
       'server/test/**/*.test.ts',
       'apps/*/src/**/*.test.ts',
+      'examples/plugins/*/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,

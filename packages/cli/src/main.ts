@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { createNodeCommand } from './commands/create-node.ts';
 import { formatCommand } from './commands/format.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { runCommand } from './commands/run.ts';
@@ -84,6 +85,16 @@ program
   .option('--json', 'print the catalog as JSON')
   .action(async (options: { json?: boolean }) => {
     process.exitCode = nodesCommand(options, (await installedNodes()).registry);
+  });
+
+program
+  .command('create-node')
+  .description('create a node plugin package: an example node, its test, a pipeline and a README on what next')
+  .argument('<dir>', 'a new or empty folder for the package (e.g. plugins/my-nodes)')
+  .option('--name <name>', 'its npm package name (default: the folder name)')
+  .option('--prefix <prefix>', 'the prefix of its node types (default: the package scope, else its name)')
+  .action(async (dir: string, options: { name?: string; prefix?: string }) => {
+    process.exitCode = await createNodeCommand(dir, options);
   });
 
 program

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, FIXTURES, loomWithHome as loom } from './loom-process.ts';
+import { EXAMPLES, FIXTURES, loomWithHome as loom, loom as loomWithEnv } from './loom-process.ts';
 
 const EXAMPLE = join(EXAMPLES, 'model-report', 'pipeline.loom.json');
 
@@ -50,7 +50,9 @@ describe('loom validate', () => {
       .filter((file) => file.endsWith('.loom.json'))
       .map((file) => join(EXAMPLES, file));
     expect(documents).toContain(EXAMPLE);
-    const results = await Promise.all(documents.map((file) => loom(['validate', file], work)));
+    // With the example plugins (examples/plugins), whose pipelines use their nodes.
+    const env = { LOOM_HOME: join(work, 'home'), LOOM_PLUGINS_DIR: join(EXAMPLES, 'plugins') };
+    const results = await Promise.all(documents.map((file) => loomWithEnv(['validate', file], work, env)));
     for (const [i, result] of results.entries()) {
       expect(result, documents[i]).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toContain(`${documents[i]} is valid`);

@@ -23,7 +23,7 @@ export interface ResourceNeeds {
   memoryMb?: number;
   /** GPUs; more than 0 sends the step to the `gpu` backend. @default 0 */
   gpu?: number;
-  /** Forces a backend, e.g. `kubernetes`. @default 'gpu' when `gpu > 0`, else 'cpu' */
+  /** Forces a backend, e.g. `kubernetes`. @default `'gpu'` when `gpu > 0`, else `'cpu'` */
   backend?: 'cpu' | 'gpu' | 'kubernetes';
 }
 
@@ -52,21 +52,41 @@ export interface ParameterMigration<T = Record<string, unknown>> {
   params: (previous: Record<string, unknown>) => T;
 }
 
+/**
+ * What a plugin passes to {@link defineNode}. `P`, `I` and `O` are inferred from `params`, `inputs` and
+ * `outputs`, so `ctx.params`, `ctx.inputs` and the value `run` returns are typed without annotations.
+ */
 export interface NodeDefinitionInput<P extends TObject, I extends InputPorts, O extends OutputPorts> {
   /** Dotted type name, e.g. `core.read_json`. Documents pin it together with `version`. */
   type: string;
   /** Semver. A change that alters results or parameters gets a new version; old ones stay installed. */
   version: string;
+  /** The name the palette and the canvas show, e.g. `Read JSON`. */
   title: string;
+  /** What the node does, in a sentence or two; the palette and the inspector show it. */
   description: string;
+  /** The palette group it is listed under. */
   category: NodeCategory;
+  /** Input ports by name, declared with {@link input}. @default `{}` (none) */
   inputs?: I;
+  /** Output ports by name, declared with {@link output}; `run` must return a value for each. @default `{}` (none) */
   outputs?: O;
-  /** A TypeBox object schema: it types `ctx.params`, validates documents and draws the designer's form. */
+  /**
+   * A TypeBox object schema: it types `ctx.params`, validates documents and draws the designer's form.
+   * @default `Type.Object({})` (no parameters)
+   */
   params?: P;
+  /** What each step of this node needs; unset fields take the defaults listed under {@link ResourceNeeds}. */
   resources?: ResourceNeeds;
+  /**
+   * How a failed attempt is tried again; unset fields take the defaults listed under {@link RetryPolicy}.
+   * Attempts that fail with a {@link NodeError} whose `retryable` is false are not retried.
+   */
   retry?: Partial<RetryPolicy>;
-  /** Aborts an attempt that runs longer. @default 600000 (10 minutes) */
+  /**
+   * Aborts an attempt that runs longer; a timed-out attempt is retried like any other failure.
+   * @default `600000` (10 minutes)
+   */
   timeoutMs?: number;
   /**
    * Whether results may be reused when the cache key is unchanged. Turn off for nodes whose result
@@ -75,15 +95,28 @@ export interface NodeDefinitionInput<P extends TObject, I extends InputPorts, O 
   cacheable?: boolean;
   /**
    * Describes outside state the result depends on (a file's contents, a URL's ETag); it becomes part of
-   * the step's cache key so that a changed input file re-runs the step.
+   * the step's cache key so that a changed input file re-runs the step. Resolve to `undefined` when there
+   * is nothing to describe. When it throws (say, the file is missing), the step runs anyway and reports
+   * the problem itself.
+   *
+   * @example
+   * fingerprint: async (ctx) => ctx.hashFile(ctx.resolvePath(ctx.params.path)),
    */
   fingerprint?: (ctx: FingerprintContext<Static<P>>) => Promise<string | undefined>;
   /** How a document's parameters of an earlier version become this version's; see {@link ParameterMigration}. */
   migrate?: ParameterMigration<Partial<Static<P>>>;
+  /**
+   * Does the work of one step: reads parameters and inputs from `ctx`, and resolves to a value for every
+   * output (file outputs as references from `ctx.artifacts`). Throw a {@link NodeError} for a problem
+   * the user can fix.
+   */
   run: (ctx: StepContext<Static<P>, InputValues<I>>) => Promise<OutputValues<O>>;
 }
 
-/** A node type as the registry, compiler and runtime see it: every optional field filled in. */
+/**
+ * A node type as the registry, compiler and runtime see it: what {@link defineNode} returns, with every
+ * optional field of {@link NodeDefinitionInput} filled in. Its other members are as given there.
+ */
 export interface NodeDefinition<
   P extends TObject = TObject,
   I extends InputPorts = InputPorts,
@@ -110,8 +143,11 @@ const TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const PORT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Defines a node type.
+ * Defines a node type: checks its names and version and fills in every default, giving the complete
+ * definition the registry, compiler and runtime read. A plugin exports the result from its entry point.
  *
+ * @throws when `type` is not dotted lower-case words (`acme.resize_image`), `version` is not semver, a
+ *   port name is not letters, digits and `_`, or `migrate.from` is not an earlier semver version.
  * @example
  * export const readJson = defineNode({
  *   type: 'core.read_json', version: '1.0.0', title: 'Read JSON', category: 'data',

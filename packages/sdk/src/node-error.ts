@@ -7,8 +7,10 @@
  * throw new NodeError(`file not found: ${path}`, { retryable: false });
  */
 export class NodeError extends Error {
+  /** Whether trying the step again could help; false skips its remaining retries. @default true */
   readonly retryable: boolean;
 
+  /** `cause` becomes the error's standard `cause`; the user sees `message`. */
   constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NodeError';

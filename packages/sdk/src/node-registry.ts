@@ -30,8 +30,10 @@ export interface RegisteredNode {
 /** The entries of a node catalog, as a registry is built from them. */
 export interface NodeRegistration {
   definition: AnyNodeDefinition;
+  /** Where the definition comes from, e.g. `@loom/nodes-core@0.1.0`; see {@link RegisteredNode.source}. */
   source: string;
   plugin?: PluginIdentity;
+  /** A hash of the code that runs the node. @default `''` */
   implementationHash?: string;
 }
 
@@ -48,13 +50,18 @@ export class NodeRegistry {
   /** canConnect answers by output type, then input type; cleared when port types change. */
   readonly #compatible = new Map<string, Map<string, boolean>>();
 
+  /** Registers the port types first, so that the nodes' ports can use them. */
   constructor(nodes: Iterable<NodeRegistration> = [], portTypes: Iterable<PortTypeDefinition> = []) {
     for (const type of BUILTIN_PORT_TYPES) this.#portTypes.set(type.name, type);
     for (const type of portTypes) this.addPortType(type);
     for (const node of nodes) this.add(node);
   }
 
-  /** Adds a node type version; a second registration of the same type and version is an error naming both sources. */
+  /**
+   * Adds a node type version.
+   * @throws when the type and version are registered already (naming both sources), or a port uses a
+   *   port type this registry does not know.
+   */
   add(registration: NodeRegistration): void {
     const { definition, source } = registration;
     let versions = this.#nodes.get(definition.type);
@@ -89,6 +96,7 @@ export class NodeRegistry {
     versions.set(definition.version, registered);
   }
 
+  /** Adds a port type; registering the same object again is harmless, another with the same name an error. */
   addPortType(type: PortTypeDefinition): void {
     const existing = this.#portTypes.get(type.name);
     if (existing !== undefined && existing !== type) {
@@ -98,6 +106,7 @@ export class NodeRegistry {
     this.#compatible.clear();
   }
 
+  /** One version of a node type; undefined when that type or version is not installed. */
   get(type: string, version: string): RegisteredNode | undefined {
     return this.#nodes.get(type)?.get(version);
   }
@@ -122,10 +131,12 @@ export class NodeRegistry {
       .flatMap((type) => this.versions(type).map((v) => this.#nodes.get(type)?.get(v) as RegisteredNode));
   }
 
+  /** A port type by name, built-in or registered; undefined when unknown. */
   portType(name: string): PortTypeDefinition | undefined {
     return this.#portTypes.get(name);
   }
 
+  /** Every port type: the built-in ones first, then those registered, in the order they were added. */
   portTypes(): PortTypeDefinition[] {
     return [...this.#portTypes.values()];
   }

@@ -5,9 +5,13 @@ import type { JsonValue } from '@loom/graph';
  * receives it can read it on its own machine.
  */
 export interface ArtifactRef {
+  /** The hex sha256 of the bytes: the artifact's name in the store. */
   sha256: string;
+  /** The size in bytes. */
   size: number;
+  /** Where the bytes can be read on the machine of the step that holds the reference. */
   path: string;
+  /** The media type given when it was written, e.g. `image/png`. */
   mediaType?: string;
 }
 
@@ -27,6 +31,7 @@ export interface MetricMatrix {
   values: number[][];
 }
 
+/** One entry of {@link Metrics}: a number, a curve or a matrix. */
 export type MetricValue = number | MetricCurve | MetricMatrix;
 
 /** Named numbers, curves and matrices. */
@@ -40,7 +45,7 @@ export interface Endpoint {
 
 /**
  * The JavaScript value a port of each type carries. Plugins add their own types by declaration
- * merging, then register them with {@link definePortType}:
+ * merging (as in the example), then describe them with {@link definePortType}.
  *
  * @example
  * declare module '@loom/sdk' { interface PortValueTypes { image: ArtifactRef } }
@@ -58,7 +63,9 @@ export interface PortValueTypes {
   transform: ArtifactRef;
 }
 
+/** The name of a known port type: a key of {@link PortValueTypes}, built in or added by a plugin. */
 export type PortTypeName = keyof PortValueTypes & string;
+/** The JavaScript value a port of type `T` carries. */
 export type PortValue<T extends PortTypeName> = PortValueTypes[T];
 
 /**
@@ -68,8 +75,11 @@ export type PortValue<T extends PortTypeName> = PortValueTypes[T];
  */
 export type PortStorage = 'json' | 'text' | 'file' | 'abstract';
 
+/** A port type: its name, how its values travel, which type it extends and how the designer draws it. */
 export interface PortTypeDefinition {
+  /** The name ports are declared with, e.g. `table`. */
   name: string;
+  /** What a value of this type is, in a sentence; the designer's port legend shows it. */
   description: string;
   storage: PortStorage;
   /** The more general type this one can stand in for: an output of type `metrics` fits an input of type `json`. */
@@ -78,11 +88,20 @@ export interface PortTypeDefinition {
   color: string;
 }
 
-/** Describes a port type; plugins call this for the types they add. */
+/**
+ * Describes a port type; plugins call this for the types they add, declare the value type on
+ * {@link PortValueTypes}, and export the results as `portTypes` from their entry point, beside `nodes`.
+ *
+ * @example
+ * export const imagePort = definePortType({
+ *   name: 'image', description: 'A PNG or JPEG image.', storage: 'file', extends: 'file', color: '#e11d48',
+ * });
+ */
 export function definePortType(definition: PortTypeDefinition): PortTypeDefinition {
   return definition;
 }
 
+/** The port types every registry knows; the connection rule reads `extends`. */
 export const BUILTIN_PORT_TYPES: readonly PortTypeDefinition[] = [
   { name: 'any', description: 'Accepts a value of any type (inputs only).', storage: 'abstract', color: '#94a3b8' },
   { name: 'json', description: 'A JSON value.', storage: 'json', extends: 'any', color: '#64748b' },

@@ -1,6 +1,8 @@
 import type { PortTypeName, PortValue } from './port-types.ts';
 
+/** The options of {@link input}. */
 export interface InputPortOptions {
+  /** What the port is for, in a few words; catalogs pass it on to the designer. */
   description?: string;
   /** An unconnected required input is a compile error. @default true */
   required?: boolean;
@@ -14,13 +16,16 @@ export interface InputPort<
   R extends boolean = boolean,
   M extends boolean = boolean,
 > {
+  /** The port type name: what the port accepts (an output of this type, or of one that extends it). */
   type: T;
   required: R;
   multiple: M;
   description?: string;
 }
 
+/** An output port, as {@link output} declares it. */
 export interface OutputPort<T extends PortTypeName = PortTypeName> {
+  /** The port type name of the value `run` returns for this port. */
   type: T;
   description?: string;
 }
@@ -29,7 +34,9 @@ type RequiredFlag<O> = O extends { required: false } ? false : true;
 type MultipleFlag<O> = O extends { multiple: true } ? true : false;
 
 /**
- * Declares an input port.
+ * Declares an input port. The port it returns keeps `required` and `multiple` as literal types (`RequiredFlag<O>`
+ * and `MultipleFlag<O>` in its signature read them from `options`), so that `ctx.inputs` types this
+ * input exactly: see {@link InputValue}.
  *
  * @example
  * inputs: { reports: input('metrics', { multiple: true, description: 'Metrics to merge' }) }
@@ -57,7 +64,9 @@ export function output<T extends PortTypeName>(type: T, options?: { description?
   return options?.description === undefined ? { type } : { type, description: options.description };
 }
 
+/** A node's input ports by name. */
 export type InputPorts = Record<string, InputPort>;
+/** A node's output ports by name. */
 export type OutputPorts = Record<string, OutputPort>;
 
 /** The value a step receives on one input: an array for `multiple`, possibly undefined when optional. */
@@ -70,5 +79,7 @@ export type InputValue<P> =
         : PortValue<T>
     : never;
 
+/** The type of `ctx.inputs`: each input's {@link InputValue}, by port name. */
 export type InputValues<I extends InputPorts> = { [K in keyof I]: InputValue<I[K]> };
+/** What `run` resolves to: a value of each output's port type, by port name. */
 export type OutputValues<O extends OutputPorts> = { [K in keyof O]: PortValue<O[K]['type']> };

@@ -1,5 +1,6 @@
 import type { ArtifactRef } from './port-types.ts';
 
+/** The levels of {@link StepLogger}, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** A structured logger: a message and optional fields, kept with the step's run. */
@@ -25,7 +26,9 @@ export interface ArtifactAccess {
 /** Who and where a step is; for logs and for nodes that name things after their run. */
 export interface StepIdentity {
   runId: string;
+  /** The node's id in the pipeline document. */
   stepId: string;
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
   attempt: number;
   nodeType: string;
   nodeVersion: string;
@@ -33,27 +36,34 @@ export interface StepIdentity {
 
 /** What a node's `fingerprint` may use to describe the outside state its result depends on. */
 export interface FingerprintContext<P> {
+  /** The step's parameters, defaults filled in, as `run` will get them. */
   params: P;
   /** Resolves a path the way the step will (relative paths against the pipeline document's folder). */
   resolvePath(path: string): string;
   /** The sha256 of a file's contents. */
   hashFile(path: string): Promise<string>;
+  /** Aborted when the run is cancelled. */
   signal: AbortSignal;
 }
 
 /** What `run(ctx)` receives. A node's code never touches the queue, the store or HTTP directly. */
 export interface StepContext<P, I> {
+  /** The parameters, checked against the node's schema with defaults filled in; typed from `params`. */
   params: P;
+  /** The values on the input ports, typed from `inputs`: see {@link InputValue}. */
   inputs: I;
   /** Aborted on cancellation and on timeout; long loops should check it and stop. */
   signal: AbortSignal;
+  /** Structured logs, kept with the step's run. */
   log: StepLogger;
   /** Reports progress: `fraction` from 0 to 1, with an optional short message. */
   progress(fraction: number, message?: string): void;
   /** Records a named number; `step` makes it a series (e.g. loss per epoch). */
   metric(name: string, value: number, options?: { step?: number }): void;
+  /** Where file outputs are written: return the {@link ArtifactRef} it gives for a `file`-stored port. */
   artifacts: ArtifactAccess;
   /** Resolves a path given in a parameter: relative paths are taken against the pipeline document's folder. */
   resolvePath(path: string): string;
+  /** Which run, step and attempt this is. */
   step: StepIdentity;
 }

@@ -9,32 +9,46 @@ import type { ArtifactRef } from '../port-types.ts';
 import type { InputPorts, InputValues, OutputPorts, OutputValues } from '../ports.ts';
 import type { ArtifactAccess, LogLevel, StepContext } from '../step-context.ts';
 
+/** What {@link runNode} runs the node with; all optional. */
 export interface RunNodeOptions<P extends TObject, I extends InputPorts> {
   /** Parameters as a document would give them; the schema's defaults fill in the rest. */
   params?: Partial<Static<P>> & Record<string, unknown>;
+  /**
+   * Values by input port name, as `ctx.inputs` will hold them. A required input left out is an error;
+   * a `multiple` one left out gets an empty array.
+   */
   inputs?: Partial<InputValues<I>>;
   /** Relative paths resolve against this folder. @default process.cwd() */
   baseDir?: string;
+  /** Becomes `ctx.signal`; abort it to test how the node stops. Left out, `ctx.signal` never aborts. */
   signal?: AbortSignal;
 }
 
+/** What {@link runNode} returns: the node's outputs and everything it reported, in order. */
 export interface NodeRunRecord<O extends OutputPorts> {
+  /** What `run` returned; file outputs are {@link ArtifactRef}s under `artifactDir`. */
   outputs: OutputValues<O>;
+  /** Every `ctx.log` call, in order. */
   logs: Array<{ level: LogLevel; message: string; fields?: Record<string, unknown> }>;
   /** Last value of each metric. */
   metrics: Record<string, number>;
   /** Every metric report in order, with its `step` when given. */
   metricSeries: Array<{ name: string; value: number; step?: number }>;
+  /** Every `ctx.progress` report, in order. */
   progress: Array<{ fraction: number; message?: string }>;
   /** Where the run's artifacts were written; removed by {@link NodeRunRecord.cleanup}. */
   artifactDir: string;
+  /** Removes `artifactDir`; call it when the test is done with the outputs. */
   cleanup(): Promise<void>;
 }
 
 /**
  * Runs one node in isolation, the way the runtime would but without a pipeline: parameters are
  * checked against the node's schema (defaults applied), artifacts go to a temporary folder, and
- * everything the node reported is returned for assertions.
+ * everything the node reported is returned for assertions. Errors `run` throws are passed on as they are.
+ *
+ * @throws when the parameters do not fit the schema, a required input is missing, or `run` returns no
+ *   value for a declared output.
  *
  * @example
  * const result = await runNode(readJson, { params: { path: 'fixtures/a.json' } });
