@@ -2,20 +2,20 @@
  * `loom start --dev` as a plugin author uses it: edit a plugin while the server runs, and the catalog
  * and the next run follow without a restart; break it, and the last good version keeps serving.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { json, type RunView, runDocument, servingAddress, singleNodeDocument, startLoom } from './loom-server.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  afterEachTest,
+  json,
+  type RunView,
+  runDocument,
+  servingAddress,
+  singleNodeDocument,
+  startLoom,
+} from './loom-server.ts';
 
-const running: ChildProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-}, 30_000);
+const test = afterEachTest();
 
 const MANIFEST = {
   name: 'loom-dev-greet',
@@ -59,8 +59,7 @@ async function catalogTitle(base: string): Promise<string | undefined> {
 
 describe('loom start --dev', () => {
   it('reloads a changed plugin into the catalog and the next run, and keeps the last good one when it breaks', async () => {
-    const project = await mkdtemp(join(tmpdir(), 'loom-dev-'));
-    cleanups.push(() => rm(project, { recursive: true, force: true }));
+    const project = await test.tempDir('loom-dev-');
     const plugin = join(project, 'plugins', 'greet');
     await mkdir(join(plugin, 'src'), { recursive: true });
     await writeFile(join(plugin, 'package.json'), JSON.stringify(MANIFEST, null, 2));
@@ -73,7 +72,7 @@ describe('loom start --dev', () => {
       /serving on/,
       project,
     );
-    running.push(server.child);
+    test.track(server);
     const base = await servingAddress(server);
     await server.nextLine(/dev mode: watching/);
     expect(await catalogTitle(base)).toBe('Greet');

@@ -1,6 +1,10 @@
 // `loom start` and `loom worker` as real processes, and the HTTP calls the CLI's server tests make.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterEach } from 'vitest';
 import { LOOM_BIN } from './loom-process.ts';
 
 export interface LoomServerProcess {
@@ -107,5 +111,34 @@ export function singleNodeDocument(
     description: '',
     nodes: [{ id: 'only', type, version, params }],
     edges: [],
+  };
+}
+
+/**
+ * What a test file starts and creates, undone after each test: processes killed, then clean-ups run in
+ * reverse order (a temporary folder, a Redis). Call once at the top of a test file.
+ */
+export function afterEachTest() {
+  const running: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  }, 30_000);
+  return {
+    /** Kills `started`'s process after the test if it is still running. */
+    track<T extends { child: ChildProcess }>(started: T): T {
+      running.push(started.child);
+      return started;
+    },
+    later(cleanup: () => Promise<void>): void {
+      cleanups.push(cleanup);
+    },
+    /** A temporary folder, removed after the test. */
+    async tempDir(prefix: string): Promise<string> {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      return dir;
+    },
   };
 }

@@ -3,14 +3,13 @@
  * (steps in step-runner processes) and by a real `loom worker` on Redis: each fails its own step with
  * the reason in the step's log, and the server and worker keep serving.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '@loom/runtime/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES, loom } from './loom-process.ts';
 import {
+  afterEachTest,
   json,
   type RunView,
   runDocument,
@@ -21,17 +20,10 @@ import {
 } from './loom-server.ts';
 
 const PLUGINS = join(FIXTURES, 'plugins');
-const running: ChildProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-}, 30_000);
+const test = afterEachTest();
 
 async function tempHome(): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), 'loom-misbehaving-'));
-  cleanups.push(() => rm(home, { recursive: true, force: true }));
+  const home = await test.tempDir('loom-misbehaving-');
   return home;
 }
 
@@ -76,7 +68,7 @@ async function expectEachFailsAlone(base: string): Promise<void> {
 
 describe('misbehaving plugin nodes', () => {
   it('fail their own steps in loom run, which finishes the rest and reports them', async () => {
-    const dir = await tempHome();
+    const dir = await test.tempDir('loom-misbehaving-');
     const document = {
       ...singleNodeDocument('mixed', 'misbehave.exits'),
       nodes: [
@@ -101,9 +93,9 @@ describe('misbehaving plugin nodes', () => {
   }, 60_000);
 
   it('each fails only its own step in loom start, which keeps serving', async () => {
-    const home = await tempHome();
+    const home = await test.tempDir('loom-misbehaving-');
     const server = startLoom(['start', '--port', '0', '--home', home], { LOOM_PLUGINS_DIR: PLUGINS }, /serving on/);
-    running.push(server.child);
+    test.track(server);
     const base = await servingAddress(server);
     await expectEachFailsAlone(base);
     expect(server.child.exitCode).toBeNull();
@@ -113,12 +105,13 @@ describe('misbehaving plugin nodes', () => {
 
   it('each fails only its own step on a loom worker, which keeps taking steps', async () => {
     const redis = await startRedisServer();
-    cleanups.push(() => redis.stop());
-    const home = await tempHome();
+    test.later(() => redis.stop());
+    const home = await test.tempDir('loom-misbehaving-');
     const env = { REDIS_URL: redis.url, LOOM_HOME: home, LOOM_PLUGINS_DIR: PLUGINS, LOOM_QUEUE_PREFIX: 'misbehave' };
     const worker = startLoom(['worker', '--concurrency', '4'], env, /loom worker.*taking cpu steps/);
     const server = startLoom(['start', '--port', '0'], env, /serving on/);
-    running.push(worker.child, server.child);
+    test.track(worker);
+    test.track(server);
     await worker.line;
     const base = await servingAddress(server);
     await expectEachFailsAlone(base);

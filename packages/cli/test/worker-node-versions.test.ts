@@ -3,21 +3,13 @@
  * the same version built from other code, fails the step naming the plugin to install; a worker with the
  * same plugin runs it.
  */
-import type { ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '@loom/runtime/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runDocument, servingAddress, singleNodeDocument, startLoom } from './loom-server.ts';
+import { describe, expect, it } from 'vitest';
+import { afterEachTest, runDocument, servingAddress, singleNodeDocument, startLoom } from './loom-server.ts';
 
-const running: ChildProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-}, 30_000);
+const test = afterEachTest();
 
 /** Writes a plugin package `loom-greet` at `version` into `dir`, providing `devtest.greet` at each of `nodeVersions`. */
 async function writeGreetPlugin(dir: string, version: string, nodeVersions: string[], greeting: string) {
@@ -47,8 +39,7 @@ async function writeGreetPlugin(dir: string, version: string, nodeVersions: stri
 
 describe('a worker and the plugin versions a step needs', () => {
   it('fails a step whose node version or code the worker lacks, naming the plugin, and runs it where it matches', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'loom-versions-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const root = await test.tempDir('loom-versions-');
     const serverPlugins = join(root, 'server-plugins');
     const oldWorkerPlugins = join(root, 'old-worker-plugins');
     const sameWorkerPlugins = join(root, 'same-worker-plugins');
@@ -58,7 +49,7 @@ describe('a worker and the plugin versions a step needs', () => {
     await cp(serverPlugins, sameWorkerPlugins, { recursive: true });
 
     const redis = await startRedisServer();
-    cleanups.push(() => redis.stop());
+    test.later(() => redis.stop());
     const env = { REDIS_URL: redis.url, LOOM_HOME: join(root, 'home'), LOOM_QUEUE_PREFIX: 'versions' };
     const server = startLoom(['start', '--port', '0'], { ...env, LOOM_PLUGINS_DIR: serverPlugins }, /serving on/);
     const oldWorker = startLoom(
@@ -66,7 +57,8 @@ describe('a worker and the plugin versions a step needs', () => {
       { ...env, LOOM_PLUGINS_DIR: oldWorkerPlugins },
       /taking cpu steps/,
     );
-    running.push(server.child, oldWorker.child);
+    test.track(server);
+    test.track(oldWorker);
     await oldWorker.line;
     const base = await servingAddress(server);
 
@@ -88,7 +80,7 @@ describe('a worker and the plugin versions a step needs', () => {
       { ...env, LOOM_PLUGINS_DIR: sameWorkerPlugins },
       /taking cpu steps/,
     );
-    running.push(sameWorker.child);
+    test.track(sameWorker);
     await sameWorker.line;
     const matched = await runDocument(base, singleNodeDocument('v2-again', 'devtest.greet', '2.0.0'));
     expect(matched.status).toBe('succeeded');

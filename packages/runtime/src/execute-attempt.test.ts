@@ -64,7 +64,7 @@ describe('executeAttempt', () => {
     ]);
   });
 
-  it('fails without starting a node type that is not installed here', async () => {
+  it('fails without starting a node type that is not installed here, saying so in its log', async () => {
     const { calls, hooks } = recorder();
     const outcome = await executeAttempt(
       request(stepOf({ id: 'a', type: 'fixture.emit', params: { value: 1 } })),
@@ -74,13 +74,10 @@ describe('executeAttempt', () => {
         registry: new NodeRegistry(),
       },
     );
-    expect(outcome).toEqual({
-      ok: false,
-      durationMs: 0,
-      failure: { reason: 'error', message: 'node type fixture.emit@1.0.0 is not installed here' },
-      retryable: false,
-    });
-    expect(calls).toEqual([]);
+    const message =
+      'this machine does not have node type fixture.emit@1.0.0, which comes from plugin test-fixtures; it has no version of fixture.emit. Install test-fixtures where this step runs.';
+    expect(outcome).toEqual({ ok: false, durationMs: 0, failure: { reason: 'error', message }, retryable: false });
+    expect(calls).toEqual([`log error ${message}`]);
   });
 
   it('does not start an attempt whose signal is already aborted', async () => {

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type NodeCatalog, nodeCatalog, type UpgradeFailure, upgradeNodeParams } from '@loom/sdk';
 import { errorResponses } from '../schemas/common.ts';
 import { NodeCatalogSchema, NodeUpgradeBodySchema, NodeUpgradeReplySchema } from '../schemas/nodes.ts';
+import { openEventStream } from './event-stream.ts';
 
 /** The header of `GET /api/nodes` that names the registry revision the catalog was built from. */
 export const CATALOG_REVISION_HEADER = 'x-loom-catalog-revision';
 
 /** How often an idle catalog stream sends a comment, so proxies and browsers keep the connection open. */
-const HEARTBEAT_MS = 15_000;
 
 /** The status and error code of each way an upgrade can fail. */
 const UPGRADE_FAILURE_REPLY: Record<UpgradeFailure['kind'], { status: 400 | 404; error: string }> = {
@@ -66,26 +66,12 @@ export const nodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 2000\n\n');
-      const send = (revision: number) => raw.write(`event: catalog\ndata: ${JSON.stringify({ revision })}\n\n`);
+      let unsubscribe = () => {};
+      const write = openEventStream(request, reply, () => unsubscribe());
+      const send = (revision: number) => write(`event: catalog\ndata: ${JSON.stringify({ revision })}\n\n`);
       // The current revision first: a client that reconnects learns whether it missed a replacement.
       send(app.nodeRegistry.revision);
-      const unsubscribe = app.nodeRegistry.subscribe(send);
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const stop = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      request.raw.on('close', stop);
-      raw.on('error', stop);
+      unsubscribe = app.nodeRegistry.subscribe(send);
     },
   );
 

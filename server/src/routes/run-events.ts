@@ -4,9 +4,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { RunIdParams } from '../runs/run-schemas.ts';
 import { errorResponses } from '../schemas/common.ts';
+import { openEventStream } from './event-stream.ts';
 
 /** How often an idle stream sends a comment, so proxies and browsers keep the connection open. */
-const HEARTBEAT_MS = 15_000;
 /** Stored events are replayed in pages of this many, so a long run does not sit in memory at once. */
 const REPLAY_PAGE = 1000;
 
@@ -41,16 +41,8 @@ export const runEventRoutes: FastifyPluginAsync = async (plain) => {
       const header = request.headers['last-event-id'];
       let lastSent = Number(header !== undefined && header !== '' ? header : (request.query.lastEventId ?? 0));
 
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 2000\n\n');
-
+      let unsubscribe = () => {};
+      const write = openEventStream(request, reply, () => unsubscribe());
       // Listen first, then replay what is stored: an event emitted in between is in one or the other,
       // and the seq check drops the copy.
       const live: RunEvent[] = [];
@@ -58,19 +50,12 @@ export const runEventRoutes: FastifyPluginAsync = async (plain) => {
       const send = (event: RunEvent) => {
         if (event.seq <= lastSent) return;
         lastSent = event.seq;
-        raw.write(`id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
+        write(`id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
       };
-      const unsubscribe = fastify.runs.subscribe(runId, (event) => {
+      unsubscribe = fastify.runs.subscribe(runId, (event) => {
         if (replaying) live.push(event);
         else send(event);
       });
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const stop = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      request.raw.on('close', stop);
-      raw.on('error', stop);
 
       fastify.runs.flushEvents();
       for (;;) {
