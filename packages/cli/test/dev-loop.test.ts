@@ -2,7 +2,7 @@
  * `loom start --dev` as a plugin author uses it: edit a plugin while the server runs, and the catalog
  * and the next run follow without a restart; break it, and the last good version keeps serving.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {

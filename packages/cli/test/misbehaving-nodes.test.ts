@@ -3,7 +3,7 @@
  * (steps in step-runner processes) and by a real `loom worker` on Redis: each fails its own step with
  * the reason in the step's log, and the server and worker keep serving.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRedisServer } from '@loom/runtime/testing';
 import { describe, expect, it } from 'vitest';
@@ -21,11 +21,6 @@ import {
 
 const PLUGINS = join(FIXTURES, 'plugins');
 const test = afterEachTest();
-
-async function tempHome(): Promise<string> {
-  const home = await test.tempDir('loom-misbehaving-');
-  return home;
-}
 
 /** What each misbehaving node's step must say, in its failure and in its log. */
 const EXPECTED: Array<{ type: string; reason: string; message: RegExp }> = [

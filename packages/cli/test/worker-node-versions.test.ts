@@ -3,7 +3,7 @@
  * the same version built from other code, fails the step naming the plugin to install; a worker with the
  * same plugin runs it.
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRedisServer } from '@loom/runtime/testing';
 import { describe, expect, it } from 'vitest';
