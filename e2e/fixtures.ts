@@ -21,10 +21,12 @@ export type { LoomServer };
 /** The servers of one worker: one per test file, started on first use, stopped on switching files. */
 export class LoomServers {
   readonly #env: Record<string, string>;
+  readonly #args: readonly string[];
   #current: { file: string; server: LoomServer } | undefined;
 
-  constructor(env: Record<string, string>) {
+  constructor(env: Record<string, string>, args: readonly string[] = []) {
     this.#env = env;
+    this.#args = args;
   }
 
   /**
@@ -35,7 +37,7 @@ export class LoomServers {
     const current = this.#current;
     if (current !== undefined && current.file === file && !current.server.crashed) return current.server;
     await this.close();
-    const server = await LoomServer.start(this.#env);
+    const server = await LoomServer.start(this.#env, this.#args);
     this.#current = { file, server };
     return server;
   }
@@ -62,16 +64,19 @@ export interface LoomWorkerFixtures {
    * `test.use({ loomEnv: … })` at the top of a file, which then runs in a worker of its own.
    */
   loomEnv: Record<string, string>;
+  /** Arguments added to `loom start` (e.g. `['--dev']`), set like `loomEnv`. */
+  loomArgs: string[];
   /** This worker's servers, for `beforeAll`/`afterAll`: `await loomServers.forFile(testInfo.file)`. */
   loomServers: LoomServers;
 }
 
 export const test = base.extend<LoomTestFixtures, LoomWorkerFixtures>({
   loomEnv: [{}, { option: true, scope: 'worker' }],
+  loomArgs: [[], { option: true, scope: 'worker' }],
 
   loomServers: [
-    async ({ loomEnv }, use) => {
-      const servers = new LoomServers(loomEnv);
+    async ({ loomEnv, loomArgs }, use) => {
+      const servers = new LoomServers(loomEnv, loomArgs);
       try {
         await use(servers);
       } finally {

@@ -36,7 +36,7 @@ export class LoomServer {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #stopping = false;
 
-  private constructor(dir: string, home: string, port: number, env: Record<string, string>) {
+  private constructor(dir: string, home: string, port: number, env: Record<string, string>, args: readonly string[]) {
     this.#dir = dir;
     this.home = home;
     this.url = `http://127.0.0.1:${port}`;
@@ -52,7 +52,7 @@ export class LoomServer {
     } = process.env;
     this.#child = spawn(
       process.execPath,
-      [LOOM_BIN, 'start', '--host', '127.0.0.1', '--port', String(port), '--home', home],
+      [LOOM_BIN, 'start', '--host', '127.0.0.1', '--port', String(port), '--home', home, ...args],
       {
         cwd: dir,
         env: {
@@ -88,14 +88,15 @@ export class LoomServer {
 
   /**
    * Starts `loom start` on a free port with a fresh temporary home and waits until GET /healthz
-   * answers. `env` is added to (and wins over) the harness's environment.
+   * answers. `env` is added to (and wins over) the harness's environment; `args` are added to the
+   * command line (e.g. `--dev`).
    */
-  static async start(env: Record<string, string> = {}): Promise<LoomServer> {
+  static async start(env: Record<string, string> = {}, args: readonly string[] = []): Promise<LoomServer> {
     const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
     let lastError: unknown;
     // A free port can be taken between choosing it and the server binding it: try another then.
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const server = new LoomServer(dir, join(dir, `home-${attempt}`), await freePort(), env);
+      const server = new LoomServer(dir, join(dir, `home-${attempt}`), await freePort(), env, args);
       try {
         await server.#ready();
         return server;
