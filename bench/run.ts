@@ -8,6 +8,7 @@ import { benchCanvas } from './canvas.ts';
 import { benchCompile } from './compile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
+import { benchPlugins } from './plugins.ts';
 import { benchQueueChain } from './queue-chain.ts';
 import { benchQueueFanout } from './queue-fanout.ts';
 import { benchTrain } from './train.ts';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   compile: benchCompile,
   inline: benchInline,
   ingest: benchIngest,
+  plugins: benchPlugins,
   'queue-chain': benchQueueChain,
   'queue-fanout': benchQueueFanout,
   train: benchTrain,
