@@ -2,11 +2,13 @@
  * `GET /api/nodes` and `GET /api/nodes/events` on a server whose registry is replaced while it serves
  * (what `loom start --dev` does when plugin code changes).
  */
+
 import { defineNode, type NodeRegistry, output } from '@loom/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReplaceableRegistrySource } from '../src/node-registry-source.ts';
 import { CATALOG_REVISION_HEADER } from '../src/routes/nodes.ts';
 import { createTestApp, type TestApp, testRegistry } from '../src/test-fixtures/test-app.ts';
+import { eventBlocks } from './event-blocks.ts';
 
 const addedNode = defineNode({
   type: 'test.added',
@@ -100,22 +102,13 @@ async function openStream(base: string, headers: Record<string, string> = {}): P
   };
   if (!response.ok || response.body === null) return stream;
   const waiters: Array<() => void> = [];
-  let buffer = '';
-  const decoder = new TextDecoder();
   void (async () => {
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) stream.comments += 1;
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (/^event: catalog$/m.test(block) && data !== undefined) {
-            stream.revisions.push((JSON.parse(data) as { revision: number }).revision);
-          }
-          end = buffer.indexOf('\n\n');
+      for await (const block of eventBlocks(response.body as ReadableStream<Uint8Array>)) {
+        if (block.startsWith(':')) stream.comments += 1;
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (/^event: catalog$/m.test(block) && data !== undefined) {
+          stream.revisions.push((JSON.parse(data) as { revision: number }).revision);
         }
         for (const wake of waiters.splice(0)) wake();
       }

@@ -2,11 +2,13 @@
  * The run routes on the inline transport: bad input, unknown ids, the event stream with
  * Last-Event-ID, logs, and the data-root confinement of document paths.
  */
+
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '@loom/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventBlocks } from './event-blocks.ts';
 import {
   getRun,
   makeDirs,
@@ -45,22 +47,13 @@ async function readEvents(
   const response = await fetch(`${base}/api/runs/${runId}/events`, { headers, signal: controller.signal });
   const events: RunEvent[] = [];
   const ids: number[] = [];
-  let buffer = '';
-  const decoder = new TextDecoder();
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (id !== undefined && data !== undefined) {
-          ids.push(Number(id));
-          events.push(JSON.parse(data) as RunEvent);
-        }
-        end = buffer.indexOf('\n\n');
+    for await (const block of eventBlocks(response.body as ReadableStream<Uint8Array>)) {
+      const id = /^id: (\d+)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (id !== undefined && data !== undefined) {
+        ids.push(Number(id));
+        events.push(JSON.parse(data) as RunEvent);
       }
       if (options.until(events)) break;
     }
