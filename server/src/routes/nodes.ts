@@ -7,8 +7,6 @@ import { openEventStream } from './event-stream.ts';
 /** The header of `GET /api/nodes` that names the registry revision the catalog was built from. */
 export const CATALOG_REVISION_HEADER = 'x-loom-catalog-revision';
 
-/** How often an idle catalog stream sends a comment, so proxies and browsers keep the connection open. */
-
 /** The status and error code of each way an upgrade can fail. */
 const UPGRADE_FAILURE_REPLY: Record<UpgradeFailure['kind'], { status: 400 | 404; error: string }> = {
   'unknown-type': { status: 404, error: 'not-found' },
