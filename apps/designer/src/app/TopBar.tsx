@@ -1,6 +1,7 @@
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { RunStatusBar } from '../runs/RunStatusBar.tsx';
+import { inProgress } from '../runs/run-projection.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { MenuBar } from './MenuBar.tsx';
 
@@ -10,9 +11,7 @@ export function TopBar() {
   const file = useEditor((state) => state.file);
   const dirty = useEditor((state) => state.file.saved !== state.document);
   const problemCount = useEditor((state) => state.problems.diagnostics.length);
-  const runActive = useEditor(
-    (state) => state.runView?.run.status === 'running' || state.runView?.run.status === 'queued',
-  );
+  const runActive = useEditor((state) => inProgress(state.runView?.run.status));
   const runCommand = useRunCommand();
 
   return (

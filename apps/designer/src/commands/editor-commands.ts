@@ -1,6 +1,7 @@
 import { viewCentre } from '../canvas/view-centre.ts';
 import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { autoLayout } from '../layout/auto-layout.ts';
+import { inProgress } from '../runs/run-projection.ts';
 import type { EditorState } from '../store/editor-types.ts';
 import { fragmentFromText, pasteOffset, selectedFragment, selectionAsText } from './clipboard.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -9,8 +10,7 @@ import { layoutInput } from './layout-input.ts';
 const hasSelection = (state: EditorState) => state.selectedNodes.size > 0 || state.selectedEdges.size > 0;
 const hasSelectedNodes = (state: EditorState) => state.selectedNodes.size > 0;
 const oneNodeSelected = (state: EditorState) => state.selectedNodes.size === 1;
-const runIsActive = (state: EditorState) =>
-  state.runView !== undefined && (state.runView.run.status === 'running' || state.runView.run.status === 'queued');
+const runIsActive = (state: EditorState) => inProgress(state.runView?.run.status);
 const runCanResume = (state: EditorState) =>
   state.runView !== undefined && (state.runView.run.status === 'failed' || state.runView.run.status === 'cancelled');
 const hasNodes = (state: EditorState) => state.document.nodes.length > 0;

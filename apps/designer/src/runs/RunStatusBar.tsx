@@ -1,7 +1,7 @@
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { useEditor } from '../store/editor-context.tsx';
-import { stepCounts } from './run-projection.ts';
+import { inProgress, stepCounts } from './run-projection.ts';
 
 /** The shown run at a glance: status, progress over its steps, the live stream's health, resume. */
 export function RunStatusBar() {
@@ -41,7 +41,7 @@ export function RunStatusBar() {
           Resume
         </button>
       )}
-      {status !== 'running' && status !== 'queued' && (
+      {!inProgress(status) && (
         <button
           type="button"
           className="icon-button"

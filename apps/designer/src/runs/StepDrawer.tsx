@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 import { OutputPreview } from './OutputPreview.tsx';
+import { inProgress } from './run-projection.ts';
 import { StepLogs } from './StepLogs.tsx';
 
 type Tab = 'outputs' | 'logs';
@@ -59,12 +60,7 @@ function StepDetails({ stepId }: { stepId: string }) {
         {step.failure !== undefined && <FailureBox step={step} />}
         {step.skippedBecause !== undefined && <div className="callout">Skipped: {step.skippedBecause}</div>}
         {tab === 'logs' ? (
-          <StepLogs
-            runId={runId}
-            stepId={stepId}
-            attempts={step.attempts}
-            live={step.status === 'running' || step.status === 'queued'}
-          />
+          <StepLogs runId={runId} stepId={stepId} attempts={step.attempts} live={inProgress(step.status)} />
         ) : (
           <Outputs step={step} />
         )}

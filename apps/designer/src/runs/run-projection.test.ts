@@ -1,7 +1,7 @@
 import type { RunEvent } from '@loom/runtime';
 import type { StoredRun, StoredStep } from '@loom/server/api-types';
 import { describe, expect, it } from 'vitest';
-import { applyRunEvents, runViewFromSnapshot, stepCounts } from './run-projection.ts';
+import { applyRunEvents, inProgress, runViewFromSnapshot, stepCounts } from './run-projection.ts';
 
 function step(id: string): StoredStep {
   return { id, type: 't', version: '1.0.0', title: id, status: 'pending', attempts: 0, metrics: {}, outputs: {} };
@@ -104,5 +104,13 @@ describe('run projection', () => {
     expect(view.steps.b?.status).toBe('pending');
     expect(view.steps.b).not.toHaveProperty('failure');
     expect(view.steps.b?.attempts).toBe(1);
+  });
+});
+
+describe('inProgress', () => {
+  it('holds for queued and running only', () => {
+    const statuses = ['pending', 'queued', 'running', 'succeeded', 'failed', 'cached', 'cancelled', 'skipped'] as const;
+    expect(statuses.filter((status) => inProgress(status))).toEqual(['queued', 'running']);
+    expect(inProgress(undefined)).toBe(false);
   });
 });

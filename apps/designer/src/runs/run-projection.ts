@@ -12,6 +12,11 @@ export interface RunView {
   plan?: Plan | undefined;
 }
 
+/** Whether a run or step with this status has yet to end (queued or running). */
+export function inProgress(status: StepStatus | StoredRun['status'] | undefined): boolean {
+  return status === 'running' || status === 'queued';
+}
+
 export function runViewFromSnapshot(snapshot: StoredRun): RunView {
   const { steps, ...run } = snapshot;
   const byId: Record<string, StoredStep> = {};

@@ -2,6 +2,7 @@ import type { RunEvent } from '@loom/runtime';
 import { openEventStream, type StreamMessage } from '../api/event-stream.ts';
 import type { LoomApi } from '../api/loom-api.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import { inProgress } from './run-projection.ts';
 
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 
@@ -71,7 +72,7 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
       const view = store.getState().runView;
       if (view === undefined || view.run.id !== runId || snapshot.lastSeq > view.run.lastSeq)
         store.getState().showRun(snapshot);
-      if (snapshot.status === 'running' || snapshot.status === 'queued') open();
+      if (inProgress(snapshot.status)) open();
       else finish();
     } catch {
       retryLater();
@@ -93,8 +94,7 @@ export function watchRun(store: EditorStore, api: LoomApi, runId: string): () =>
 }
 
 function isActive(store: EditorStore): boolean {
-  const status = store.getState().runView?.run.status;
-  return status === 'running' || status === 'queued';
+  return inProgress(store.getState().runView?.run.status);
 }
 
 const KINDS: ReadonlySet<string> = new Set<RunEvent['kind']>([
