@@ -19,7 +19,7 @@ export interface ServerOptions {
   host: string;
   /** Bearer token required on every `/api` request when set. @default `LOOM_API_TOKEN` */
   apiToken?: string;
-  /** BullMQ on this Redis when set; steps run in-process otherwise. @default `REDIS_URL` */
+  /** BullMQ on this Redis when set; steps run on this machine otherwise (see `stepRunner`). @default `REDIS_URL` */
   redisUrl?: string;
   /** Prefix of every Redis key and queue, so several Loom installations can share one Redis. @default 'loom' */
   queuePrefix?: string;

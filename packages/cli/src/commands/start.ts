@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeProblem, PluginLoadError, type PluginRegistry } from '@loom/plugins';
+import { describeProblem, PluginLoadError, type PluginRegistry, type PluginSources } from '@loom/plugins';
 import { ReplaceableRegistrySource, resolveServerOptions, startServer } from '@loom/server';
 import pc from 'picocolors';
 import { pluginSources } from '../node-registry.ts';
@@ -24,6 +24,7 @@ export interface StartOptions {
  */
 export async function startCommand(options: StartOptions, loaded: PluginRegistry): Promise<number> {
   const registry = new ReplaceableRegistrySource(loaded.registry);
+  const sources = pluginSources();
   const port = options.port === undefined ? 8080 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UserError(`--port must be a whole number from 0 to 65535, not "${options.port}"`, 2);
@@ -33,7 +34,7 @@ export async function startCommand(options: StartOptions, loaded: PluginRegistry
     const serverOptions = resolveServerOptions(
       {
         registry,
-        stepRunner: { registryModule: WORKER_REGISTRY_MODULE, registryOptions: pluginSources() },
+        stepRunner: { registryModule: WORKER_REGISTRY_MODULE, registryOptions: sources },
         ...(options.host === undefined ? {} : { host: options.host }),
         ...(options.home === undefined ? {} : { home: options.home }),
         // Warnings and errors (Redis down, a request that failed); LOOM_LOG_LEVEL=info logs every request.
@@ -45,7 +46,8 @@ export async function startCommand(options: StartOptions, loaded: PluginRegistry
   } catch (cause) {
     throw new UserError(cause instanceof Error ? cause.message : String(cause), 1);
   }
-  const mode = server.app.config.redisUrl === undefined ? 'steps run in this process' : 'steps go to Redis workers';
+  const mode =
+    server.app.config.redisUrl === undefined ? 'steps run in step-runner processes here' : 'steps go to Redis workers';
   process.stderr.write(
     `${pc.green('loom')} serving on ${server.address} (${mode}; API docs at ${server.address}/docs)\n`,
   );
@@ -55,7 +57,7 @@ export async function startCommand(options: StartOptions, loaded: PluginRegistry
       ? `open ${pc.bold(`${server.address}/`)} in a browser to design and run pipelines\n`
       : `${pc.yellow('the designer is not built')} (no ${designer}): run \`pnpm --filter @loom/designer build\`\n`,
   );
-  const devLoop = options.dev ? await startDevLoop(registry, loaded) : undefined;
+  const devLoop = options.dev ? await startDevLoop(registry, loaded, sources) : undefined;
   await untilSignal();
   process.stderr.write('stopping…\n');
   await devLoop?.close();
@@ -63,9 +65,13 @@ export async function startCommand(options: StartOptions, loaded: PluginRegistry
   return 0;
 }
 
-async function startDevLoop(registry: ReplaceableRegistrySource, loaded: PluginRegistry): Promise<PluginDevLoop> {
+async function startDevLoop(
+  registry: ReplaceableRegistrySource,
+  loaded: PluginRegistry,
+  sources: PluginSources,
+): Promise<PluginDevLoop> {
   const loop = new PluginDevLoop({
-    sources: pluginSources(),
+    sources,
     registry,
     loaded,
     onReload: (result) => {
@@ -86,7 +92,7 @@ async function startDevLoop(registry: ReplaceableRegistrySource, loaded: PluginR
   });
   await loop.start();
   process.stderr.write(
-    `${pc.cyan('dev mode')}: watching ${loaded.discovery.watch.length} plugin folders and ${pluginSources().pluginsDir}\n`,
+    `${pc.cyan('dev mode')}: watching ${loaded.discovery.watch.length} plugin folders and ${sources.pluginsDir}\n`,
   );
   return loop;
 }
