@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AnyNodeDefinition, type NodeRegistration, NodeRegistry, type PortTypeDefinition } from '@loom/sdk';
 import { hashPluginImplementation, memoisedFolderHash } from './implementation-hash.ts';
-import { PluginLoadError, type PluginProblem } from './plugin-error.ts';
+import { errorMessage, PluginLoadError, type PluginProblem } from './plugin-error.ts';
 import { registerPluginHooks } from './plugin-hooks.ts';
 import type { PluginManifest } from './plugin-manifest.ts';
 
@@ -210,8 +210,4 @@ function isNodeDefinition(value: unknown): value is AnyNodeDefinition {
 
 function problemOf(manifest: PluginManifest, message: string): PluginProblem {
   return { plugin: manifest.name, path: manifest.dir, message };
-}
-
-function errorMessage(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { PluginProblem } from './plugin-error.ts';
+import { errorMessage, type PluginProblem } from './plugin-error.ts';
 
 /** The project's Loom configuration file, looked for in the project folder. */
 export const LOOM_CONFIG_FILE = 'loom.config.json';
@@ -36,7 +36,7 @@ export async function readLoomConfig(
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = errorMessage(cause);
     return { config: { plugins: [] }, problems: [problem(`not valid JSON: ${message}`)], found: true };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

@@ -25,3 +25,8 @@ export class PluginLoadError extends Error {
 export function describeProblem(problem: PluginProblem): string {
   return `plugin ${problem.plugin} (${problem.path}): ${problem.message}`;
 }
+
+/** What a thrown value says: an error's message, or the value itself. */
+export function errorMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { PluginOrigin } from '@loom/sdk';
-import type { PluginProblem } from './plugin-error.ts';
+import { errorMessage, type PluginProblem } from './plugin-error.ts';
 
 /** The plugin API this Loom implements: the `loom.apiVersion` a plugin's package.json must name. */
 export const PLUGIN_API_VERSION = 1;
@@ -54,7 +54,7 @@ export async function readPluginManifest(dir: string, origin: PluginOrigin): Pro
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = errorMessage(cause);
     return {
       ok: false,
       problems: [{ plugin: dir, path: file, message: `package.json is not valid JSON: ${message}` }],
