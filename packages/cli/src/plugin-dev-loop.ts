@@ -31,6 +31,8 @@ export class PluginDevLoop {
   /** A reload in progress; changes during it schedule another. */
   #reloading: Promise<void> | undefined;
   #closed = false;
+  /** The folders and files watched: the plugins folder, the configuration, each plugin package. */
+  readonly #watched = new Set<string>();
 
   constructor(options: PluginDevLoopOptions) {
     this.#options = options;
@@ -42,12 +44,8 @@ export class PluginDevLoop {
     const paths = [...loaded.discovery.watch];
     if (sources.pluginsDir !== undefined) paths.push(sources.pluginsDir);
     if (sources.configFile !== undefined) paths.push(sources.configFile);
-    const watcher = watch([...new Set(paths)], {
-      ignoreInitial: true,
-      // Dependencies and build output are not the plugin's source; hidden folders are tools' (.git).
-      ignored: (path) =>
-        path.split(sep).some((part) => part === 'node_modules' || part === 'dist' || part.startsWith('.')),
-    });
+    for (const path of paths) this.#watched.add(path);
+    const watcher = watch([...this.#watched], { ignoreInitial: true, ignored: (path) => this.#ignored(path) });
     this.#watcher = watcher;
     watcher.on('all', (_event, path) => this.#noteChange(path));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
@@ -74,6 +72,19 @@ export class PluginDevLoop {
     await this.#reloading;
   }
 
+  /**
+   * Dependencies and build output are not a plugin's source, and hidden folders are tools' (.git). Only
+   * the part below a watched path counts: a project inside a hidden folder is still watched.
+   */
+  #ignored(path: string): boolean {
+    for (const root of this.#watched) {
+      if (path !== root && !path.startsWith(`${root}${sep}`)) continue;
+      const below = path.slice(root.length).split(sep);
+      return below.some((part) => part === 'node_modules' || part === 'dist' || part.startsWith('.'));
+    }
+    return false;
+  }
+
   #noteChange(path: string): void {
     if (this.#closed) return;
     this.#changed.add(path);
@@ -87,8 +98,11 @@ export class PluginDevLoop {
       const registry = await loadPluginRegistry(this.#options.sources, { generation: this.#generation });
       if (this.#closed) return;
       // Watch plugins that appeared (a new folder, a package added to the configuration).
-      const watched = new Set(this.#options.loaded.discovery.watch);
-      for (const dir of registry.discovery.watch) if (!watched.has(dir)) this.#watcher?.add(dir);
+      for (const dir of registry.discovery.watch) {
+        if (this.#watched.has(dir)) continue;
+        this.#watched.add(dir);
+        this.#watcher?.add(dir);
+      }
       this.#options.registry.replace(registry.registry);
       this.#options.onReload({ ok: true, registry, changed: changed.map((path) => describePath(path)) });
     } catch (error) {

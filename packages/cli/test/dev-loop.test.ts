@@ -59,7 +59,8 @@ async function catalogTitle(base: string): Promise<string | undefined> {
 
 describe('loom start --dev', () => {
   it('reloads a changed plugin into the catalog and the next run, and keeps the last good one when it breaks', async () => {
-    const project = await test.tempDir('loom-dev-');
+    // Inside a hidden folder (as under ~/.config): only what lies below the watched folders may be ignored.
+    const project = join(await test.tempDir('loom-dev-'), '.hidden', 'project');
     const plugin = join(project, 'plugins', 'greet');
     await mkdir(join(plugin, 'src'), { recursive: true });
     await writeFile(join(plugin, 'package.json'), JSON.stringify(MANIFEST, null, 2));
