@@ -9,7 +9,7 @@ import {
 
 /**
  * Carries attempts from the run driver to whatever executes them. Implementations: inline (this
- * process) and, later, BullMQ (workers on other machines). `run` never rejects: every way an attempt
+ * process), step-runner processes on this machine (`ProcessTransport`) and BullMQ (workers anywhere). `run` never rejects: every way an attempt
  * can end is an {@link AttemptOutcome}.
  */
 export interface StepTransport {
@@ -29,9 +29,10 @@ export interface InlineTransportOptions {
 }
 
 /**
- * Runs attempts in this process, at most `concurrency` at a time: the embedded default. Deliberately
- * left out: isolation. A node that ignores its abort signal keeps its promise alive after its step
- * timed out; process-level isolation belongs to workers.
+ * Runs attempts in this process, at most `concurrency` at a time: for tests and benchmarks whose nodes
+ * live in memory. Deliberately left out: isolation. A node that ignores its abort signal keeps its
+ * promise alive after its step timed out, and one that crashes takes this process with it; `loom start`
+ * and `loom run` use `ProcessTransport` instead.
  */
 export class InlineTransport implements StepTransport {
   readonly #environment: AttemptEnvironment;
