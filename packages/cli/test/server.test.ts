@@ -1,6 +1,6 @@
 /**
  * `loom start` and `loom worker` as a user runs them: real processes, the built-in ML nodes, and the
- * iris example submitted over HTTP, first with steps in the server, then on BullMQ with a worker.
+ * iris example submitted over HTTP, first with steps run by the server's step runners, then on BullMQ with a worker.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ async function accuracyOf(base: string, run: RunView): Promise<number> {
 }
 
 describe('loom start', () => {
-  it('serves the API, runs the iris example in-process, and stops cleanly on SIGTERM', async () => {
+  it('serves the API, runs the iris example in its step-runner processes, and stops cleanly on SIGTERM', async () => {
     const home = await test.tempDir('loom-start-');
     const server = startLoom(['start', '--port', '0', '--home', home], { LOOM_DATA_ROOTS: IRIS }, /serving on/);
     const base = (/serving on (http:\/\/[^ ]+)/.exec(await server.line)?.[1] ?? '') as string;
