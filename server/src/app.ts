@@ -8,6 +8,7 @@ import { designerPlugin } from './plugins/designer-plugin.ts';
 import { docsPlugin } from './plugins/docs-plugin.ts';
 import { errorsPlugin } from './plugins/errors-plugin.ts';
 import { metricsPlugin } from './plugins/metrics-plugin.ts';
+import { requestGuardPlugin } from './plugins/request-guard-plugin.ts';
 import { storePlugin } from './plugins/store-plugin.ts';
 import { typeBoxValidatorCompiler } from './plugins/validation.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
@@ -25,7 +26,7 @@ import type { ServerOptions } from './server-options.ts';
 
 /**
  * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
- * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-auth`, `loom-runs`, `loom-designer`), then the
+ * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-designer`), then the
  * routes. It does not listen (`startServer` does); tests call `app.inject()`. Close the app to close the
  * store and stop the runs.
  *
@@ -52,6 +53,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(storePlugin);
   await app.register(artifactsPlugin);
   await app.register(metricsPlugin);
+  await app.register(requestGuardPlugin);
   await app.register(authPlugin);
   await app.register(runsPlugin);
   await app.register(designerPlugin);

@@ -46,4 +46,14 @@ describe('resolveServerOptions', () => {
     expect(options).toMatchObject({ home: 'mine', host: '0.0.0.0', apiToken: 'given', dataRoots: [process.cwd()] });
     expect('redisUrl' in options).toBe(false);
   });
+
+  it('reads LOOM_ALLOWED_HOSTS and LOOM_ALLOWED_ORIGINS as comma-separated lists', () => {
+    const options = resolveServerOptions(
+      { registry },
+      { LOOM_ALLOWED_HOSTS: 'loom.example.com, .corp.example,', LOOM_ALLOWED_ORIGINS: 'https://dash.example.com' },
+    );
+    expect(options.allowedHosts).toEqual(['loom.example.com', '.corp.example']);
+    expect(options.allowedOrigins).toEqual(['https://dash.example.com']);
+    expect('allowedHosts' in resolveServerOptions({ registry }, { LOOM_ALLOWED_HOSTS: '' })).toBe(false);
+  });
 });

@@ -6,8 +6,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
 
 /**
  * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
- * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL` and
- * `LOOM_DESIGNER_DIR`.
+ * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
+ * `LOOM_DESIGNER_DIR`, and `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated).
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -35,7 +35,18 @@ export function resolveServerOptions(
   if (queuePrefix !== undefined) options.queuePrefix = queuePrefix;
   const designerDir = given.designerDir ?? read('LOOM_DESIGNER_DIR');
   if (designerDir !== undefined) options.designerDir = designerDir;
+  const allowedHosts = given.allowedHosts ?? listFromEnv(read('LOOM_ALLOWED_HOSTS'));
+  if (allowedHosts !== undefined) options.allowedHosts = allowedHosts;
+  const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
+  if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
   return options;
+}
+
+function listFromEnv(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 /**

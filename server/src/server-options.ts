@@ -19,6 +19,20 @@ export interface ServerOptions {
   host: string;
   /** Bearer token required on every `/api` request when set. @default `LOOM_API_TOKEN` */
   apiToken?: string;
+  /**
+   * Host names that requests may address beside loopback names (`localhost`, `*.localhost`) and IP
+   * addresses: a name, `.example.com` for a domain and its subdomains, or `*` for any. A request for any
+   * other `Host` is refused (a guard against DNS rebinding). A server listening on anything but
+   * loopback also answers to its own `host` and to the machine's host name.
+   * @default `LOOM_ALLOWED_HOSTS` (comma-separated), or none
+   */
+  allowedHosts?: string[];
+  /**
+   * Origins (`https://dashboard.example.com`) whose pages may call the API beside the server's own; they
+   * get CORS answers too. Requests from any other page are refused.
+   * @default `LOOM_ALLOWED_ORIGINS` (comma-separated), or none
+   */
+  allowedOrigins?: string[];
   /** BullMQ on this Redis when set; steps run on this machine otherwise (see `stepRunner`). @default `REDIS_URL` */
   redisUrl?: string;
   /** Prefix of every Redis key and queue, so several Loom installations can share one Redis. @default 'loom' */

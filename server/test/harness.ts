@@ -98,6 +98,9 @@ export function pipeline(name: string, nodes: DocNode[], edges: string[] = []) {
 }
 
 /** Saves a document and returns its id. */
+/** The content type every POST and PUT must carry, for requests that send no body (cancel, resume). */
+export const JSON_TYPE = { 'content-type': 'application/json' } as const;
+
 export async function savePipeline(app: FastifyInstance, document: unknown): Promise<string> {
   const reply = await app.inject({ method: 'POST', url: '/api/pipelines', payload: document as object });
   if (reply.statusCode !== 201) throw new Error(`saving the pipeline gave ${reply.statusCode}: ${reply.body}`);

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventBlocks } from './event-blocks.ts';
 import {
   getRun,
+  JSON_TYPE,
   makeDirs,
   pipeline,
   savePipeline,
@@ -195,7 +196,9 @@ describe('run routes', () => {
     );
     expect(running.status).toBe('running');
     expect(running.steps[0]?.progress).toEqual({ fraction: 0, message: 'sleeping' });
-    expect((await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel` })).statusCode).toBe(202);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: JSON_TYPE })).statusCode,
+    ).toBe(202);
     expect((await waitForRun(app, runId)).status).toBe('cancelled');
   });
 });

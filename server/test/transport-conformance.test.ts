@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { StoredRun } from '../src/store/store-types.ts';
 import {
   getRun,
+  JSON_TYPE,
   makeDirs,
   pipeline,
   readTrace,
@@ -192,14 +193,14 @@ describe.each<Mode>(['inline', 'bullmq'])('runs on the %s transport', (mode) => 
       (run) => run.steps[0]?.status === 'running',
     );
     while ((await readTrace(join(dirs.dataRoot, trace))).length === 0) await new Promise((r) => setTimeout(r, 20));
-    const reply = await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel` });
+    const reply = await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: JSON_TYPE });
     expect(reply.statusCode).toBe(202);
     const run = await waitForRun(app, runId, 10_000);
     expect(run.status).toBe('cancelled');
     expect(run.steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
     // The step saw its signal: it never reached its end.
     expect((await readTrace(join(dirs.dataRoot, trace))).map((t) => t.what)).toEqual(['start']);
-    const again = await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel` });
+    const again = await app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: JSON_TYPE });
     expect(again.statusCode).toBe(409);
   });
 
@@ -242,7 +243,7 @@ describe.each<Mode>(['inline', 'bullmq'])('runs on the %s transport', (mode) => 
     const fixed = structuredClone(broken);
     fixed.nodes[1] = { id: 'train', type: 't.sleep', version: '1.0.0', params: { value: 7, trace } };
     expect((await app.inject({ method: 'PUT', url: `/api/pipelines/${id}`, payload: fixed })).statusCode).toBe(200);
-    const resumed = await app.inject({ method: 'POST', url: `/api/runs/${failed.id}/resume` });
+    const resumed = await app.inject({ method: 'POST', url: `/api/runs/${failed.id}/resume`, headers: JSON_TYPE });
     expect(resumed.statusCode).toBe(202);
     const run = await waitForRun(app, failed.id);
     expect(run.steps.map((s) => [s.id, s.status, s.failure?.message])).toEqual([
@@ -260,7 +261,9 @@ describe.each<Mode>(['inline', 'bullmq'])('runs on the %s transport', (mode) => 
     ]);
     const kinds = (await events(run.id)).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'run.resumed')).toHaveLength(1);
-    expect((await app.inject({ method: 'POST', url: `/api/runs/${run.id}/resume` })).statusCode).toBe(409);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/runs/${run.id}/resume`, headers: JSON_TYPE })).statusCode,
+    ).toBe(409);
   });
 
   it('runs from a step downstream again, or one step only', async () => {

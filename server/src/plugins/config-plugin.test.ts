@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,14 @@ describe('resolveConfig', () => {
     const repository = fileURLToPath(new URL('../../../', import.meta.url));
     expect(resolveConfig(base).designerDir).toBe(resolve(repository, 'apps/designer/dist'));
     expect(resolveConfig({ ...base, designerDir: 'site' }).designerDir).toBe(resolve('site'));
+  });
+
+  it('answers to loopback names alone on loopback, and to its own names when it listens on the network', () => {
+    expect(resolveConfig(base).requestPolicy).toEqual({ allowedHosts: [], allowedOrigins: [] });
+    const shared = resolveConfig({ ...base, host: '0.0.0.0', apiToken: 't', allowedHosts: ['Loom.Example.com'] });
+    expect(shared.requestPolicy.allowedHosts).toEqual(['loom.example.com', hostname().toLowerCase()]);
+    const named = resolveConfig({ ...base, host: 'loom-server', apiToken: 't' });
+    expect(named.requestPolicy.allowedHosts).toContain('loom-server');
   });
 
   it('keeps what is given', () => {

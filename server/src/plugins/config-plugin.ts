@@ -1,8 +1,10 @@
-import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import { fixedRegistrySource } from '../node-registry-source.ts';
+import { parseAllowedHosts, parseAllowedOrigins, type RequestPolicy } from '../request-guard.ts';
 import type { ServerOptions } from '../server-options.ts';
 
 /** The largest request body accepted when `bodyLimit` is not set: 10 MiB. */
@@ -21,6 +23,8 @@ export interface ResolvedServerOptions extends ServerOptions {
   queuePrefix: string;
   inlineConcurrency: number;
   logger: boolean | { level: string };
+  /** Which hosts and origins `loom-request-guard` lets through. */
+  requestPolicy: RequestPolicy;
 }
 
 /** Hosts that only this machine can reach; anything else needs an API token. */
@@ -58,7 +62,24 @@ export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
     inlineConcurrency: options.inlineConcurrency ?? availableParallelism(),
     logger: options.logger ?? false,
     designerDir: resolve(options.designerDir ?? DEFAULT_DESIGNER_DIR),
+    requestPolicy: requestPolicy(options),
   };
+}
+
+/**
+ * The hosts and origins a server lets through: the configured ones, and for a server reachable from
+ * other machines (it listens on anything but loopback, so it has a token) the name it listens on and the
+ * machine's host name, which is how people on the network reach it.
+ */
+function requestPolicy(options: ServerOptions): RequestPolicy {
+  const allowedHosts = parseAllowedHosts(options.allowedHosts ?? []);
+  if (!isLoopbackHost(options.host)) {
+    for (const name of [options.host, hostname()]) {
+      const host = name.trim().toLowerCase();
+      if (host !== '' && isIP(host) === 0 && !allowedHosts.includes(host)) allowedHosts.push(host);
+    }
+  }
+  return { allowedHosts, allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []) };
 }
 
 /**

@@ -82,7 +82,11 @@ describe('POST /api/compile', () => {
   });
 
   it('refuses a request without a body', async () => {
-    const reply = await test.app.inject({ method: 'POST', url: '/api/compile' });
+    const reply = await test.app.inject({
+      method: 'POST',
+      url: '/api/compile',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(reply.statusCode).toBe(400);
     expect(reply.json().problems).toEqual([{ in: 'body', path: '', message: 'expected object' }]);
   });

@@ -158,7 +158,8 @@ export class LoomApi {
 
   async #exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // The server takes POST and PUT only as JSON, with or without a body (a guard against other sites' forms).
+    if (body !== undefined || method === 'POST' || method === 'PUT') headers['content-type'] = 'application/json';
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;
     try {
