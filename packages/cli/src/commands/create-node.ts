@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
+import { loomLockedClosure } from '../scaffold/locked-versions.ts';
+import { PLUGIN_DEV_TOOLS } from '../scaffold/package-files.ts';
 import {
   packageNameForFolder,
   packageNameProblem,
@@ -43,7 +45,14 @@ export async function createNodeCommand(dir: string, options: CreateNodeOptions)
 
   const sdk = await loomSdk();
   const sdkLink = `link:${linkPath(target, sdk.dir)}`;
-  const files = pluginTemplate({ packageName, typePrefix, sdkLink, sdkVersion: sdk.version });
+  const lockedVersions = await loomLockedClosure(PLUGIN_DEV_TOOLS);
+  const files = pluginTemplate({
+    packageName,
+    typePrefix,
+    sdkLink,
+    sdkVersion: sdk.version,
+    ...(lockedVersions === undefined ? {} : { lockedVersions }),
+  });
   try {
     await writeScaffold(dir, files);
   } catch (cause) {

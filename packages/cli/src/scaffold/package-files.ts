@@ -23,7 +23,7 @@ export function packageFiles(options: PluginTemplateOptions): ScaffoldFile[] {
     { path: 'package.json', content: jsonFile(packageJson(options)) },
     { path: 'tsconfig.json', content: jsonFile(TSCONFIG) },
     { path: 'vitest.config.ts', content: VITEST_CONFIG },
-    { path: 'pnpm-workspace.yaml', content: PNPM_WORKSPACE },
+    { path: 'pnpm-workspace.yaml', content: pnpmWorkspace(options.lockedVersions) },
     { path: '.gitignore', content: GITIGNORE },
   ];
 }
@@ -86,6 +86,20 @@ const PNPM_WORKSPACE = `# This package is a pnpm workspace of its own, so that \
 packages:
   - .
 `;
+
+/** The workspace file, with the development tools' dependencies pinned to Loom's when it knows them. */
+function pnpmWorkspace(locked: Readonly<Record<string, string>> | undefined): string {
+  if (locked === undefined || Object.keys(locked).length === 0) return PNPM_WORKSPACE;
+  const pins = Object.entries(locked).map(
+    ([name, version]) => `  ${JSON.stringify(name)}: ${JSON.stringify(version)}\n`,
+  );
+  return `${PNPM_WORKSPACE}
+# The versions Loom's own install put in the pnpm store, for the tools above and all they depend on, so
+# that \`pnpm install\` works offline and tests with what Loom is tested with. Delete this block to take
+# newer releases (\`pnpm update\` then fetches them).
+overrides:
+${pins.join('')}`;
+}
 
 const GITIGNORE = `node_modules/
 # What \`loom run\` and \`loom start\` keep when run in this folder.

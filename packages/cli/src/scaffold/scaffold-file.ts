@@ -14,6 +14,11 @@ export interface PluginTemplateOptions {
   sdkLink: string;
   /** The version of that SDK; the package accepts `^sdkVersion` as its peer. */
   sdkVersion: string;
+  /**
+   * Exact versions for the development tools' dependencies, from Loom's lockfile (see `lockedClosure`):
+   * pinned in the package's pnpm-workspace.yaml so that it installs from Loom's pnpm store, offline.
+   */
+  lockedVersions?: Readonly<Record<string, string>>;
 }
 
 /** The scaffold's example node, named once for the templates that mention it. */
