@@ -20,7 +20,10 @@ export const permutationImportance = defineNode({
   category: 'validate',
   inputs: {
     onnx: input('onnx', { description: 'A model from export.onnx.' }),
-    table: input('table', { description: 'Rows with the raw input columns and the label (held-out data is best).' }),
+    table: input('table', {
+      description: 'Rows with the raw input columns and the label (held-out data is best).',
+      evaluation: true,
+    }),
   },
   params: Type.Object({
     label: Type.String({ default: '', description: 'The column with the true values. Empty: the model’s label.' }),

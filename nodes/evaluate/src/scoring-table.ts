@@ -43,7 +43,8 @@ export async function openScoringTable(
     const transformed = table.lineage.steps.find((step) => inputNames.includes(step.column));
     if (transformed !== undefined) {
       throw new NodeError(
-        `the table's column "${transformed.column}" already went through a fitted ${transformed.kind} step, and the ONNX model applies its own preprocessing: connect the table from before the transforms (e.g. the split's test output)`,
+        `the table's column "${transformed.column}" already went through a fitted ${transformed.kind} step, and the ONNX model applies its own preprocessing, so it would be applied twice: score the rows as they were before that step. ` +
+          `If the step ran before the split, it also learnt from these test rows (data leakage): split first, fit the transforms on the split's train output, and score the split's test output as it is`,
         { retryable: false },
       );
     }

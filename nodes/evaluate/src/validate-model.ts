@@ -18,7 +18,7 @@ export const validateModel = defineNode({
   category: 'validate',
   inputs: {
     onnx: input('onnx', { description: 'A model from export.onnx.' }),
-    table: input('table', { description: 'Held-out rows with the raw input columns and the label.' }),
+    table: input('table', { description: 'Held-out rows with the raw input columns and the label.', evaluation: true }),
   },
   params: Type.Object({
     label: Type.String({

@@ -15,7 +15,13 @@ export const applyTransform = defineNode({
     table: input('table', { description: 'The table to transform.' }),
     transform: input('transform', { description: 'The fitted steps, from a node’s transform output.' }),
   },
-  outputs: { table: output('table', { description: 'The transformed table; its lineage gains the steps.' }) },
+  // Applies what was learnt elsewhere: these rows teach the steps nothing.
+  outputs: {
+    table: output('table', {
+      description: 'The transformed table; its lineage gains the steps.',
+      rows: { from: 'table' },
+    }),
+  },
   async run(ctx) {
     const transform = await readTransform(ctx, ctx.inputs.transform);
     return withInputTable(ctx, ctx.inputs.table, async (table) => {

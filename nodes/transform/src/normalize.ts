@@ -41,6 +41,7 @@ export const normalize = defineNode({
   outputs: {
     table: output('table', {
       description: 'The rescaled table (rescaled columns become DOUBLE); its lineage gains the scale steps.',
+      rows: { from: 'table', fits: true },
     }),
     transform: output('transform', { description: 'The scale steps, to apply to other tables.' }),
   },

@@ -31,7 +31,10 @@ export const oneHot = defineNode({
     }),
   }),
   outputs: {
-    table: output('table', { description: 'The encoded table; its lineage gains the one-hot steps.' }),
+    table: output('table', {
+      description: 'The encoded table; its lineage gains the one-hot steps.',
+      rows: { from: 'table', fits: true },
+    }),
     transform: output('transform', { description: 'The categories of each column, to encode other tables alike.' }),
   },
   async run(ctx) {

@@ -19,7 +19,9 @@ export const selectColumns = defineNode({
       description: 'include: keep only these columns, in this order; exclude: keep every other column.',
     }),
   }),
-  outputs: { table: output('table', { description: 'The selected columns; the lineage is unchanged.' }) },
+  outputs: {
+    table: output('table', { description: 'The selected columns; the lineage is unchanged.', rows: { from: 'table' } }),
+  },
   async run(ctx) {
     return withInputTable(ctx, ctx.inputs.table, async (table) => {
       const listed = findColumns('columns', ctx.params.columns, table.info.columns);

@@ -28,8 +28,14 @@ export const split = defineNode({
     seed: Type.Integer({ default: 42, description: 'The random seed; the same seed gives the same split.' }),
   }),
   outputs: {
-    train: output('table', { description: 'The rows not drawn for test, in their original order.' }),
-    test: output('table', { description: 'round(rows × fraction) rows drawn at random, in their original order.' }),
+    train: output('table', {
+      description: 'The rows not drawn for test, in their original order.',
+      rows: { from: 'table' },
+    }),
+    test: output('table', {
+      description: 'round(rows × fraction) rows drawn at random, in their original order.',
+      rows: { from: 'table', heldOut: true },
+    }),
   },
   async run(ctx) {
     const { fraction, seed, stratify_by: stratifyBy } = ctx.params;

@@ -188,6 +188,29 @@ describe('loom validate', () => {
     expect(rules?.message).toContain('"rules"');
   });
 
+  it('refuses normalising before the split (data leakage), naming the fix, before anything runs', async () => {
+    const file = join(FIXTURES, 'normalize-before-split.loom.json');
+    const result = await loom(['validate', file, '--json'], work);
+    expect(result.code).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report.diagnostics).toEqual([
+      {
+        code: 'data.leakage',
+        nodeId: 'normalize',
+        path: '/nodes/2',
+        message: expect.stringContaining(
+          '"normalize" (transform.normalize) is fitted on every row, including the rows that "split" then holds out as "test" for "validate" to score',
+        ),
+      },
+    ]);
+    expect(report.diagnostics[0]?.message).toContain(
+      'Move the split before "normalize": feed "split" from "iris" (what "normalize" reads now), and "normalize" from "split"\'s "train" output',
+    );
+    const run = await loom(['run', file], work);
+    expect(run.code).toBe(1);
+    expect(run.stderr + run.stdout).toContain('data leakage');
+  });
+
   it("accepts canvas notes, and refuses a note that takes a node's id", async () => {
     const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { nodes: Array<{ id: string }> };
     const note = {

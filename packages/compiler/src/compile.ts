@@ -14,6 +14,7 @@ import {
 } from '@loom/graph';
 import type { InputPorts, NodeRegistry, RegisteredNode } from '@loom/sdk';
 import { checkPortConnection, type ExistingEdge } from './connection-rule.ts';
+import { findDataLeakage } from './data-leakage.ts';
 import { simpleCycleOrder, topologicalOrder } from './graph-order.ts';
 import { sha256Hex } from './hash.ts';
 import type { Plan, PlanInputRef, PlanStep } from './plan.ts';
@@ -151,6 +152,13 @@ export function compileDocument(
         error('graph.cycle', message, { nodeId: ids[0], path: pointer('nodes', component[0] as number) }),
       );
     }
+  }
+
+  // Data leakage: the rows a validation scores must be rows that no fitted step learnt from.
+  if (ordered.ok) {
+    diagnostics.push(
+      ...findDataLeakage({ nodes, entries, inputs, params: resolvedParams, indexById, order: ordered.order }),
+    );
   }
 
   if (diagnostics.some((d) => d.severity === 'error') || !ordered.ok) return { ok: false, diagnostics };

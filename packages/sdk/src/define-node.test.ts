@@ -129,6 +129,16 @@ describe('input', () => {
   it('has no description key when none is given', () => {
     expect(Object.keys(input('json', { required: false }))).toEqual(['type', 'required', 'multiple']);
   });
+
+  it('marks an evaluation input, and only when asked', () => {
+    expect(input('table', { evaluation: true })).toEqual({
+      type: 'table',
+      required: true,
+      multiple: false,
+      evaluation: true,
+    });
+    expect('evaluation' in input('table', { evaluation: false })).toBe(false);
+  });
 });
 
 describe('output', () => {
@@ -136,6 +146,47 @@ describe('output', () => {
     expect(output('onnx')).toEqual({ type: 'onnx' });
     expect(Object.keys(output('onnx'))).toEqual(['type']);
     expect(output('model', { description: 'the fit' })).toEqual({ type: 'model', description: 'the fit' });
+  });
+
+  it('carries a row flow', () => {
+    expect(output('table', { rows: { from: 'table', heldOut: true } })).toEqual({
+      type: 'table',
+      rows: { from: 'table', heldOut: true },
+    });
+  });
+});
+
+describe('defineNode row flows', () => {
+  const transform = {
+    type: 'test.fit',
+    version: '1.0.0',
+    title: 'Fit',
+    description: '',
+    category: 'transform',
+    inputs: { table: input('table') },
+    params: Type.Object({ strategy: Type.String({ default: 'mean' }) }),
+    run: async () => ({ table: { sha256: '', size: 0, path: '' } }),
+  } as const;
+
+  it('accepts flows from an input, fitting always or by a parameter', () => {
+    expect(() =>
+      defineNode({ ...transform, outputs: { table: output('table', { rows: { from: 'table', fits: true } }) } }),
+    ).not.toThrow();
+    const byParam = { from: 'table', fits: { param: 'strategy', in: ['mean'] } };
+    expect(() => defineNode({ ...transform, outputs: { table: output('table', { rows: byParam }) } })).not.toThrow();
+  });
+
+  it('refuses a flow from an input the node does not have, naming its inputs', () => {
+    expect(() => defineNode({ ...transform, outputs: { table: output('table', { rows: { from: 'data' } }) } })).toThrow(
+      'defineNode(test.fit): output "table" takes its rows from "data", which is not an input; its inputs are: table',
+    );
+  });
+
+  it('refuses a fit that depends on a parameter the node does not have', () => {
+    const rows = { from: 'table', fits: { param: 'method', in: ['mean'] } };
+    expect(() => defineNode({ ...transform, outputs: { table: output('table', { rows }) } })).toThrow(
+      'output "table" fits depending on parameter "method", which the node does not have',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
-import type { InputPorts, InputValues, OutputPorts, OutputValues } from './ports.ts';
+import type { InputPorts, InputValues, OutputPorts, OutputValues, RowFlow } from './ports.ts';
 import { compareSemver } from './semver.ts';
 import type { FingerprintContext, StepContext } from './step-context.ts';
 
@@ -177,6 +177,9 @@ export function defineNode<
       );
     }
   }
+  for (const [name, port] of Object.entries((definition.outputs ?? {}) as OutputPorts)) {
+    if (port.rows !== undefined) checkRowFlow(definition, name, port.rows);
+  }
   if (definition.migrate !== undefined) {
     const { from } = definition.migrate;
     if (!SEMVER.test(from) || compareSemver(from, definition.version) >= 0) {
@@ -207,4 +210,23 @@ export function defineNode<
     timeoutMs: timeoutMs ?? 600_000,
     cacheable: cacheable ?? true,
   };
+}
+
+/** A row flow must name one of the node's inputs, and a conditional fit one of its parameters. */
+function checkRowFlow(
+  definition: { type: string; inputs?: InputPorts; params?: TObject },
+  port: string,
+  rows: RowFlow,
+): void {
+  const where = `defineNode(${definition.type}): output "${port}"`;
+  if (!Object.hasOwn(definition.inputs ?? {}, rows.from)) {
+    const inputs = Object.keys(definition.inputs ?? {});
+    throw new Error(
+      `${where} takes its rows from "${rows.from}", which is not an input; its inputs are: ${inputs.length === 0 ? '(none)' : inputs.join(', ')}`,
+    );
+  }
+  const fits = rows.fits;
+  if (typeof fits === 'object' && !Object.hasOwn(definition.params?.properties ?? {}, fits.param)) {
+    throw new Error(`${where} fits depending on parameter "${fits.param}", which the node does not have`);
+  }
 }

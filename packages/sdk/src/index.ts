@@ -52,9 +52,11 @@ export {
   type InputValues,
   input,
   type OutputPort,
+  type OutputPortOptions,
   type OutputPorts,
   type OutputValues,
   output,
+  type RowFlow,
 } from './ports.ts';
 export { compareSemver } from './semver.ts';
 export type {

@@ -3,7 +3,7 @@ import { type AnyNodeDefinition, defineNode } from './define-node.ts';
 import { type NodeRegistration, NodeRegistry, type PluginOrigin, type RegisteredNode } from './node-registry.ts';
 import { parameterJsonSchema } from './parameter-schema.ts';
 import { BUILTIN_PORT_TYPES, type PortStorage, type PortTypeDefinition } from './port-types.ts';
-import type { InputPort, OutputPort } from './ports.ts';
+import type { InputPort, OutputPort, RowFlow } from './ports.ts';
 import { typeBoxFromJsonSchema } from './typebox-from-json-schema.ts';
 
 /** An input port of a catalog node. */
@@ -16,6 +16,8 @@ export interface CatalogInputPort {
   required: boolean;
   /** Accepts any number of edges. */
   multiple: boolean;
+  /** Scores a model on held-out rows (see `InputPortOptions.evaluation`); absent when not. */
+  evaluation?: true;
 }
 
 /** An output port of a catalog node. */
@@ -23,6 +25,8 @@ export interface CatalogOutputPort {
   name: string;
   type: string;
   description?: string;
+  /** Where its rows come from, for the compiler's data-leakage check; see {@link RowFlow}. */
+  rows?: RowFlow;
 }
 
 /**
@@ -121,12 +125,19 @@ export function registryFromCatalog(catalog: NodeCatalog): NodeRegistry {
 
 function catalogNode(entry: RegisteredNode, latest: boolean): CatalogNode {
   const { definition } = entry;
-  const inputs = Object.entries(definition.inputs as Record<string, InputPort>).map(([name, port]) =>
-    withDescription({ name, type: port.type, required: port.required, multiple: port.multiple }, port.description),
-  );
-  const outputs = Object.entries(definition.outputs as Record<string, OutputPort>).map(([name, port]) =>
-    withDescription({ name, type: port.type }, port.description),
-  );
+  const inputs = Object.entries(definition.inputs as Record<string, InputPort>).map(([name, port]) => {
+    const entry: CatalogInputPort = withDescription(
+      { name, type: port.type, required: port.required, multiple: port.multiple },
+      port.description,
+    );
+    if (port.evaluation === true) entry.evaluation = true;
+    return entry;
+  });
+  const outputs = Object.entries(definition.outputs as Record<string, OutputPort>).map(([name, port]) => {
+    const entry: CatalogOutputPort = withDescription({ name, type: port.type }, port.description);
+    if (port.rows !== undefined) entry.rows = copyRowFlow(port.rows);
+    return entry;
+  });
   const node: CatalogNode = {
     type: definition.type,
     version: definition.version,
@@ -189,14 +200,18 @@ function definitionFromCatalog(node: CatalogNode): AnyNodeDefinition {
   }
   const inputs: Record<string, InputPort> = {};
   for (const port of node.inputs) {
-    inputs[port.name] = withDescription(
+    const input: InputPort = withDescription(
       { type: port.type, required: port.required, multiple: port.multiple } as InputPort,
       port.description,
     );
+    if (port.evaluation === true) input.evaluation = true;
+    inputs[port.name] = input;
   }
   const outputs: Record<string, OutputPort> = {};
   for (const port of node.outputs) {
-    outputs[port.name] = withDescription({ type: port.type } as OutputPort, port.description);
+    const output: OutputPort = withDescription({ type: port.type } as OutputPort, port.description);
+    if (port.rows !== undefined) output.rows = copyRowFlow(port.rows);
+    outputs[port.name] = output;
   }
   return defineNode<Record<string, InputPort>, Record<string, OutputPort>, TObject>({
     type: node.type,
@@ -217,6 +232,15 @@ function definitionFromCatalog(node: CatalogNode): AnyNodeDefinition {
       );
     },
   });
+}
+
+/** A row flow copied field by field, so a catalog and its registry share no objects. */
+function copyRowFlow(rows: RowFlow): RowFlow {
+  const copy: RowFlow = { from: rows.from };
+  if (rows.fits !== undefined)
+    copy.fits = typeof rows.fits === 'object' ? { param: rows.fits.param, in: [...rows.fits.in] } : rows.fits;
+  if (rows.heldOut !== undefined) copy.heldOut = rows.heldOut;
+  return copy;
 }
 
 function withDescription<T extends object>(port: T, description: string | undefined): T & { description?: string } {

@@ -8,6 +8,13 @@ export interface InputPortOptions {
   required?: boolean;
   /** Accepts any number of edges; the step receives their values as an array, in edge order. @default false */
   multiple?: boolean;
+  /**
+   * The rows that reach this input are scored against a model (a validation, an importance): they must
+   * be rows that nothing the model learnt from has seen, its fitted preprocessing included. The compiler
+   * then refuses held-out rows that a fitted step learnt from before they were held out (data leakage);
+   * see {@link RowFlow}. @default false
+   */
+  evaluation?: boolean;
 }
 
 /** An input port; `R` and `M` keep `required` and `multiple` as literal types so `ctx.inputs` is typed exactly. */
@@ -21,6 +28,34 @@ export interface InputPort<
   required: R;
   multiple: M;
   description?: string;
+  /** Present (and true) when the port scores a model on held-out rows; see {@link InputPortOptions.evaluation}. */
+  evaluation?: true;
+}
+
+/**
+ * Where the rows of a table output come from, for the compiler's data-leakage check: which input's rows
+ * it carries, whether the node learnt something from them (a mean, a category list) and applies it
+ * here, and whether these rows were held out from the node's other outputs. The check follows rows
+ * through every output that declares this; an output that does not declare it starts new rows (a
+ * query's result, a file's contents) and the check looks no further back.
+ *
+ * @example
+ * // transform.normalize: its table output carries its input's rows, rescaled by statistics learnt from them
+ * outputs: { table: output('table', { rows: { from: 'table', fits: true } }) }
+ * // transform.split: the test rows are held out from the train rows
+ * outputs: { train: output('table', { rows: { from: 'table' } }), test: output('table', { rows: { from: 'table', heldOut: true } }) }
+ */
+export interface RowFlow {
+  /** The input port whose rows (all or some of them) this output carries. */
+  from: string;
+  /**
+   * The node learns from those rows and applies what it learnt to this output, as a fitted transform
+   * does: always (`true`), or only when the parameter `param` has one of the values `in` (as
+   * `clean_missing` learns a fill value for `mean` but not for `remove_rows`). @default false
+   */
+  fits?: boolean | { param: string; in: Array<string | number | boolean> };
+  /** These rows are held out from the node's other outputs, as a split's test rows are. @default false */
+  heldOut?: boolean;
 }
 
 /** An output port, as {@link output} declares it. */
@@ -28,6 +63,16 @@ export interface OutputPort<T extends PortTypeName = PortTypeName> {
   /** The port type name of the value `run` returns for this port. */
   type: T;
   description?: string;
+  /** Where its rows come from, for the data-leakage check; see {@link RowFlow}. */
+  rows?: RowFlow;
+}
+
+/** The options of {@link output}. */
+export interface OutputPortOptions {
+  /** What the port holds, in a few words; catalogs pass it on to the designer. */
+  description?: string;
+  /** For a table: where its rows come from, for the compiler's data-leakage check; see {@link RowFlow}. */
+  rows?: RowFlow;
 }
 
 type RequiredFlag<O> = O extends { required: false } ? false : true;
@@ -51,6 +96,7 @@ export function input<T extends PortTypeName, const O extends InputPortOptions =
     multiple: options?.multiple ?? false,
   };
   if (options?.description !== undefined) port.description = options.description;
+  if (options?.evaluation === true) port.evaluation = true;
   return port as InputPort<T, RequiredFlag<O>, MultipleFlag<O>>;
 }
 
@@ -60,8 +106,11 @@ export function input<T extends PortTypeName, const O extends InputPortOptions =
  * @example
  * outputs: { data: output('json', { description: 'The parsed file' }) }
  */
-export function output<T extends PortTypeName>(type: T, options?: { description?: string }): OutputPort<T> {
-  return options?.description === undefined ? { type } : { type, description: options.description };
+export function output<T extends PortTypeName>(type: T, options?: OutputPortOptions): OutputPort<T> {
+  const port: OutputPort<T> = { type };
+  if (options?.description !== undefined) port.description = options.description;
+  if (options?.rows !== undefined) port.rows = options.rows;
+  return port;
 }
 
 /** A node's input ports by name. */

@@ -8,12 +8,38 @@ const InputPortSchema = Type.Object({
   description: Type.Optional(Type.String()),
   required: Type.Boolean({ description: 'An unconnected required input is a compile error.' }),
   multiple: Type.Boolean({ description: 'Accepts any number of edges.' }),
+  evaluation: Type.Optional(
+    Type.Literal(true, {
+      description: 'The port scores a model on held-out rows; the compiler checks that no fitted step saw them.',
+    }),
+  ),
 });
+
+const RowFlowSchema = Type.Object(
+  {
+    from: Type.String({ description: 'The input whose rows this output carries.' }),
+    fits: Type.Optional(
+      Type.Union(
+        [
+          Type.Boolean(),
+          Type.Object({
+            param: Type.String(),
+            in: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+          }),
+        ],
+        { description: 'Whether the node learns from those rows: always, or when `param` has one of the values `in`.' },
+      ),
+    ),
+    heldOut: Type.Optional(Type.Boolean({ description: "These rows are held out from the node's other outputs." })),
+  },
+  { description: 'Where the rows of a table output come from, for the data-leakage check.' },
+);
 
 const OutputPortSchema = Type.Object({
   name: Type.String(),
   type: Type.String(),
   description: Type.Optional(Type.String()),
+  rows: Type.Optional(RowFlowSchema),
 });
 
 /** One version of one node type, as the designer's palette, property panel and compiler need it (the SDK's `CatalogNode`). */
