@@ -9,9 +9,11 @@ export default defineConfig({
   // Found only when the layout worker first loads otherwise, which reloads the page once in development.
   optimizeDeps: { include: ['elkjs/lib/elk.bundled.js'] },
   server: {
+    // The request keeps its Host (`localhost:5173`), which the browser's Origin matches: Loom refuses
+    // requests whose Origin is not the Host they name, and Vite's short form would rewrite the Host.
     proxy: {
-      '/api': process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080',
-      '/docs': process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080',
+      '/api': { target: process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
+      '/docs': { target: process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
     },
   },
 });
