@@ -188,6 +188,23 @@ describe('loom validate', () => {
     expect(rules?.message).toContain('"rules"');
   });
 
+  it('reports a bad value and an undefined parameter reference in one pass', async () => {
+    const iris = JSON.parse(await readFile(join(EXAMPLES, 'iris-classification', 'pipeline.loom.json'), 'utf8')) as {
+      nodes: Array<{ id: string; params: Record<string, unknown> }>;
+    };
+    const split = iris.nodes.find((node) => node.id === 'split') as { params: Record<string, unknown> };
+    split.params.fraction = 1.5;
+    split.params.seed = { $param: 'undefined_seed' };
+    const file = join(work, 'two-problems.loom.json');
+    await writeFile(file, JSON.stringify(iris));
+    const result = await loom(['validate', file, '--json'], work);
+    expect(result.code).toBe(1);
+    expect(parseReport(result.stdout).diagnostics.map(({ code, path }) => `${code} ${path}`)).toEqual([
+      'param.unknown-reference /nodes/1/params/seed',
+      'param.invalid /nodes/1/params/fraction',
+    ]);
+  });
+
   it('refuses normalising before the split (data leakage), naming the fix, before anything runs', async () => {
     const file = join(FIXTURES, 'normalize-before-split.loom.json');
     const result = await loom(['validate', file, '--json'], work);

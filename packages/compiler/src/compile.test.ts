@@ -446,4 +446,26 @@ describe('compile: every problem in one pass', () => {
       'graph.cycle @/nodes/6',
     ]);
   });
+
+  it('reports the problems behind an undefined parameter reference too', () => {
+    const raw = mlPipeline();
+    const nodes = raw.nodes as Array<{ id: string; params?: Record<string, unknown> }>;
+    const split = nodes.find((n) => n.id === 'split') as { params?: Record<string, unknown> };
+    split.params = { ...split.params, fraction: 1.5, seed: { $param: 'nowhere' } };
+    expect(brief(diagnosticsOf(raw))).toEqual([
+      'param.unknown-reference @/nodes/1/params/seed',
+      'param.invalid @/nodes/1/params/fraction',
+    ]);
+  });
+
+  it('does not judge a value left out for want of a parameter value, nor what holds it', () => {
+    const raw = mlPipeline();
+    const nodes = raw.nodes as Array<{ id: string; params?: Record<string, unknown> }>;
+    const split = nodes.find((n) => n.id === 'split') as { params?: Record<string, unknown> };
+    split.params = { ...split.params, stratify: { column: { $param: 'nowhere' } }, fraction: 2 };
+    expect(brief(diagnosticsOf(raw))).toEqual([
+      'param.unknown-reference @/nodes/1/params/stratify/column',
+      'param.invalid @/nodes/1/params/fraction',
+    ]);
+  });
 });

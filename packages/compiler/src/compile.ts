@@ -42,9 +42,12 @@ export type CompileResult =
  * plan, byte for byte.
  */
 export function compile(raw: unknown, registry: NodeRegistry, options: CompileOptions = {}): CompileResult {
-  const loaded = loadDocument(raw);
+  const loaded = loadDocument(raw, { continuePastReferences: true });
   if (!loaded.ok) return loaded;
-  return compileDocument(loaded.document, registry, options);
+  const compiled = compileDocument(loaded.document, registry, options);
+  // An undefined parameter reference is reported first, with everything else the compiler finds.
+  if (loaded.diagnostics === undefined) return compiled;
+  return { ok: false, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics] };
 }
 
 /**

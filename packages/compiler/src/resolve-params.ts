@@ -93,13 +93,14 @@ export function resolveNodeParams(
     }
   }
 
-  const substitution = { unresolved: false };
-  const substituted = substituteReferences(given, values, substitution) as Record<string, unknown>;
-  const unresolved = substitution.unresolved;
+  const substitution: SubstitutionState = { unresolved: [] };
+  const substituted = substituteReferences(given, values, substitution, '') as Record<string, unknown>;
+  const { unresolved } = substitution;
   const params = applyDefaults(schema, substituted);
-  // Unknown parameters are reported above; the known ones are still checked, so every problem shows at once.
-  if (unresolved) return { params, diagnostics };
 
+  // Unknown parameters are reported above, and references without a value (validating before a run, or
+  // naming an undefined parameter) are not judged here; everything else is checked, so every problem
+  // shows at once.
   const checker = checkerFor(schema);
   if (!checker.Check(params)) {
     const seen = new Set(
@@ -108,7 +109,7 @@ export function resolveNodeParams(
         .map((key) => `/${pointerSegment(key)}`),
     );
     for (const issue of checker.Errors(params)) {
-      if (seen.has(issue.path)) continue;
+      if (seen.has(issue.path) || touchesUnresolved(issue.path, unresolved)) continue;
       seen.add(issue.path);
       const name = issue.path.slice(1) || '(params)';
       const message =
@@ -132,24 +133,47 @@ function describeValue(value: unknown): string {
  * applying schema defaults afterwards must never write into the document. Keys are copied in sorted
  * order so that the plan's params do not depend on how the document happened to order them.
  */
-function substituteReferences(value: unknown, values: ParameterValues, state: { unresolved: boolean }): unknown {
+function substituteReferences(
+  value: unknown,
+  values: ParameterValues,
+  state: SubstitutionState,
+  path: string,
+): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (isParameterReference(value)) {
     const resolved = values.get(value.$param);
     if (resolved === undefined || resolved === UNSET) {
-      state.unresolved = true;
+      state.unresolved.push(path);
       return undefined;
     }
     return resolved;
   }
   if (Array.isArray(value)) {
     const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = substituteReferences(value[i], values, state);
+    for (let i = 0; i < value.length; i++) copy[i] = substituteReferences(value[i], values, state, `${path}/${i}`);
     return copy;
   }
   const copy: Record<string, unknown> = {};
   for (const key of sortStrings(Object.keys(value))) {
-    copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state);
+    const at = `${path}/${pointerSegment(key)}`;
+    copy[key] = substituteReferences((value as Record<string, unknown>)[key], values, state, at);
   }
   return copy;
+}
+
+/** The JSON pointers (within `params`) of references that had no value. */
+interface SubstitutionState {
+  unresolved: string[];
+}
+
+/**
+ * Whether a schema error is about a value left out for want of a parameter value: at that place, inside
+ * it, or on an object or array that holds it (a union judged as a whole). Not the root: its errors (an
+ * unknown key) stand.
+ */
+function touchesUnresolved(path: string, unresolved: readonly string[]): boolean {
+  for (const at of unresolved) {
+    if (path === at || path.startsWith(`${at}/`) || (path !== '' && at.startsWith(`${path}/`))) return true;
+  }
+  return false;
 }

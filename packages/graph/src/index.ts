@@ -28,6 +28,7 @@ export { parseParameterText } from './parameter-value.ts';
 export { serializeDocument } from './serialize-document.ts';
 export {
   forEachParameterReference,
+  type LoadOptions,
   type LoadResult,
   loadDocument,
   parseDocument,

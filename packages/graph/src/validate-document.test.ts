@@ -276,6 +276,20 @@ describe('loadDocument: structure', () => {
     expect(diagnostics[1]?.message).toContain('"f1_max"');
   });
 
+  it('lets a compiler go on past undefined references when asked, carrying them, and not past worse', () => {
+    const raw = validDocument();
+    raw.nodes[0] = { ...raw.nodes[0], params: { path: { $param: 'input_path' } } };
+    const past = loadDocument(raw, { continuePastReferences: true });
+    expect(past.ok).toBe(true);
+    expect(past.diagnostics?.map((d) => d.code)).toEqual(['param.unknown-reference']);
+    expect(loadDocument(raw).ok).toBe(false);
+    const duplicate = { ...raw, nodes: [...raw.nodes, { ...raw.nodes[1] }] };
+    const refused = loadDocument(duplicate, { continuePastReferences: true });
+    expect(refused.ok).toBe(false);
+    expect(refused.diagnostics?.map((d) => d.code).sort()).toEqual(['node.duplicate-id', 'param.unknown-reference']);
+    expect('diagnostics' in loadDocument(validDocument(), { continuePastReferences: true })).toBe(false);
+  });
+
   it('treats an object with more than $param as a plain value', () => {
     const raw = validDocument();
     raw.nodes[0] = { ...raw.nodes[0], params: { x: { $param: 'undefined_one', other: 1 } } };

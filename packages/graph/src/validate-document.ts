@@ -18,8 +18,25 @@ const checkDocumentShape = TypeCompiler.Compile(PipelineDocumentSchema);
 const MAX_SHAPE_DIAGNOSTICS = 50;
 
 export type LoadResult =
-  | { ok: true; document: PipelineDocument; migratedFrom?: number }
+  | {
+      ok: true;
+      document: PipelineDocument;
+      migratedFrom?: number;
+      /** Problems that do not stop compiling, with {@link LoadOptions.continuePastReferences} only. */
+      diagnostics?: Diagnostic[];
+    }
   | { ok: false; diagnostics: Diagnostic[] };
+
+/** How {@link loadDocument} treats problems that a compiler can see past. */
+export interface LoadOptions {
+  /**
+   * A reference to an undefined pipeline parameter does not make the document unusable: when it is the
+   * only kind of structural problem, the result is `ok` and carries those diagnostics, so that the
+   * compiler goes on and reports every other problem too (the reference's own value is not judged).
+   * @default false
+   */
+  continuePastReferences?: boolean;
+}
 
 /**
  * Parses the text of a `*.loom.json` file: JSON syntax (with line and column), format version
@@ -27,7 +44,7 @@ export type LoadResult =
  * (duplicate node, edge and note ids, dangling edges, parameter references). Reports every problem
  * found, not the first.
  */
-export function parseDocument(text: string): LoadResult {
+export function parseDocument(text: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     return {
@@ -35,21 +52,26 @@ export function parseDocument(text: string): LoadResult {
       diagnostics: [error('document.invalid-json', `invalid JSON: ${parsed.message}`, { path: '' })],
     };
   }
-  return loadDocument(parsed.value);
+  return loadDocument(parsed.value, options);
 }
 
 /** As {@link parseDocument}, for a value already parsed from JSON. */
-export function loadDocument(raw: unknown): LoadResult {
+export function loadDocument(raw: unknown, options: LoadOptions = {}): LoadResult {
   const migrated = migrateDocument(raw);
   if (!migrated.ok) return migrated;
   const shape = shapeDiagnostics(migrated.document);
   if (shape.length > 0) return { ok: false, diagnostics: shape };
   const document = migrated.document as unknown as PipelineDocument;
   const structural = structuralDiagnostics(document);
-  if (structural.length > 0) return { ok: false, diagnostics: structural };
-  return migrated.migratedFrom === undefined
-    ? { ok: true, document }
-    : { ok: true, document, migratedFrom: migrated.migratedFrom };
+  const tolerated =
+    options.continuePastReferences === true && structural.every((d) => d.code === 'param.unknown-reference');
+  if (structural.length > 0 && !tolerated) return { ok: false, diagnostics: structural };
+  const loaded: LoadResult =
+    migrated.migratedFrom === undefined
+      ? { ok: true, document }
+      : { ok: true, document, migratedFrom: migrated.migratedFrom };
+  if (structural.length > 0) loaded.diagnostics = structural;
+  return loaded;
 }
 
 function shapeDiagnostics(document: Record<string, unknown>): Diagnostic[] {

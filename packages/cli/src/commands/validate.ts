@@ -11,9 +11,13 @@ export interface ValidateOptions {
 
 /** `loom validate FILE`: every problem in the document, or "valid". Returns the exit code. */
 export async function validateCommand(file: string, options: ValidateOptions, registry: NodeRegistry): Promise<number> {
-  const loaded = parseDocument(await readDocumentText(file));
+  // Past an undefined parameter reference, so that the problems behind it show in the same report.
+  const loaded = parseDocument(await readDocumentText(file), { continuePastReferences: true });
   const diagnostics: Diagnostic[] = loaded.ok
-    ? compileDocument(loaded.document, registry, { allowUnsetParameters: true }).diagnostics
+    ? [
+        ...(loaded.diagnostics ?? []),
+        ...compileDocument(loaded.document, registry, { allowUnsetParameters: true }).diagnostics,
+      ]
     : loaded.diagnostics;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (options.json) {
