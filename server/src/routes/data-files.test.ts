@@ -16,6 +16,13 @@ beforeAll(async () => {
   await mkdir(join(first, 'node_modules'));
   await writeFile(join(first, 'node_modules', 'big.csv'), 'x');
   await writeFile(join(second, 'other.parquet'), '1234');
+  // What a repository also holds: sources, settings, pipelines, binaries; none of it is data.
+  await mkdir(join(first, 'src'));
+  for (const name of ['index.ts', 'app.tsx', 'notes.md', 'weights.npy']) await writeFile(join(first, 'src', name), 'x');
+  for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'biome.json', 'iris.loom.json'])
+    await writeFile(join(first, name), '{}');
+  await writeFile(join(first, 'events.jsonl.gz'), 'zz');
+  await writeFile(join(first, 'report.json'), '{}');
   test = await createTestApp({ dataRoots: [first, second] });
 });
 afterAll(async () => {
@@ -25,13 +32,15 @@ afterAll(async () => {
 });
 
 describe('GET /api/data-files', () => {
-  it('lists the files under the data folders as a pipeline names them, skipping hidden and tool folders', async () => {
+  it('lists the data files under the data folders as a pipeline names them, skipping sources, settings, hidden and tool folders', async () => {
     const reply = await test.app.inject({ url: '/api/data-files' });
     expect(reply.statusCode).toBe(200);
     expect(reply.json()).toEqual({
       files: [
         { path: join(second, 'other.parquet'), size: 4 },
+        { path: 'events.jsonl.gz', size: 2 },
         { path: join('iris', 'iris.csv'), size: 8 },
+        { path: 'report.json', size: 2 },
       ].sort((a, b) => a.path.localeCompare(b.path)),
       truncated: false,
     });

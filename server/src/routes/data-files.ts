@@ -9,6 +9,15 @@ const MAX_FILES = 2000;
 const MAX_DEPTH = 4;
 /** Folders no one keeps pipeline data in, and that can be huge. */
 const SKIPPED = new Set(['node_modules', '.git', '.loom', 'dist', 'coverage']);
+/** What Loom's data nodes read (DuckDB reads these compressed too); source code and the rest are no data. */
+const DATA_FILE = /\.(csv|tsv|parquet|json|jsonl|ndjson)(\.(gz|zst))?$/i;
+/** JSON files that are a tool's settings or a pipeline, never a table. */
+const NOT_DATA = /^(package(-lock)?\.json|tsconfig(\..+)?\.json|biome\.json|jsconfig\.json|.+\.loom\.json)$/i;
+
+/** Whether a file name is one a data node would read: a table format, and not a settings file. */
+export function isDataFileName(name: string): boolean {
+  return DATA_FILE.test(name) && !NOT_DATA.test(name);
+}
 
 const DataFilesSchema = Type.Object({
   files: Type.Array(
@@ -21,8 +30,9 @@ const DataFilesSchema = Type.Object({
 });
 
 /**
- * `GET /api/data-files`: the files a pipeline may read (those under the data folders), so the designer
- * can suggest paths. Only names and sizes; nothing is read.
+ * `GET /api/data-files`: the data files a pipeline may read (CSV, TSV, Parquet, JSON and JSON lines,
+ * plain or gzip/zstd-compressed, under the data folders), so the designer can suggest paths. Only
+ * names and sizes; nothing is read.
  */
 export const dataFileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -53,7 +63,7 @@ export const dataFileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
           const full = join(dir, entry.name);
           if (entry.isDirectory() && depth < MAX_DEPTH) await walk(full, depth + 1);
-          else if (entry.isFile()) files.push({ path: full, size: 0 });
+          else if (entry.isFile() && isDataFileName(entry.name)) files.push({ path: full, size: 0 });
         }
       };
       for (const root of app.config.dataRoots) await walk(root, 1);
