@@ -35,6 +35,15 @@ describe('core.metrics_gate', () => {
     await result.cleanup();
   });
 
+  it('says a single rule holds in the singular', async () => {
+    const result = await runNode(metricsGate, {
+      params: { rules: [{ metric: 'accuracy', min: 0.5 }] },
+      inputs: { metrics },
+    });
+    expect(result.logs).toEqual([{ level: 'info', message: 'the rule holds' }]);
+    await result.cleanup();
+  });
+
   it('fails naming the metric, its value and the minimum it is below', async () => {
     expect(await gateMessage([{ metric: 'accuracy', min: 0.9 }])).toBe(
       'quality gate failed: accuracy = 0.85 is below the minimum 0.9',

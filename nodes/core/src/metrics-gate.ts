@@ -37,7 +37,8 @@ export const metricsGate = defineNode({
         problems.push(`rule for "${rule.metric}" sets neither min nor max`);
     }
     if (problems.length > 0) throw new NodeError(`quality gate failed: ${problems.join('; ')}`, { retryable: false });
-    ctx.log.info(`all ${ctx.params.rules.length} rules hold`);
+    const count = ctx.params.rules.length;
+    ctx.log.info(count === 1 ? 'the rule holds' : `all ${count} rules hold`);
     return { metrics: ctx.inputs.metrics };
   },
 });
