@@ -39,6 +39,8 @@ test('a failed validation shows its error and logs; fixed in the inspector, Resu
   await expect(page.getByTestId('status-validate')).toBeVisible();
   await expect(node(page, 'validate')).toContainText('quality gate failed');
   await expect(page.getByTestId('resume-button')).toBeVisible();
+  // The status bar says what failed, never "7/7" for a failed run.
+  await expect(page.getByTestId('run-counts')).toHaveText(/^\d+ done, 1 failed/);
 
   // The step drawer: the failure, and the step's log lines (the drawer opens on the logs of a failed step).
   await (await selectNode(page, 'validate')).getByTestId('open-step').click();

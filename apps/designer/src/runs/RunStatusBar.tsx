@@ -1,7 +1,7 @@
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { useEditor } from '../store/editor-context.tsx';
-import { inProgress, stepCounts } from './run-projection.ts';
+import { countsSummary, inProgress, stepCounts } from './run-projection.ts';
 
 /** The shown run at a glance: status, progress over its steps, the live stream's health, resume. */
 export function RunStatusBar() {
@@ -24,7 +24,7 @@ export function RunStatusBar() {
         <div className="run-progress-failed" style={{ width: `${(100 * counts.failed) / Math.max(total, 1)}%` }} />
       </div>
       <span className="run-counts" data-testid="run-counts">
-        {done}/{total}
+        {countsSummary(counts, total, inProgress(status))}
       </span>
       {stream === 'reconnecting' && (
         <span className="stream-state" data-testid="stream-reconnecting">

@@ -1,7 +1,7 @@
 import type { RunEvent } from '@loom/runtime';
 import type { StoredRun, StoredStep } from '@loom/server/api-types';
 import { describe, expect, it } from 'vitest';
-import { applyRunEvents, inProgress, runViewFromSnapshot, stepCounts } from './run-projection.ts';
+import { applyRunEvents, countsSummary, inProgress, runViewFromSnapshot, stepCounts } from './run-projection.ts';
 
 function step(id: string): StoredStep {
   return { id, type: 't', version: '1.0.0', title: id, status: 'pending', attempts: 0, metrics: {}, outputs: {} };
@@ -112,5 +112,24 @@ describe('inProgress', () => {
     const statuses = ['pending', 'queued', 'running', 'succeeded', 'failed', 'cached', 'cancelled', 'skipped'] as const;
     expect(statuses.filter((status) => inProgress(status))).toEqual(['queued', 'running']);
     expect(inProgress(undefined)).toBe(false);
+  });
+});
+
+describe('countsSummary', () => {
+  const zero = { pending: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cached: 0, cancelled: 0, skipped: 0 };
+
+  it('says what went wrong once a run ended, not "5/5"', () => {
+    expect(countsSummary({ ...zero, failed: 1, skipped: 4 }, 5, false)).toBe('1 failed, 4 skipped');
+    expect(countsSummary({ ...zero, succeeded: 2, cached: 1, failed: 1, skipped: 1 }, 5, false)).toBe(
+      '3 done, 1 failed, 1 skipped',
+    );
+    expect(countsSummary({ ...zero, succeeded: 2, cancelled: 1, pending: 2 }, 5, false)).toBe(
+      '2 done, 1 cancelled, 2 not run',
+    );
+  });
+
+  it('counts finished steps while running, and when all went well', () => {
+    expect(countsSummary({ ...zero, succeeded: 2, failed: 1, running: 2 }, 5, true)).toBe('3/5');
+    expect(countsSummary({ ...zero, succeeded: 4, cached: 1 }, 5, false)).toBe('5/5');
   });
 });

@@ -135,6 +135,29 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
   return { ...view, run, steps: steps ?? view.steps };
 }
 
+/**
+ * The step counts as the status bar says them: `done/total` while the run goes on or when every step
+ * finished well, and what went otherwise once it ended ("1 failed, 4 skipped", "2 done, 1 cancelled"),
+ * so a failed run never reads as "5/5".
+ *
+ * @example
+ * countsSummary({ ...zero, failed: 1, skipped: 4 }, 5, false); // '1 failed, 4 skipped'
+ */
+export function countsSummary(counts: Record<StepStatus, number>, total: number, running: boolean): string {
+  const ok = counts.succeeded + counts.cached;
+  const finished = ok + counts.failed + counts.skipped + counts.cancelled;
+  const bad = counts.failed + counts.skipped + counts.cancelled;
+  if (running || bad === 0) return `${finished}/${total}`;
+  const parts: string[] = [];
+  if (ok > 0) parts.push(`${ok} done`);
+  for (const status of ['failed', 'cancelled', 'skipped'] as const) {
+    if (counts[status] > 0) parts.push(`${counts[status]} ${status}`);
+  }
+  const left = total - finished;
+  if (left > 0) parts.push(`${left} not run`);
+  return parts.join(', ');
+}
+
 /** Counts of steps by status, for progress bars. */
 export function stepCounts(view: RunView): Record<StepStatus, number> {
   const counts: Record<StepStatus, number> = {
