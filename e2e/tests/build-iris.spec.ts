@@ -74,7 +74,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
       .soft(await containsPanePoint(page, id, at), `${type} lands where it was dropped (${at.x}, ${at.y})`)
       .toBe(true);
   }
-  expect(ids).toEqual(['csv', 'split', 'logistic_regression', 'onnx', 'model']);
+  expect(ids).toEqual(['csv', 'split', 'logistic_regression', 'export', 'validate']);
   await expect(page.locator('.canvas-empty')).toBeHidden();
   expect.soft(await overlappingNodes(page), 'nodes dropped at distinct places do not overlap').toEqual([]);
 
@@ -88,9 +88,9 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
 
   await connect(page, ['csv', 'table'], ['split', 'table']);
   await connect(page, ['split', 'train'], ['logistic_regression', 'table']);
-  await connect(page, ['logistic_regression', 'model'], ['onnx', 'model']);
-  await connect(page, ['onnx', 'onnx'], ['model', 'onnx']);
-  await connect(page, ['split', 'test'], ['model', 'table']);
+  await connect(page, ['logistic_regression', 'model'], ['export', 'model']);
+  await connect(page, ['export', 'onnx'], ['validate', 'onnx']);
+  await connect(page, ['split', 'test'], ['validate', 'table']);
   await expect(canvasEdges(page)).toHaveCount(5);
 
   // The CSV path and the trainer's label are required: the problems list says so until they are set.
@@ -101,7 +101,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   await setParam(page, 'csv', 'path', 'iris.csv');
   await setParam(page, 'split', 'stratify_by', 'species');
   await setParam(page, 'logistic_regression', 'label', 'species');
-  await setParam(page, 'model', 'label', 'species');
+  await setParam(page, 'validate', 'label', 'species');
   await expect(page.getByTestId('problems-count')).toHaveText('✓ No problems');
   await expect(page.locator('.pipeline-node .node-problem')).toHaveCount(0);
 
@@ -137,7 +137,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   );
 
   // The validation's metrics in the step drawer: accuracy ≥ 0.9 and the confusion matrix as a heatmap.
-  const inspector = await selectNode(page, 'model');
+  const inspector = await selectNode(page, 'validate');
   await inspector.getByTestId('open-step').click();
   const drawer = page.getByTestId('step-drawer');
   await expect(drawer).toBeVisible();
@@ -156,7 +156,7 @@ test('builds the iris pipeline from the palette, runs it and shows its accuracy'
   await expect(heatmap.locator('td.heatmap-cell')).toHaveCount(9);
   // The numbers the step reported are the metrics output's: shown once, there.
   await expect(drawer.getByTestId('step-metric-accuracy')).toHaveCount(0);
-  await expect(node(page, 'model')).toHaveAttribute('data-status', 'succeeded');
+  await expect(node(page, 'validate')).toHaveAttribute('data-status', 'succeeded');
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
 });
 

@@ -34,13 +34,13 @@ test('undo and redo step through every edit, each state exported exactly as it w
   };
   await record('imported');
 
-  expect(await dragFromPalette(page, 'export.onnx', await dropPointFor(page, { x: 300, y: 260 }))).toBe('onnx');
+  expect(await dragFromPalette(page, 'export.onnx', await dropPointFor(page, { x: 300, y: 260 }))).toBe('export');
   await record('add onnx export');
-  expect(await dragFromPalette(page, 'validate.model', await dropPointFor(page, { x: 0, y: 260 }))).toBe('model');
+  expect(await dragFromPalette(page, 'validate.model', await dropPointFor(page, { x: 0, y: 260 }))).toBe('validate');
   await record('add validation');
   await connect(page, ['csv', 'table'], ['split', 'table']);
   await record('connect csv → split');
-  await connect(page, ['logistic_regression', 'model'], ['onnx', 'model']);
+  await connect(page, ['logistic_regression', 'model'], ['export', 'model']);
   await record('connect logistic regression → onnx');
   await setParam(page, 'split', 'fraction', '0.3');
   await record('set split.fraction');
@@ -58,7 +58,7 @@ test('undo and redo step through every edit, each state exported exactly as it w
     if (i > 0)
       expect(entry.exported.text, `"${entry.edit}" changed the document`).not.toBe(history[i - 1]?.exported.text);
   }
-  const all = ['csv', 'split', 'logistic_regression', 'onnx', 'model'];
+  const all = ['csv', 'split', 'logistic_regression', 'export', 'validate'];
   expect(documents.map((document) => document.nodes.map((node) => node.id))).toEqual([
     all.slice(0, 3),
     all.slice(0, 4),

@@ -1,6 +1,29 @@
-/** Node ids must match the document's identifier rule: a letter or `_` first, then letters, digits, `_`, `.`, `-`. */
+/**
+ * Type endings that name a port type: as ids they read like ports (`… of node "model"` beside the
+ * `model` port), so such a node is named by what it does, the part before (`validate.model` → `validate`).
+ */
+const PORT_LIKE = new Set([
+  'model',
+  'onnx',
+  'table',
+  'metrics',
+  'json',
+  'text',
+  'file',
+  'transform',
+  'endpoint',
+  'any',
+]);
+
+/**
+ * A new node's id from its type: the type's last part (`data.csv` → `csv`), or the part before when the
+ * last names a port type (`export.onnx` → `export`). Node ids must match the document's identifier rule:
+ * a letter or `_` first, then letters, digits, `_`, `.`, `-`.
+ */
 export function baseIdForType(type: string): string {
-  const last = type.split('.').pop() ?? 'node';
+  const parts = type.split('.');
+  const lastPart = parts.pop() ?? 'node';
+  const last = PORT_LIKE.has(lastPart) && parts.length > 0 ? (parts.pop() as string) : lastPart;
   const cleaned = last.replace(/[^A-Za-z0-9_-]/g, '_');
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `n_${cleaned}`;
 }
