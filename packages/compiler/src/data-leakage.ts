@@ -26,6 +26,29 @@ interface Rows {
 
 const NO_ROWS: Rows = { fittedBy: [], leaks: [] };
 
+/** What the check reads of one node type version: its row flows and its evaluation inputs. */
+interface RowPorts {
+  flows: ReadonlyArray<readonly [port: string, rows: RowFlow]>;
+  evaluationInputs: readonly string[];
+}
+
+// Worked out once per registry entry: every compile of every node reads them.
+const rowPortsOf = new WeakMap<RegisteredNode, RowPorts>();
+
+function rowPorts(entry: RegisteredNode): RowPorts {
+  let ports = rowPortsOf.get(entry);
+  if (ports === undefined) {
+    const outputs = Object.entries(entry.definition.outputs as Record<string, OutputPort>);
+    const inputs = Object.entries(entry.definition.inputs as Record<string, InputPort>);
+    ports = {
+      flows: outputs.flatMap(([port, spec]) => (spec.rows === undefined ? [] : [[port, spec.rows] as const])),
+      evaluationInputs: inputs.filter(([, spec]) => spec.evaluation === true).map(([port]) => port),
+    };
+    rowPortsOf.set(entry, ports);
+  }
+  return ports;
+}
+
 /**
  * The most fitted steps, and leaks, followed per row set: enough for any pipeline a person draws, and it
  * keeps the check linear on generated graphs where every node fits (see `pnpm bench compile`). The
@@ -43,32 +66,28 @@ const MAX_TRACKED = 16;
  */
 export function findDataLeakage(graph: ResolvedGraph): Diagnostic[] {
   const { nodes, entries, inputs, params, indexById, order } = graph;
-  if (!entries.some((entry) => entry !== undefined && hasEvaluationInput(entry))) return [];
+  if (!entries.some((entry) => entry !== undefined && rowPorts(entry).evaluationInputs.length > 0)) return [];
 
   const rowsAt = new Map<string, Rows>();
+  const rowsOf = (ref: PlanInputRef): Rows => rowsAt.get(`${indexById.get(ref.step)}.${ref.port}`) ?? NO_ROWS;
   const rowsInto = (index: number, port: string): Rows => {
     const refs = inputs[index]?.[port];
     if (refs === undefined) return NO_ROWS;
-    if (refs.length === 1) {
-      const ref = refs[0] as PlanInputRef;
-      return rowsAt.get(`${indexById.get(ref.step)}.${ref.port}`) ?? NO_ROWS;
-    }
-    return merge(refs.map((ref) => rowsAt.get(`${indexById.get(ref.step)}.${ref.port}`) ?? NO_ROWS));
+    return refs.length === 1 ? rowsOf(refs[0] as PlanInputRef) : merge(refs.map(rowsOf));
   };
 
   for (const index of order) {
     const entry = entries[index];
     if (entry === undefined) continue;
-    for (const [port, spec] of Object.entries(entry.definition.outputs as Record<string, OutputPort>)) {
-      if (spec.rows === undefined) continue;
-      const incoming = rowsInto(index, spec.rows.from);
-      const fits = fitsHere(spec.rows, params[index] ?? {});
+    for (const [port, rows] of rowPorts(entry).flows) {
+      const incoming = rowsInto(index, rows.from);
+      const fits = fitsHere(rows, params[index] ?? {});
       const fittedBy =
         fits && incoming.fittedBy.length < MAX_TRACKED && !incoming.fittedBy.includes(index)
           ? [...incoming.fittedBy, index]
           : incoming.fittedBy;
       const leaks =
-        spec.rows.heldOut === true && fittedBy.length > 0 && incoming.leaks.length < MAX_TRACKED
+        rows.heldOut === true && fittedBy.length > 0 && incoming.leaks.length < MAX_TRACKED
           ? [...incoming.leaks, ...fittedBy.map((fitter) => ({ fitter, split: index }))].slice(0, MAX_TRACKED)
           : incoming.leaks;
       if (fittedBy.length > 0 || leaks.length > 0) rowsAt.set(`${index}.${port}`, { fittedBy, leaks });
@@ -80,8 +99,7 @@ export function findDataLeakage(graph: ResolvedGraph): Diagnostic[] {
   for (const index of order) {
     const entry = entries[index];
     if (entry === undefined) continue;
-    for (const [port, spec] of Object.entries(entry.definition.inputs as Record<string, InputPort>)) {
-      if (spec.evaluation !== true) continue;
+    for (const port of rowPorts(entry).evaluationInputs) {
       for (const { fitter, split } of rowsInto(index, port).leaks) {
         let record = found.get(split);
         if (record === undefined) {
@@ -114,16 +132,10 @@ function leakageMessage(graph: ResolvedGraph, split: number, fitters: number[], 
   const id = (index: number) => JSON.stringify((nodes[index] as PipelineNode).id);
   const named = (index: number) => `${id(index)} (${(entries[index] as RegisteredNode).definition.type})`;
   const first = fitters[0] as number;
-  const splitOutputs = Object.entries(
-    (entries[split] as RegisteredNode).definition.outputs as Record<string, OutputPort>,
-  );
-  const heldOut = splitOutputs.filter(([, spec]) => spec.rows?.heldOut === true).map(([port]) => port);
-  const kept = splitOutputs
-    .filter(([, spec]) => spec.rows !== undefined && spec.rows.heldOut !== true)
-    .map(([port]) => port);
-  const firstFlow = Object.values(
-    (entries[first] as RegisteredNode).definition.outputs as Record<string, OutputPort>,
-  ).find((spec) => spec.rows !== undefined)?.rows as RowFlow;
+  const splitFlows = rowPorts(entries[split] as RegisteredNode).flows;
+  const heldOut = splitFlows.filter(([, rows]) => rows.heldOut === true).map(([port]) => port);
+  const kept = splitFlows.filter(([, rows]) => rows.heldOut !== true).map(([port]) => port);
+  const [, firstFlow] = rowPorts(entries[first] as RegisteredNode).flows[0] as readonly [string, RowFlow];
   const source = inputs[first]?.[firstFlow.from]?.[0];
 
   const who = fitters.length === 1 ? `${named(first)} is` : `${list(fitters.map(named))} are`;
@@ -149,10 +161,6 @@ function fitsHere(rows: RowFlow, params: Readonly<Record<string, unknown>>): boo
   return (
     (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && fits.in.includes(value)
   );
-}
-
-function hasEvaluationInput(entry: RegisteredNode): boolean {
-  return Object.values(entry.definition.inputs as Record<string, InputPort>).some((spec) => spec.evaluation === true);
 }
 
 function merge(all: readonly Rows[]): Rows {
