@@ -1,7 +1,7 @@
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { useEditor } from '../store/editor-context.tsx';
-import { countsSummary, inProgress, stepCounts } from './run-projection.ts';
+import { countsSummary, finishedCount, inProgress, stepCounts } from './run-projection.ts';
 
 /** The shown run at a glance: status, progress over its steps, the live stream's health, resume. */
 export function RunStatusBar() {
@@ -11,7 +11,7 @@ export function RunStatusBar() {
   if (view === undefined) return null;
   const counts = stepCounts(view);
   const total = view.order.length;
-  const done = counts.succeeded + counts.cached + counts.failed + counts.skipped + counts.cancelled;
+  const done = finishedCount(counts);
   const status = view.run.status;
   return (
     <div className={`run-status run-${status}`} data-testid="run-status" data-status={status}>

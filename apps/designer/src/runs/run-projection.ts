@@ -145,8 +145,8 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
  */
 export function countsSummary(counts: Record<StepStatus, number>, total: number, running: boolean): string {
   const ok = counts.succeeded + counts.cached;
-  const finished = ok + counts.failed + counts.skipped + counts.cancelled;
-  const bad = counts.failed + counts.skipped + counts.cancelled;
+  const finished = finishedCount(counts);
+  const bad = finished - ok;
   if (running || bad === 0) return `${finished}/${total}`;
   const parts: string[] = [];
   if (ok > 0) parts.push(`${ok} done`);
@@ -156,6 +156,11 @@ export function countsSummary(counts: Record<StepStatus, number>, total: number,
   const left = total - finished;
   if (left > 0) parts.push(`${left} not run`);
   return parts.join(', ');
+}
+
+/** How many steps have finished, well or not: succeeded, cached, failed, skipped or cancelled. */
+export function finishedCount(counts: Record<StepStatus, number>): number {
+  return counts.succeeded + counts.cached + counts.failed + counts.skipped + counts.cancelled;
 }
 
 /** Counts of steps by status, for progress bars. */

@@ -31,7 +31,7 @@ export function lockedClosure(lockfileText: string, tools: Readonly<Record<strin
   const pending: string[] = [];
   for (const [name, version] of Object.entries(tools)) {
     const locked = root[name]?.version;
-    if (locked !== undefined && versionOf(locked) === version) pending.push(`${name}@${locked}`);
+    if (locked !== undefined && withoutPeers(locked) === version) pending.push(`${name}@${locked}`);
   }
   const seen = new Set<string>();
   const versions = new Map<string, Set<string>>();
@@ -72,13 +72,13 @@ export async function loomLockedClosure(
 
 /** `vite@8.3.8(@types/node@20.19.43)` → `{ name: 'vite', version: '8.3.8' }`. */
 function splitKey(key: string): { name: string; version: string } {
-  const peers = key.indexOf('(');
-  const plain = peers === -1 ? key : key.slice(0, peers);
+  const plain = withoutPeers(key);
   const at = plain.lastIndexOf('@');
   return { name: plain.slice(0, at), version: plain.slice(at + 1) };
 }
 
-function versionOf(locked: string): string {
+/** A locked version or snapshot key without the peers pnpm appends: `8.3.8(@types/node@20.19.43)` → `8.3.8`. */
+function withoutPeers(locked: string): string {
   const peers = locked.indexOf('(');
   return peers === -1 ? locked : locked.slice(0, peers);
 }
