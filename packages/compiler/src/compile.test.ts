@@ -447,11 +447,17 @@ describe('compile: every problem in one pass', () => {
     ]);
   });
 
-  it('reports the problems behind an undefined parameter reference too', () => {
+  /** The ML pipeline with some of its split's parameters replaced. */
+  const withSplitParams = (params: Record<string, unknown>): RawDocument => {
     const raw = mlPipeline();
     const nodes = raw.nodes as Array<{ id: string; params?: Record<string, unknown> }>;
     const split = nodes.find((n) => n.id === 'split') as { params?: Record<string, unknown> };
-    split.params = { ...split.params, fraction: 1.5, seed: { $param: 'nowhere' } };
+    split.params = { ...split.params, ...params };
+    return raw;
+  };
+
+  it('reports the problems behind an undefined parameter reference too', () => {
+    const raw = withSplitParams({ fraction: 1.5, seed: { $param: 'nowhere' } });
     expect(brief(diagnosticsOf(raw))).toEqual([
       'param.unknown-reference @/nodes/1/params/seed',
       'param.invalid @/nodes/1/params/fraction',
@@ -459,10 +465,7 @@ describe('compile: every problem in one pass', () => {
   });
 
   it('does not judge a value left out for want of a parameter value, nor what holds it', () => {
-    const raw = mlPipeline();
-    const nodes = raw.nodes as Array<{ id: string; params?: Record<string, unknown> }>;
-    const split = nodes.find((n) => n.id === 'split') as { params?: Record<string, unknown> };
-    split.params = { ...split.params, stratify: { column: { $param: 'nowhere' } }, fraction: 2 };
+    const raw = withSplitParams({ stratify: { column: { $param: 'nowhere' } }, fraction: 2 });
     expect(brief(diagnosticsOf(raw))).toEqual([
       'param.unknown-reference @/nodes/1/params/stratify/column',
       'param.invalid @/nodes/1/params/fraction',

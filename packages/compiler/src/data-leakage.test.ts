@@ -1,5 +1,16 @@
 import type { Diagnostic } from '@loom/graph';
-import { defineNode, input, NodeRegistry, nodeCatalog, output, registryFromCatalog, Type } from '@loom/sdk';
+import {
+  defineNode,
+  type InputPorts,
+  input,
+  NodeRegistry,
+  nodeCatalog,
+  type OutputPorts,
+  output,
+  registryFromCatalog,
+  type TObject,
+  Type,
+} from '@loom/sdk';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.ts';
 
@@ -9,91 +20,49 @@ const unused = async (): Promise<never> => {
 };
 const table = () => input('table');
 
+/** A fixture node type: the fields the check does not read are filled in. */
+function fixture<const I extends InputPorts, const O extends OutputPorts>(
+  type: string,
+  description: string,
+  category: string,
+  ports: { inputs?: I; outputs: O; params?: TObject },
+) {
+  const title = type.slice('test.'.length);
+  return defineNode({ type, version: '1.0.0', title, description, category, ...ports, run: unused });
+}
+
 const nodes = [
-  defineNode({
-    type: 'test.csv',
-    version: '1.0.0',
-    title: 'CSV',
-    description: 'Reads rows.',
-    category: 'data',
-    outputs: { table: output('table') },
-    run: unused,
-  }),
-  defineNode({
-    type: 'test.normalize',
-    version: '1.0.0',
-    title: 'Normalize',
-    description: 'Learns means from its rows.',
-    category: 'transform',
+  fixture('test.csv', 'Reads rows.', 'data', { outputs: { table: output('table') } }),
+  fixture('test.normalize', 'Learns means from its rows.', 'transform', {
     inputs: { table: table() },
     outputs: { table: output('table', { rows: { from: 'table', fits: true } }), transform: output('transform') },
-    run: unused,
   }),
-  defineNode({
-    type: 'test.clean',
-    version: '1.0.0',
-    title: 'Clean',
-    description: 'Fills gaps with a mean, or drops rows.',
-    category: 'transform',
+  fixture('test.clean', 'Fills gaps with a mean, or drops rows.', 'transform', {
     inputs: { table: table() },
     params: Type.Object({
       strategy: Type.Union([Type.Literal('mean'), Type.Literal('remove_rows')], { default: 'mean' }),
     }),
     outputs: { table: output('table', { rows: { from: 'table', fits: { param: 'strategy', in: ['mean'] } } }) },
-    run: unused,
   }),
-  defineNode({
-    type: 'test.select',
-    version: '1.0.0',
-    title: 'Select',
-    description: 'Keeps some columns.',
-    category: 'transform',
+  fixture('test.select', 'Keeps some columns.', 'transform', {
     inputs: { table: table() },
     outputs: { table: output('table', { rows: { from: 'table' } }) },
-    run: unused,
   }),
-  defineNode({
-    type: 'test.query',
-    version: '1.0.0',
-    title: 'Query',
-    description: 'Makes new rows (declares no row flow).',
-    category: 'transform',
+  fixture('test.query', 'Makes new rows (declares no row flow).', 'transform', {
     inputs: { table: table() },
     outputs: { table: output('table') },
-    run: unused,
   }),
-  defineNode({
-    type: 'test.split',
-    version: '1.0.0',
-    title: 'Split',
-    description: 'Holds out test rows.',
-    category: 'transform',
+  fixture('test.split', 'Holds out test rows.', 'transform', {
     inputs: { table: table() },
     outputs: {
       train: output('table', { rows: { from: 'table' } }),
       test: output('table', { rows: { from: 'table', heldOut: true } }),
     },
-    run: unused,
   }),
-  defineNode({
-    type: 'test.train',
-    version: '1.0.0',
-    title: 'Train',
-    description: 'Trains.',
-    category: 'train',
-    inputs: { table: table() },
-    outputs: { model: output('model') },
-    run: unused,
-  }),
-  defineNode({
-    type: 'test.validate',
-    version: '1.0.0',
-    title: 'Validate',
-    description: 'Scores a model on held-out rows.',
-    category: 'validate',
+  fixture('test.train', 'Trains.', 'train', { inputs: { table: table() }, outputs: { model: output('model') } }),
+  fixture('test.validate', 'Scores a model on held-out rows.', 'validate', {
     inputs: { model: input('model'), table: input('table', { evaluation: true }) },
     outputs: { metrics: output('metrics') },
-    run: unused,
   }),
 ];
 const registry = new NodeRegistry(nodes.map((definition) => ({ definition, source: 'test' })));
