@@ -14,6 +14,7 @@ import { typeBoxValidatorCompiler } from './plugins/validation.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { compileRoutes } from './routes/compile.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
+import { exampleRoutes } from './routes/examples.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -62,6 +63,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(metricsRoutes);
   await app.register(nodeRoutes);
   await app.register(dataFileRoutes);
+  await app.register(exampleRoutes);
   await app.register(compileRoutes);
   await app.register(pipelineRoutes);
   await app.register(artifactRoutes);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from './server-options.ts';
 
 /** What a caller sets itself; the rest comes from the environment or the defaults. */
@@ -7,7 +9,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
 /**
  * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
  * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
- * `LOOM_DESIGNER_DIR`, and `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated).
+ * `LOOM_DESIGNER_DIR`, `LOOM_EXAMPLES_DIR` (default this repository's `examples/`, when it is there),
+ * and `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated).
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -35,11 +38,19 @@ export function resolveServerOptions(
   if (queuePrefix !== undefined) options.queuePrefix = queuePrefix;
   const designerDir = given.designerDir ?? read('LOOM_DESIGNER_DIR');
   if (designerDir !== undefined) options.designerDir = designerDir;
+  const examplesDir = given.examplesDir ?? read('LOOM_EXAMPLES_DIR') ?? bundledExamples();
+  if (examplesDir !== undefined) options.examplesDir = examplesDir;
   const allowedHosts = given.allowedHosts ?? listFromEnv(read('LOOM_ALLOWED_HOSTS'));
   if (allowedHosts !== undefined) options.allowedHosts = allowedHosts;
   const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
   return options;
+}
+
+/** This repository's `examples/`, found from this file so that `loom start` finds it from any folder. */
+function bundledExamples(): string | undefined {
+  const dir = fileURLToPath(new URL('../../examples', import.meta.url));
+  return existsSync(dir) ? dir : undefined;
 }
 
 function listFromEnv(value: string | undefined): string[] | undefined {

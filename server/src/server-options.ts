@@ -59,4 +59,10 @@ export interface ServerOptions {
    * @default `LOOM_DESIGNER_DIR`, or this repository's `apps/designer/dist`
    */
   designerDir?: string;
+  /**
+   * The bundled examples (one folder per example, each with a `pipeline.loom.json` and its data), offered
+   * by `GET /api/examples` and readable by runs as if it were a data folder. Unset: no examples.
+   * @default in `resolveServerOptions`: `LOOM_EXAMPLES_DIR`, or this repository's `examples/`
+   */
+  examplesDir?: string;
 }

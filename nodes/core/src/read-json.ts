@@ -1,4 +1,4 @@
-import { defineNode, describeJsonError, type JsonValue, NodeError, output, Type } from '@loom/sdk';
+import { defineNode, describeJsonError, inputFile, type JsonValue, NodeError, output, Type } from '@loom/sdk';
 import { readTextFile } from './read-file.ts';
 
 export const readJson = defineNode({
@@ -8,9 +8,9 @@ export const readJson = defineNode({
   description: 'Reads a JSON file (a single value, or JSON Lines as an array) from disk.',
   category: 'data',
   params: Type.Object({
-    path: Type.String({
-      minLength: 1,
-      description: 'File path; relative paths are taken from the pipeline file’s folder.',
+    path: inputFile({
+      description:
+        'File path. A relative path is taken from the pipeline file’s folder under `loom run`, and from the server’s first data folder under `loom start` (LOOM_DATA_ROOTS; by default the folder the server was started in).',
     }),
     lines: Type.Boolean({ default: false, description: 'Read JSON Lines: one value per line, giving an array.' }),
   }),

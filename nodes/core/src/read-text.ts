@@ -1,4 +1,4 @@
-import { defineNode, output, Type } from '@loom/sdk';
+import { defineNode, inputFile, output, Type } from '@loom/sdk';
 import { readTextFile } from './read-file.ts';
 
 export const readText = defineNode({
@@ -8,9 +8,9 @@ export const readText = defineNode({
   description: 'Reads a UTF-8 text file from disk.',
   category: 'data',
   params: Type.Object({
-    path: Type.String({
-      minLength: 1,
-      description: 'File path; relative paths are taken from the pipeline file’s folder.',
+    path: inputFile({
+      description:
+        'File path. A relative path is taken from the pipeline file’s folder under `loom run`, and from the server’s first data folder under `loom start` (LOOM_DATA_ROOTS; by default the folder the server was started in).',
     }),
   }),
   outputs: { text: output('text', { description: 'The file’s contents.' }) },

@@ -1,4 +1,4 @@
-import { defineNode, NodeError, output, Type } from '@loom/sdk';
+import { defineNode, inputFile, NodeError, output, Type } from '@loom/sdk';
 import { describeQuery, quoteIdentifier, quoteLiteral, type TableColumnInfo, type TableDatabase } from '@loom/tables';
 import { ingestTable } from './ingest.ts';
 import { rewordReadError } from './read-errors.ts';
@@ -6,7 +6,7 @@ import { fingerprintSource, obtainSource } from './source-file.ts';
 
 /** The path parameter every data node shares. */
 export const PATH_DESCRIPTION =
-  'A path relative to the pipeline file’s folder (or to a folder listed in LOOM_DATA_ROOTS), an absolute path, or an http(s) URL to download.';
+  'A relative path is looked up in the pipeline file’s folder under `loom run`, and in the server’s first data folder under `loom start` (LOOM_DATA_ROOTS; by default the folder the server was started in), then in each folder listed in LOOM_DATA_ROOTS. Or an absolute path (a server reads only inside its data folders), or an http(s) URL to download.';
 
 export const dataCsv = defineNode({
   type: 'data.csv',
@@ -16,7 +16,7 @@ export const dataCsv = defineNode({
     'Reads a CSV file (also .csv.gz) into a table. Column types are inferred from the data; a value that does not fit its column’s type stops the run with its line number.',
   category: 'data',
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: `The CSV file. ${PATH_DESCRIPTION}` }),
+    path: inputFile({ description: `The CSV file. ${PATH_DESCRIPTION}` }),
     delimiter: Type.String({
       minLength: 1,
       default: ',',

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { defineNode, NodeError, output, Type } from '@loom/sdk';
+import { defineNode, inputFile, NodeError, output, Type } from '@loom/sdk';
 import { quoteLiteral } from '@loom/tables';
 import { ingestTable } from './ingest.ts';
 import { locateJsonError } from './json-errors.ts';
@@ -14,7 +14,7 @@ export const dataJson = defineNode({
     'Reads a JSON array of objects, or JSON Lines (one object per line), into a table: one row per object, one column per key. The layout is detected.',
   category: 'data',
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: `The JSON or JSON Lines file. ${PATH_DESCRIPTION}` }),
+    path: inputFile({ description: `The JSON or JSON Lines file. ${PATH_DESCRIPTION}` }),
   }),
   outputs: { table: output('table', { description: 'One row per object, with a source lineage of its columns.' }) },
   fingerprint: (ctx) => fingerprintSource(ctx),

@@ -1,4 +1,4 @@
-import { defineNode, output, Type } from '@loom/sdk';
+import { defineNode, inputFile, output, Type } from '@loom/sdk';
 import { quoteLiteral } from '@loom/tables';
 import { ingestTable } from './ingest.ts';
 import { PATH_DESCRIPTION } from './read-csv.ts';
@@ -11,7 +11,7 @@ export const dataParquet = defineNode({
   description: 'Reads a Parquet file into a table; the file becomes a new data source, whatever lineage it carried.',
   category: 'data',
   params: Type.Object({
-    path: Type.String({ minLength: 1, description: `The Parquet file. ${PATH_DESCRIPTION}` }),
+    path: inputFile({ description: `The Parquet file. ${PATH_DESCRIPTION}` }),
   }),
   outputs: { table: output('table', { description: 'The rows of the file, with a source lineage of its columns.' }) },
   fingerprint: (ctx) => fingerprintSource(ctx),

@@ -11,4 +11,5 @@ export {
 } from './connection-rule.ts';
 export { simpleCycleOrder, topologicalOrder } from './graph-order.ts';
 export { sha256Hex } from './hash.ts';
+export { type InputFileReference, inputFileReferences, isDownloadUrl, missingInputFile } from './input-files.ts';
 export type { Plan, PlanInputRef, PlanStep } from './plan.ts';

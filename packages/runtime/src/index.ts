@@ -1,6 +1,16 @@
 export { type ArtifactStore, hashFile, LocalArtifactStore, type StoredArtifact } from './artifact-store.ts';
 export { AtomicFiles } from './atomic-files.ts';
 export {
+  candidatePaths,
+  checkInputFiles,
+  type DataFileListing,
+  type FileLookup,
+  type FileLookupResult,
+  isDataFileName,
+  listDataFiles,
+  lookUpFiles,
+} from './data-files.ts';
+export {
   type AttemptEnvironment,
   type AttemptHooks,
   type AttemptOutcome,

@@ -10,6 +10,7 @@ export {
   type ResourceNeeds,
   type RetryPolicy,
 } from './define-node.ts';
+export { INPUT_FILE_KEYWORD, inputFile, isInputFileSchema } from './input-file.ts';
 export {
   type CatalogInputPort,
   type CatalogNode,

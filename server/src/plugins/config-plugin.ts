@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism, hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import { fixedRegistrySource } from '../node-registry-source.ts';
@@ -56,7 +56,10 @@ export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
   return {
     ...options,
     home: resolve(options.home),
-    dataRoots: options.dataRoots.map((root) => resolve(root)),
+    dataRoots: withExamples(
+      options.dataRoots.map((root) => resolve(root)),
+      options.examplesDir,
+    ),
     bodyLimit,
     queuePrefix: options.queuePrefix ?? 'loom',
     inlineConcurrency: options.inlineConcurrency ?? availableParallelism(),
@@ -64,6 +67,20 @@ export function resolveConfig(options: ServerOptions): ResolvedServerOptions {
     designerDir: resolve(options.designerDir ?? DEFAULT_DESIGNER_DIR),
     requestPolicy: requestPolicy(options),
   };
+}
+
+/**
+ * The data folders, and the examples' folder after them when it is not inside one already: an example
+ * opened in the designer reads its own data, wherever the server was started.
+ */
+function withExamples(roots: string[], examplesDir: string | undefined): string[] {
+  if (examplesDir === undefined) return roots;
+  const examples = resolve(examplesDir);
+  const inside = roots.some((root) => {
+    const rel = relative(root, examples);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+  return inside ? roots : [...roots, examples];
 }
 
 /**

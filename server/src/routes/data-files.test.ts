@@ -55,3 +55,32 @@ describe('GET /api/data-files', () => {
     }
   });
 });
+
+describe('POST /api/data-files/check', () => {
+  const check = (paths: unknown) =>
+    test.app.inject({ method: 'POST', url: '/api/data-files/check', payload: { paths } });
+
+  it('says which paths a run would find, and for the others where it looked and what they may have meant', async () => {
+    const reply = await check(['iris/iris.csv', 'other.parquet', 'iris.csv']);
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toEqual({
+      folders: [first, second],
+      results: [
+        { path: 'iris/iris.csv', found: true },
+        { path: 'other.parquet', found: true },
+        {
+          path: 'iris.csv',
+          found: false,
+          looked: [join(first, 'iris.csv'), join(second, 'iris.csv')],
+          suggestions: [join('iris', 'iris.csv')],
+        },
+      ],
+    });
+  });
+
+  it('refuses a body that is not a list of paths, naming the field', async () => {
+    const reply = await check('iris.csv');
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().message).toContain('paths');
+  });
+});

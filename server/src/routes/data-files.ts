@@ -1,23 +1,9 @@
-import { opendir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listDataFiles, lookUpFiles } from '@loom/runtime';
 import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../schemas/common.ts';
-
-/** Enough to find a file by typing; a data folder with more is listed in part (`truncated`). */
-const MAX_FILES = 2000;
-const MAX_DEPTH = 4;
-/** Folders no one keeps pipeline data in, and that can be huge. */
-const SKIPPED = new Set(['node_modules', '.git', '.loom', 'dist', 'coverage']);
-/** What Loom's data nodes read (DuckDB reads these compressed too); source code and the rest are no data. */
-const DATA_FILE = /\.(csv|tsv|parquet|json|jsonl|ndjson)(\.(gz|zst))?$/i;
-/** JSON files that are a tool's settings or a pipeline, never a table. */
-const NOT_DATA = /^(package(-lock)?\.json|tsconfig(\..+)?\.json|biome\.json|jsconfig\.json|.+\.loom\.json)$/i;
-
-/** Whether a file name is one a data node would read: a table format, and not a settings file. */
-export function isDataFileName(name: string): boolean {
-  return DATA_FILE.test(name) && !NOT_DATA.test(name);
-}
 
 const DataFilesSchema = Type.Object({
   files: Type.Array(
@@ -29,12 +15,35 @@ const DataFilesSchema = Type.Object({
   truncated: Type.Boolean({ description: 'More files exist than were listed.' }),
 });
 
+const CheckBodySchema = Type.Object(
+  { paths: Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 200 }) },
+  { additionalProperties: false },
+);
+
+const CheckReplySchema = Type.Object({
+  folders: Type.Array(Type.String(), { description: 'The data folders, in the order a relative path is tried.' }),
+  results: Type.Array(
+    Type.Object({
+      path: Type.String(),
+      found: Type.Boolean(),
+      looked: Type.Optional(Type.Array(Type.String(), { description: 'Where a missing file was looked for.' })),
+      suggestions: Type.Optional(
+        Type.Array(Type.String(), { description: 'Existing data files of the same or a similar name, as a path.' }),
+      ),
+    }),
+  ),
+});
+
 /**
  * `GET /api/data-files`: the data files a pipeline may read (CSV, TSV, Parquet, JSON and JSON lines,
  * plain or gzip/zstd-compressed, under the data folders), so the designer can suggest paths. Only
- * names and sizes; nothing is read.
+ * names and sizes; nothing is read. `POST /api/data-files/check`: whether paths name files a run on
+ * this server would find, and if not, which files they may have meant.
  */
 export const dataFileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const [first] = app.config.dataRoots;
+  const lookup = { baseDir: first ?? process.cwd(), dataRoots: app.config.dataRoots };
+
   app.get(
     '/api/data-files',
     {
@@ -45,40 +54,40 @@ export const dataFileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const [first] = app.config.dataRoots;
-      const files: Array<{ path: string; size: number }> = [];
-      let truncated = false;
-      const walk = async (dir: string, depth: number): Promise<void> => {
-        let handle: Awaited<ReturnType<typeof opendir>>;
-        try {
-          handle = await opendir(dir);
-        } catch {
-          return; // a missing or unreadable folder lists nothing
-        }
-        for await (const entry of handle) {
-          if (files.length >= MAX_FILES) {
-            truncated = true;
-            return;
-          }
-          if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
-          const full = join(dir, entry.name);
-          if (entry.isDirectory() && depth < MAX_DEPTH) await walk(full, depth + 1);
-          else if (entry.isFile() && isDataFileName(entry.name)) files.push({ path: full, size: 0 });
-        }
-      };
-      for (const root of app.config.dataRoots) await walk(root, 1);
-      await Promise.all(
-        files.map(async (file) => {
-          file.size = await stat(file.path).then(
+      const listing = await listDataFiles(app.config.dataRoots);
+      const files = await Promise.all(
+        listing.files.map(async (full) => {
+          const size = await stat(full).then(
             (stats) => stats.size,
             () => 0,
           );
-          const inFirst = first === undefined ? undefined : relative(first, file.path);
-          if (inFirst !== undefined && !inFirst.startsWith('..') && !isAbsolute(inFirst)) file.path = inFirst;
+          const inFirst = first === undefined ? undefined : relative(first, full);
+          const path = inFirst !== undefined && !inFirst.startsWith('..') && !isAbsolute(inFirst) ? inFirst : full;
+          return { path, size };
         }),
       );
       files.sort((a, b) => a.path.localeCompare(b.path));
-      return { files, truncated };
+      return { files, truncated: listing.truncated };
     },
+  );
+
+  app.post(
+    '/api/data-files/check',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'Whether paths name files a run would find, with suggestions for those it would not',
+        body: CheckBodySchema,
+        response: { 200: CheckReplySchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => ({
+      folders: [...app.config.dataRoots],
+      results: (await lookUpFiles(request.body.paths, lookup)).map((result) =>
+        result.found
+          ? { path: result.path, found: true }
+          : { path: result.path, found: false, looked: result.looked, suggestions: result.suggestions },
+      ),
+    }),
   );
 };

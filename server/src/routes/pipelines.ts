@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { compileDocument } from '@loom/compiler';
 import { type Diagnostic, loadDocument, type PipelineDocument } from '@loom/graph';
-import { sha256 } from '@loom/runtime';
+import { checkInputFiles, sha256 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import { errorResponses } from '../schemas/common.ts';
 import { DocumentBodySchema } from '../schemas/compile.ts';
@@ -51,12 +51,17 @@ const notFound = (id: string, version?: number) => ({
  * document that is not a valid pipeline document at all is refused with its diagnostics.
  */
 export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const withDiagnostics = (saved: PipelineVersion) => ({
+  const lookup = { baseDir: app.config.dataRoots[0] ?? process.cwd(), dataRoots: app.config.dataRoots };
+  // The input files are looked up on every reply, not only on save: a file may come or go meanwhile.
+  const withDiagnostics = async (saved: PipelineVersion) => ({
     id: saved.pipelineId,
     version: saved.version,
     document: saved.document,
     createdAt: saved.createdAt,
-    diagnostics: compileDiagnostics(saved.document, app.registry),
+    diagnostics: [
+      ...compileDiagnostics(saved.document, app.registry),
+      ...(await checkInputFiles(saved.document, app.registry, lookup)),
+    ],
   });
 
   app.get(
@@ -85,7 +90,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const checked = checkDocument(request.body);
       if (!checked.ok) return reply.code(400).send(invalidDocument(checked.diagnostics));
       const saved = app.store.createPipeline(checked.document);
-      const { document: _document, ...summary } = withDiagnostics(saved);
+      const { document: _document, ...summary } = await withDiagnostics(saved);
       return reply
         .code(201)
         .header('location', `/api/pipelines/${saved.pipelineId}`)
@@ -106,7 +111,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const found = app.store.getPipeline(request.params.id);
       if (found === undefined) return reply.code(404).send(notFound(request.params.id));
-      return withDiagnostics(found);
+      return await withDiagnostics(found);
     },
   );
 
@@ -126,7 +131,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!checked.ok) return reply.code(400).send(invalidDocument(checked.diagnostics));
       const saved = app.store.savePipelineVersion(request.params.id, checked.document);
       if (saved === undefined) return reply.code(404).send(notFound(request.params.id));
-      const { document: _document, ...summary } = withDiagnostics(saved);
+      const { document: _document, ...summary } = await withDiagnostics(saved);
       return { ...summary, name: saved.document.name };
     },
   );
@@ -178,7 +183,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id, version } = request.params;
       const found = app.store.getPipeline(id, version);
       if (found === undefined) return reply.code(404).send(notFound(id, version));
-      return withDiagnostics(found);
+      return await withDiagnostics(found);
     },
   );
 };

@@ -31,7 +31,7 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request, reply) => {
       const { version, ...options } = request.body ?? {};
-      const result = fastify.runs.submit(request.params.id, options, version);
+      const result = await fastify.runs.submit(request.params.id, options, version);
       return sendSubmitResult(reply, result, 201);
     },
   );
@@ -135,7 +135,7 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
         response: { 202: RunSummarySchema, ...errorResponses(400, 404, 409) },
       },
     },
-    async (request, reply) => sendSubmitResult(reply, fastify.runs.resume(request.params.id), 202),
+    async (request, reply) => sendSubmitResult(reply, await fastify.runs.resume(request.params.id), 202),
   );
 
   fastify.get(

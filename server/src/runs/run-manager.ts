@@ -2,6 +2,7 @@ import { compileDocument, type Plan } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import {
   type ArtifactStore,
+  checkInputFiles,
   newRunId,
   type RestoredStep,
   type RunEvent,
@@ -114,8 +115,11 @@ export class RunManager {
     return (await this.#options.queue?.queueDepths()) ?? {};
   }
 
-  /** Compiles the pipeline's version (latest by default) and starts a run of it. */
-  submit(pipelineId: string, request: RunRequest, version?: number): SubmitResult {
+  /**
+   * Compiles the pipeline's version (latest by default) and starts a run of it, unless a file one of
+   * its steps reads is missing: that is refused before anything runs, with the files it may have meant.
+   */
+  async submit(pipelineId: string, request: RunRequest, version?: number): Promise<SubmitResult> {
     const saved = this.#options.store.getPipeline(pipelineId, version);
     if (saved === undefined) {
       return {
@@ -131,6 +135,8 @@ export class RunManager {
     if (request.onlyStep !== undefined) options.onlyStep = request.onlyStep;
     const compiled = this.#compile(saved.document, options);
     if (compiled.kind !== 'ok') return compiled;
+    const missing = await this.#missingFiles(saved.document, options, compiled.plan);
+    if (missing !== undefined) return missing;
     const created = this.#options.store.createRun({
       id: newRunId(),
       pipelineId,
@@ -156,9 +162,24 @@ export class RunManager {
   /**
    * Runs the failed, cancelled and skipped steps of a finished run again, against the pipeline's
    * latest version (the user may have fixed the document): every step whose cache key is unchanged
-   * keeps its result; the rest run (or come from the cache).
+   * keeps its result; the rest run (or come from the cache). A file they read that is missing now
+   * refuses the resume, as it refuses a new run.
    */
-  resume(runId: string): SubmitResult {
+  async resume(runId: string): Promise<SubmitResult> {
+    const definition = this.#options.store.getRunDefinition(runId);
+    const run = this.#options.store.getRun(runId);
+    if (definition !== undefined && run !== undefined) {
+      const document = this.#options.store.getPipeline(run.pipelineId)?.document ?? definition.document;
+      const compiled = this.#compile(document, definition.options);
+      if (compiled.kind !== 'ok') return compiled;
+      const missing = await this.#missingFiles(document, definition.options, compiled.plan);
+      if (missing !== undefined) return missing;
+    }
+    // Everything from here on is synchronous: no other resume can slip in between the checks and the start.
+    return this.#resumeNow(runId);
+  }
+
+  #resumeNow(runId: string): SubmitResult {
     const run = this.#options.store.getRun(runId);
     const definition = this.#options.store.getRunDefinition(runId);
     if (run === undefined || definition === undefined)
@@ -282,6 +303,33 @@ export class RunManager {
     const summary = this.#options.store.getRunSummary(runId);
     if (summary === undefined) throw new Error(`run "${runId}" vanished from the store`);
     return summary;
+  }
+
+  /** The run refused for the steps' input files that are nowhere a run would look; `undefined` when all are there. */
+  async #missingFiles(
+    document: PipelineDocument,
+    options: RunOptions,
+    plan: Plan,
+  ): Promise<Extract<SubmitResult, { kind: 'invalid' }> | undefined> {
+    const running = new Set(plan.steps.map((step) => step.id));
+    const diagnostics = (
+      await checkInputFiles(
+        document,
+        this.#registry,
+        { baseDir: this.#options.baseDir, dataRoots: this.#options.dataRoots },
+        options.parameters,
+      )
+    ).filter((diagnostic) => diagnostic.nodeId === undefined || running.has(diagnostic.nodeId));
+    if (diagnostics.length === 0) return undefined;
+    const [first] = diagnostics;
+    return {
+      kind: 'invalid',
+      message:
+        diagnostics.length === 1 && first !== undefined
+          ? `the pipeline cannot run: ${first.message}`
+          : `the pipeline cannot run: ${diagnostics.length} files are missing: ${diagnostics.map((d) => d.message).join('; ')}`,
+      diagnostics,
+    };
   }
 
   #compile(
