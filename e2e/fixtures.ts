@@ -7,7 +7,7 @@
 // stopped when the worker moves on to the next file (or ends). `page` and `request` have their
 // baseURL set to it. A server that crashes fails the test it crashed in, with its output.
 import { test as base } from '@playwright/test';
-import { LoomServer } from './loom-server.ts';
+import { LoomServer, type ServerSetup } from './loom-server.ts';
 
 /** Servers whose crash a test has already reported, so that it is not reported twice. */
 const reported = new WeakSet<LoomServer>();
@@ -22,11 +22,13 @@ export type { LoomServer };
 export class LoomServers {
   readonly #env: Record<string, string>;
   readonly #args: readonly string[];
+  readonly #setup: ServerSetup;
   #current: { file: string; server: LoomServer } | undefined;
 
-  constructor(env: Record<string, string>, args: readonly string[] = []) {
+  constructor(env: Record<string, string>, args: readonly string[] = [], setup: ServerSetup = 'harness') {
     this.#env = env;
     this.#args = args;
+    this.#setup = setup;
   }
 
   /**
@@ -37,7 +39,7 @@ export class LoomServers {
     const current = this.#current;
     if (current !== undefined && current.file === file && !current.server.crashed) return current.server;
     await this.close();
-    const server = await LoomServer.start(this.#env, this.#args);
+    const server = await LoomServer.start(this.#env, this.#args, this.#setup);
     this.#current = { file, server };
     return server;
   }
@@ -66,6 +68,8 @@ export interface LoomWorkerFixtures {
   loomEnv: Record<string, string>;
   /** Arguments added to `loom start` (e.g. `['--dev']`), set like `loomEnv`. */
   loomArgs: string[];
+  /** `'plain'`: the server as a user's `pnpm loom start` in the repository (see `ServerSetup`), set like `loomEnv`. */
+  loomSetup: ServerSetup;
   /** This worker's servers, for `beforeAll`/`afterAll`: `await loomServers.forFile(testInfo.file)`. */
   loomServers: LoomServers;
 }
@@ -73,10 +77,11 @@ export interface LoomWorkerFixtures {
 export const test = base.extend<LoomTestFixtures, LoomWorkerFixtures>({
   loomEnv: [{}, { option: true, scope: 'worker' }],
   loomArgs: [[], { option: true, scope: 'worker' }],
+  loomSetup: ['harness', { option: true, scope: 'worker' }],
 
   loomServers: [
-    async ({ loomEnv, loomArgs }, use) => {
-      const servers = new LoomServers(loomEnv, loomArgs);
+    async ({ loomEnv, loomArgs, loomSetup }, use) => {
+      const servers = new LoomServers(loomEnv, loomArgs, loomSetup);
       try {
         await use(servers);
       } finally {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { designerDir, EXAMPLES, LOOM_BIN } from './paths.ts';
+import { designerDir, EXAMPLES, LOOM_BIN, REPO_ROOT } from './paths.ts';
 
 /** Data folders the server may read: the iris example first (relative paths resolve against it), then the rest. */
 export const DATA_ROOTS = [
@@ -24,6 +24,13 @@ const OUTPUT_LIMIT = 1_000_000;
 /** What a fixture's `init` adds to `fetch`'s: `json` is sent as the body, with its content type. */
 export type ApiInit = RequestInit & { json?: unknown };
 
+/**
+ * How the server is set up: `harness` (the default) reads the examples' folders as data folders from a
+ * temporary working folder; `plain` is a user's `pnpm loom start` in a fresh clone: started in the
+ * repository, no LOOM_DATA_ROOTS or LOOM_EXAMPLES_DIR, only its own defaults.
+ */
+export type ServerSetup = 'harness' | 'plain';
+
 export class LoomServer {
   /** The server's base address, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
@@ -36,7 +43,14 @@ export class LoomServer {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #stopping = false;
 
-  private constructor(dir: string, home: string, port: number, env: Record<string, string>, args: readonly string[]) {
+  private constructor(
+    dir: string,
+    home: string,
+    port: number,
+    env: Record<string, string>,
+    args: readonly string[],
+    setup: ServerSetup,
+  ) {
     this.#dir = dir;
     this.home = home;
     this.url = `http://127.0.0.1:${port}`;
@@ -48,17 +62,20 @@ export class LoomServer {
       LOOM_QUEUE_PREFIX: _prefix,
       FORCE_COLOR: _color,
       npm_lifecycle_event: _script,
+      LOOM_DATA_ROOTS: _roots,
+      LOOM_EXAMPLES_DIR: _examples,
       ...inherited
     } = process.env;
+    const harness = setup === 'harness' ? { LOOM_DATA_ROOTS: DATA_ROOTS.join(delimiter) } : {};
     this.#child = spawn(
       process.execPath,
       [LOOM_BIN, 'start', '--host', '127.0.0.1', '--port', String(port), '--home', home, ...args],
       {
-        cwd: dir,
+        cwd: setup === 'plain' ? REPO_ROOT : dir,
         env: {
           ...inherited,
           NO_COLOR: '1',
-          LOOM_DATA_ROOTS: DATA_ROOTS.join(delimiter),
+          ...harness,
           LOOM_DESIGNER_DIR: designerDir(),
           ...env,
         },
@@ -89,14 +106,18 @@ export class LoomServer {
   /**
    * Starts `loom start` on a free port with a fresh temporary home and waits until GET /healthz
    * answers. `env` is added to (and wins over) the harness's environment; `args` are added to the
-   * command line (e.g. `--dev`).
+   * command line (e.g. `--dev`); `setup` says which data folders it reads (see {@link ServerSetup}).
    */
-  static async start(env: Record<string, string> = {}, args: readonly string[] = []): Promise<LoomServer> {
+  static async start(
+    env: Record<string, string> = {},
+    args: readonly string[] = [],
+    setup: ServerSetup = 'harness',
+  ): Promise<LoomServer> {
     const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
     let lastError: unknown;
     // A free port can be taken between choosing it and the server binding it: try another then.
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const server = new LoomServer(dir, join(dir, `home-${attempt}`), await freePort(), env, args);
+      const server = new LoomServer(dir, join(dir, `home-${attempt}`), await freePort(), env, args, setup);
       try {
         await server.#ready();
         return server;

@@ -77,6 +77,24 @@ export class LoomApi {
     return this.#request('GET', '/api/data-files');
   }
 
+  /** Whether a run on the server would find these files, and the look-alikes of those it would not. */
+  checkDataFiles(paths: readonly string[]): Promise<{
+    folders: string[];
+    results: Array<{ path: string; found: boolean; looked?: string[]; suggestions?: string[] }>;
+  }> {
+    return this.#request('POST', '/api/data-files/check', { paths });
+  }
+
+  /** The example pipelines bundled with Loom. */
+  examples(): Promise<{ examples: Array<{ name: string; title: string; description: string; nodes: number }> }> {
+    return this.#request('GET', '/api/examples');
+  }
+
+  /** One example, its data paths as the server reads them. */
+  example(name: string): Promise<{ name: string; document: unknown }> {
+    return this.#request('GET', `/api/examples/${encodeURIComponent(name)}`);
+  }
+
   listPipelines(): Promise<PipelineList> {
     return this.#request('GET', '/api/pipelines');
   }

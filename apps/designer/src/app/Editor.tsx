@@ -3,6 +3,7 @@ import { PipelineCanvas } from '../canvas/PipelineCanvas.tsx';
 import { useCommandShortcuts, useSession } from '../commands/use-commands.tsx';
 import { DataFileSuggestions } from '../files/DataFileSuggestions.tsx';
 import { FileDrop } from '../files/FileDrop.tsx';
+import { InputFileCheck } from '../files/InputFileCheck.tsx';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { ProblemsList } from '../problems/ProblemsList.tsx';
@@ -31,6 +32,7 @@ export function Editor() {
   useCommandShortcuts();
   const session = useSession();
   const empty = useEditor((state) => state.document.nodes.length === 0);
+  const openDialog = useEditor((state) => state.openDialog);
   useEffect(() => {
     void session.restoreFromLocation();
   }, [session]);
@@ -47,9 +49,17 @@ export function Editor() {
             <FitOnLoad />
             <PortLegend />
             {empty && (
-              <div className="canvas-empty" aria-hidden="true">
+              <div className="canvas-empty">
                 <strong>Drag a node from the palette to start</strong>
                 <span>or press A to add one, ⌘O / Ctrl+O to open a saved pipeline, ? for shortcuts</span>
+                <button
+                  type="button"
+                  className="button canvas-empty-action"
+                  onClick={() => openDialog('examples')}
+                  data-testid="open-example"
+                >
+                  Open an example…
+                </button>
               </div>
             )}
           </div>
@@ -61,6 +71,7 @@ export function Editor() {
       <EditorDialogs />
       <FileDrop />
       <DataFileSuggestions />
+      <InputFileCheck />
       <Toasts />
     </div>
   );

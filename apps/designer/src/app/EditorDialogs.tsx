@@ -1,4 +1,5 @@
 import { HelpOverlay } from '../commands/HelpOverlay.tsx';
+import { ExamplesDialog } from '../files/ExamplesDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { VersionsDialog } from '../files/VersionsDialog.tsx';
 import { QuickAdd } from '../palette/QuickAdd.tsx';
@@ -14,6 +15,8 @@ export function EditorDialogs() {
       return null;
     case 'open':
       return <OpenDialog />;
+    case 'examples':
+      return <ExamplesDialog />;
     case 'versions':
       return <VersionsDialog />;
     case 'run':

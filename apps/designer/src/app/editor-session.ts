@@ -60,6 +60,28 @@ export class EditorSession {
     }
   }
 
+  /**
+   * Opens a bundled example as a new, unsaved pipeline, its data paths as the server reads them; Run
+   * saves it under the example's name.
+   */
+  async openExample(name: string): Promise<boolean> {
+    try {
+      const example = await this.api.example(name);
+      const loaded = parseDocument(JSON.stringify(example.document));
+      if (!loaded.ok) {
+        this.#error(`Example ${name} cannot be opened: ${loaded.diagnostics[0]?.message ?? 'invalid'}`);
+        return false;
+      }
+      this.closeRun();
+      this.load(loaded.document);
+      this.store.getState().toast('info', `Opened the ${name} example: press Run to run it`);
+      return true;
+    } catch (cause) {
+      this.#error(describe(cause));
+      return false;
+    }
+  }
+
   /** Saves the document as a new version (the first save creates the pipeline). Resolves to the pipeline id. */
   async save(): Promise<string | undefined> {
     const state = this.store.getState();

@@ -43,6 +43,12 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     shortcuts: ['Mod+O'],
     run: ({ store }) => store.getState().openDialog('open'),
   },
+  {
+    id: 'file.examples',
+    label: 'Open example…',
+    group: 'file',
+    run: ({ store }) => store.getState().openDialog('examples'),
+  },
   { id: 'file.save', label: 'Save', group: 'file', shortcuts: ['Mod+S'], run: ({ session }) => void session.save() },
   {
     id: 'file.versions',

@@ -1,13 +1,26 @@
 import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 
-/** Every problem the compiler finds in the document; clicking one brings its node into view. */
+/**
+ * Every problem the compiler finds in the document, and the input files the server cannot find (with
+ * the files of that name it has, one click away); clicking a problem brings its node into view.
+ */
 export function ProblemsList() {
   const diagnostics = useEditor((state) => state.problems.diagnostics);
+  const fileFixes = useEditor((state) => state.problems.fileFixes);
+  const nodes = useEditor((state) => state.document.nodes);
+  const setNodeParam = useEditor((state) => state.setNodeParam);
   const focusNode = useEditor((state) => state.focusNode);
   const select = useEditor((state) => state.select);
   const [collapsed, setCollapsed] = useState(false);
   const count = diagnostics.length;
+  /** A missing file's look-alikes, offered as one-click fixes when the node names the path itself (not through a pipeline parameter). */
+  const fixesOf = (diagnostic: (typeof diagnostics)[number]): readonly string[] => {
+    const fix = fileFixes.get(diagnostic);
+    if (fix === undefined) return [];
+    const value = nodes.find((node) => node.id === fix.nodeId)?.params?.[fix.param];
+    return typeof value === 'string' ? fix.suggestions : [];
+  };
 
   return (
     <section className={`problems${count === 0 ? ' is-clean' : ''}`} aria-label="Problems" data-testid="problems">
@@ -42,6 +55,24 @@ export function ProblemsList() {
                 </span>
                 <span className="problem-message">{diagnostic.message}</span>
               </button>
+              {fixesOf(diagnostic).length > 0 && (
+                <div className="problem-fixes">
+                  {fixesOf(diagnostic).map((suggestion) => (
+                    <button
+                      key={suggestion}
+                      type="button"
+                      className="button small"
+                      data-testid="problem-fix"
+                      onClick={() => {
+                        const fix = fileFixes.get(diagnostic);
+                        if (fix !== undefined) setNodeParam(fix.nodeId, fix.param, suggestion);
+                      }}
+                    >
+                      Use {suggestion}
+                    </button>
+                  ))}
+                </div>
+              )}
             </li>
           ))}
         </ul>

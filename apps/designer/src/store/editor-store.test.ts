@@ -85,6 +85,34 @@ describe('editor store', () => {
     expect(fixed.plan?.steps.map((s) => s.id)).toEqual(['csv', 'split']);
   });
 
+  it('the server’s answer that an input file is missing becomes a problem on its node, with the look-alikes as fixes', async () => {
+    const { store, csv } = irisStore();
+    store.getState().setNodeParam(csv, 'path', 'iris.csv');
+    store
+      .getState()
+      .setInputFiles(
+        new Map([['iris.csv', { found: false, looked: ['/srv/iris.csv'], suggestions: ['data/iris.csv'] }]]),
+      );
+    await new Promise((resolve) => setTimeout(resolve, 0)); // problems are recomputed in the next task
+    const { problems } = store.getState();
+    const [missing] = problems.byNode.get(csv) ?? [];
+    expect(missing).toMatchObject({ code: 'data.file-missing', nodeId: csv, path: '/nodes/0/params/path' });
+    expect(missing?.message).toBe(
+      'path "iris.csv" of node "csv" names no file: looked for /srv/iris.csv; did you mean "data/iris.csv"?',
+    );
+    expect(missing === undefined ? undefined : problems.fileFixes.get(missing)).toEqual({
+      nodeId: csv,
+      param: 'path',
+      suggestions: ['data/iris.csv'],
+    });
+    // A missing file does not stop the plan: the inspector still says what would re-run.
+    expect(problems.plan?.steps.map((step) => step.id)).toEqual(['csv', 'split']);
+
+    store.getState().setInputFiles(new Map([['iris.csv', { found: true }]]), true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().problems.diagnostics).toEqual([]);
+  });
+
   it('a file is clean again when undo returns to the saved document', () => {
     const { store, split } = irisStore();
     store.getState().markSaved('p1', 1);

@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createCatalogSlice } from './catalog-slice.ts';
 import { createDocumentSlice } from './document-slice.ts';
 import type { CatalogContext, EditorState } from './editor-types.ts';
+import { createInputFilesSlice } from './input-files-slice.ts';
 import { findProblems, NO_PROBLEMS } from './problems.ts';
 import { createRunSlice } from './run-slice.ts';
 import { createSelectionSlice } from './selection-slice.ts';
@@ -30,6 +31,7 @@ export function createEditorStore(catalog: CatalogContext) {
         ...createCatalogSlice(catalog)(set, get),
         ...createSelectionSlice(set, get),
         ...createRunSlice(set, get),
+        ...createInputFilesSlice(set, get),
         ...createUiSlice(set, get),
         problems: NO_PROBLEMS,
       }),
@@ -45,7 +47,8 @@ export function createEditorStore(catalog: CatalogContext) {
 }
 
 /**
- * Recompiles after each edit, and after each catalog replacement (a node type may have come or gone).
+ * Recompiles after each edit, after each catalog replacement (a node type may have come or gone), and
+ * after the server's answers about input files change.
  * Edits that come in one burst (a drag of many nodes, typing) compile once, in the next task, so typing
  * never waits for the compiler.
  */
@@ -53,13 +56,19 @@ function keepProblemsCurrent(store: StoreApi<EditorState>): void {
   let scheduled = false;
   const refresh = () => {
     scheduled = false;
-    const { document, catalog, problems } = store.getState();
-    if (problems.document === document && problems.registry === catalog.registry) return;
-    store.setState({ problems: findProblems(document, catalog.registry) });
+    const { document, catalog, problems, inputFiles } = store.getState();
+    if (problems.document === document && problems.registry === catalog.registry && problems.inputFiles === inputFiles)
+      return;
+    store.setState({ problems: findProblems(document, catalog.registry, inputFiles) });
   };
-  store.setState({ problems: findProblems(store.getState().document, store.getState().catalog.registry) });
+  const initial = store.getState();
+  store.setState({ problems: findProblems(initial.document, initial.catalog.registry, initial.inputFiles) });
   store.subscribe((state, previous) => {
-    if ((state.document === previous.document && state.catalog === previous.catalog) || scheduled) return;
+    const same =
+      state.document === previous.document &&
+      state.catalog === previous.catalog &&
+      state.inputFiles === previous.inputFiles;
+    if (same || scheduled) return;
     scheduled = true;
     setTimeout(refresh, 0);
   });

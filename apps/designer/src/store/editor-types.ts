@@ -3,6 +3,7 @@ import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
 import type { CatalogSlice } from './catalog-slice.ts';
 import type { DocumentSlice } from './document-slice.ts';
+import type { InputFilesSlice } from './input-files-slice.ts';
 import type { RunSlice } from './run-slice.ts';
 import type { SelectionSlice } from './selection-slice.ts';
 import type { UiSlice } from './ui-slice.ts';
@@ -26,12 +27,17 @@ export interface ProblemsState {
   document: PipelineDocument | undefined;
   /** The registry they were found against: a reloaded catalog makes them stale too. */
   registry: NodeRegistry | undefined;
+  /** The server's answers about input files they were found with: new answers make them stale. */
+  inputFiles: ReadonlyMap<string, unknown> | undefined;
+  /** For each missing-file problem, the node parameter and the existing files it may have meant. */
+  fileFixes: ReadonlyMap<Diagnostic, { nodeId: string; param: string; suggestions: readonly string[] }>;
 }
 
 export type EditorState = DocumentSlice &
   CatalogSlice &
   SelectionSlice &
   RunSlice &
+  InputFilesSlice &
   UiSlice & {
     problems: ProblemsState;
   };

@@ -1,7 +1,8 @@
-import { compile } from '@loom/compiler';
+import { compile, inputFileReferences, missingInputFile } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeRegistry } from '@loom/sdk';
 import type { ProblemsState } from './editor-types.ts';
+import type { InputFileStatus } from './input-files-slice.ts';
 
 export const NO_PROBLEMS: ProblemsState = {
   diagnostics: [],
@@ -10,27 +11,46 @@ export const NO_PROBLEMS: ProblemsState = {
   plan: undefined,
   document: undefined,
   registry: undefined,
+  inputFiles: undefined,
+  fileFixes: new Map(),
 };
 
 /**
  * Runs the compiler (the very one the server runs) over the document, against the catalog's registry.
- * Pipeline parameters without a value are allowed: they get one when the run starts.
+ * Pipeline parameters without a value are allowed: they get one when the run starts. Input files the
+ * server said it cannot find are problems too, worded as the server words them.
  */
-export function findProblems(document: PipelineDocument, registry: NodeRegistry): ProblemsState {
+export function findProblems(
+  document: PipelineDocument,
+  registry: NodeRegistry,
+  inputFiles: ReadonlyMap<string, InputFileStatus> = new Map(),
+): ProblemsState {
   const result = compile(document, registry, { allowUnsetParameters: true });
+  const diagnostics = [...result.diagnostics];
+  const fileFixes = new Map<Diagnostic, { nodeId: string; param: string; suggestions: readonly string[] }>();
+  for (const reference of inputFileReferences(document, registry)) {
+    const status = inputFiles.get(reference.path);
+    if (status === undefined || status.found) continue;
+    const diagnostic = missingInputFile(reference, status);
+    diagnostics.push(diagnostic);
+    fileFixes.set(diagnostic, { nodeId: reference.nodeId, param: reference.param, suggestions: status.suggestions });
+  }
   const byNode = new Map<string, Diagnostic[]>();
   const byEdge = new Map<string, Diagnostic[]>();
-  for (const diagnostic of result.diagnostics) {
+  for (const diagnostic of diagnostics) {
     if (diagnostic.nodeId !== undefined) push(byNode, diagnostic.nodeId, diagnostic);
     if (diagnostic.edgeId !== undefined) push(byEdge, diagnostic.edgeId, diagnostic);
   }
   return {
-    diagnostics: result.diagnostics,
+    diagnostics,
     byNode,
     byEdge,
+    // A missing file does not stop the plan: its cache keys still say what would re-run.
     plan: result.ok ? result.plan : undefined,
     document,
     registry,
+    inputFiles,
+    fileFixes,
   };
 }
 

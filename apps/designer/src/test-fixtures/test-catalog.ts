@@ -1,6 +1,7 @@
 import {
   defineNode,
   input,
+  inputFile,
   type NodeCatalog,
   NodeRegistry,
   nodeCatalog,
@@ -23,7 +24,7 @@ const definitions = [
     title: 'CSV file',
     description: 'Reads a CSV file into a table.',
     category: 'data',
-    params: Type.Object({ path: Type.String({ minLength: 1 }) }),
+    params: Type.Object({ path: inputFile() }),
     outputs: { table: output('table') },
     run,
   }),
