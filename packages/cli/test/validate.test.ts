@@ -195,6 +195,12 @@ describe('loom validate', () => {
     const split = iris.nodes.find((node) => node.id === 'split') as { params: Record<string, unknown> };
     split.params.fraction = 1.5;
     split.params.seed = { $param: 'undefined_seed' };
+    // The copy lies elsewhere: it names the example's data where it is.
+    (iris.nodes[0] as { params: Record<string, unknown> }).params.path = join(
+      EXAMPLES,
+      'iris-classification',
+      'iris.csv',
+    );
     const file = join(work, 'two-problems.loom.json');
     await writeFile(file, JSON.stringify(iris));
     const result = await loom(['validate', file, '--json'], work);
@@ -203,6 +209,33 @@ describe('loom validate', () => {
       'param.unknown-reference /nodes/1/params/seed',
       'param.invalid /nodes/1/params/fraction',
     ]);
+  });
+
+  it('reports a file a node reads that is not there, with the files of that name it may have meant', async () => {
+    const folder = join(work, 'moved');
+    await mkdir(join(folder, 'data'), { recursive: true });
+    await writeFile(
+      join(folder, 'data', 'iris.csv'),
+      await readFile(join(EXAMPLES, 'iris-classification', 'iris.csv')),
+    );
+    const file = join(folder, 'pipeline.loom.json');
+    await writeFile(file, await readFile(join(EXAMPLES, 'iris-classification', 'pipeline.loom.json')));
+    const result = await loom(['validate', file, '--json'], work);
+    expect(result.code).toBe(1);
+    expect(parseReport(result.stdout).diagnostics).toEqual([
+      {
+        code: 'data.file-missing',
+        nodeId: 'iris',
+        path: '/nodes/0/params/path',
+        message: `path "iris.csv" of node "iris" names no file: looked for ${join(folder, 'iris.csv')}; did you mean "${join('data', 'iris.csv')}"?`,
+      },
+    ]);
+    // Found through LOOM_DATA_ROOTS, as `loom run` finds it.
+    const withRoots = await loomWithEnv(['validate', file], work, {
+      LOOM_HOME: join(work, 'home'),
+      LOOM_DATA_ROOTS: join(folder, 'data'),
+    });
+    expect(withRoots).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('refuses normalising before the split (data leakage), naming the fix, before anything runs', async () => {
@@ -235,6 +268,8 @@ describe('loom validate', () => {
       position: { x: 0, y: -80 },
       size: { width: 200, height: 60 },
     };
+    for (const node of example.nodes as Array<{ params: { path?: unknown } }>)
+      if (typeof node.params.path === 'string') node.params.path = join(EXAMPLES, 'model-report', node.params.path);
     const withNotes = join(work, 'notes.loom.json');
     await writeFile(withNotes, JSON.stringify({ ...example, notes: [{ id: 'why', ...note, color: '#fde68a' }] }));
     const clash = join(work, 'clash.loom.json');

@@ -1,5 +1,7 @@
+import { delimiter, dirname, resolve } from 'node:path';
 import { compileDocument } from '@loom/compiler';
 import { type Diagnostic, parseDocument } from '@loom/graph';
+import { checkInputFiles } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
 import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
@@ -9,7 +11,11 @@ export interface ValidateOptions {
   json?: boolean;
 }
 
-/** `loom validate FILE`: every problem in the document, or "valid". Returns the exit code. */
+/**
+ * `loom validate FILE`: every problem in the document, or "valid". Returns the exit code. Files the
+ * nodes read are looked up as `loom run` looks them up: from the document's folder, then in each folder
+ * of `LOOM_DATA_ROOTS`.
+ */
 export async function validateCommand(file: string, options: ValidateOptions, registry: NodeRegistry): Promise<number> {
   // Past an undefined parameter reference, so that the problems behind it show in the same report.
   const loaded = parseDocument(await readDocumentText(file), { continuePastReferences: true });
@@ -17,6 +23,10 @@ export async function validateCommand(file: string, options: ValidateOptions, re
     ? [
         ...(loaded.diagnostics ?? []),
         ...compileDocument(loaded.document, registry, { allowUnsetParameters: true }).diagnostics,
+        ...(await checkInputFiles(loaded.document, registry, {
+          baseDir: dirname(resolve(file)),
+          dataRoots: (process.env.LOOM_DATA_ROOTS ?? '').split(delimiter).filter((root) => root.trim() !== ''),
+        })),
       ]
     : loaded.diagnostics;
   const errors = diagnostics.filter((d) => d.severity === 'error');
