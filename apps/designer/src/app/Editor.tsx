@@ -46,6 +46,8 @@ export function Editor() {
             <PipelineCanvas />
             <FitOnLoad />
             <PortLegend />
+            {/* Over the canvas' foot, so a toast never hides the Problems list or the step drawer below it. */}
+            <Toasts />
             {empty && (
               <div className="canvas-empty" aria-hidden="true">
                 <strong>Drag a node from the palette to start</strong>
@@ -61,7 +63,6 @@ export function Editor() {
       <EditorDialogs />
       <FileDrop />
       <DataFileSuggestions />
-      <Toasts />
     </div>
   );
 }
