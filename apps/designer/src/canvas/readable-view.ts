@@ -150,7 +150,7 @@ export function readableWidth(screen: ScreenSize): number {
 }
 
 /** Below this canvas height (the step drawer open on a small screen) the minimap would sit on the nodes. */
-export const MINIMAP_MIN_CANVAS = { width: 640, height: 480 } as const;
+export const MINIMAP_MIN_CANVAS = { width: 640, height: 560 } as const;
 
 /** Whether the canvas has room for the minimap beside the nodes; the controls lie flat when it has not. */
 export function roomForMinimap(screen: ScreenSize): boolean {
