@@ -204,13 +204,42 @@ export async function waitForCanvasToSettle(page: Page): Promise<void> {
 }
 
 /**
+ * Brings a node into view the way a user would, by dragging an empty part of the canvas, when any of it
+ * lies outside the canvas: the canvas opens at a readable zoom, where a long pipeline shows its start only.
+ */
+export async function revealNode(page: Page, nodeId: string): Promise<void> {
+  const canvas = await page.getByLabel('Pipeline canvas').boundingBox();
+  const box = await node(page, nodeId).boundingBox();
+  if (canvas === null || box === null) throw new Error(`no box for the canvas or node ${nodeId}`);
+  const inside =
+    box.x >= canvas.x &&
+    box.y >= canvas.y &&
+    box.x + box.width <= canvas.x + canvas.width &&
+    box.y + box.height <= canvas.y + canvas.height;
+  if (inside) return;
+  const start = await emptyCanvasPoint(page);
+  const from = { x: canvas.x + start.x, y: canvas.y + start.y };
+  const by = {
+    x: canvas.x + canvas.width / 2 - (box.x + box.width / 2),
+    y: canvas.y + canvas.height / 2 - (box.y + box.height / 2),
+  };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + by.x / 4, from.y + by.y / 4, { steps: 4 });
+  await page.mouse.move(from.x + by.x, from.y + by.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/**
  * Makes a node the selected one so that the inspector shows it: clicks the left end of its title bar
  * (away from the minimap in the canvas' bottom-right corner), unless the inspector shows it already.
+ * A node outside the canvas is brought into view first.
  */
 export async function selectNode(page: Page, nodeId: string): Promise<Locator> {
   const inspector = page.getByTestId('node-inspector');
   const shown = inspector.locator('.field-static');
   if ((await shown.count()) === 0 || (await shown.textContent()) !== nodeId) {
+    await revealNode(page, nodeId);
     await node(page, nodeId)
       .locator('.pipeline-node-header')
       .click({ position: { x: 8, y: 8 } });

@@ -48,6 +48,8 @@ export function Editor() {
             <PipelineCanvas />
             <FitOnLoad />
             <PortLegend />
+            {/* Over the canvas' foot, so a toast never hides the Problems list or the step drawer below it. */}
+            <Toasts />
             {empty && (
               <div className="canvas-empty">
                 <strong>Drag a node from the palette to start</strong>
@@ -72,7 +74,6 @@ export function Editor() {
       <FileDrop />
       <DataFileSuggestions />
       <InputFileCheck />
-      <Toasts />
     </div>
   );
 }

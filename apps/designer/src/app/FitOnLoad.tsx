@@ -1,13 +1,16 @@
 import { useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
-import { useEditor } from '../store/editor-context.tsx';
+import { fitReadable } from '../canvas/fit-readable.ts';
+import { useEditor, useEditorStore } from '../store/editor-context.tsx';
 
 /**
- * Fits the document into view when asked (a document loaded, an auto-layout done). It waits until React Flow has measured the new nodes:
- * fitting before that would frame nodes of zero size.
+ * Fits the document into view when asked (a document loaded, an auto-layout done), at a readable zoom: a
+ * pipeline too large for that shows its start, or the selection. It waits until React Flow has measured the
+ * new nodes: fitting before that would frame nodes of zero size.
  */
 export function FitOnLoad() {
   const request = useEditor((state) => state.fitRequest);
+  const store = useEditorStore();
   const measured = useNodesInitialized();
   const flow = useReactFlow();
   const done = useRef<object | undefined>(undefined);
@@ -18,10 +21,10 @@ export function FitOnLoad() {
     let frame = requestAnimationFrame(() => {
       frame = requestAnimationFrame(() => {
         done.current = request;
-        void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+        void fitReadable(flow, { focus: store.getState().selectedNodes, duration: 200 });
       });
     });
     return () => cancelAnimationFrame(frame);
-  }, [request, measured, flow]);
+  }, [request, measured, flow, store]);
   return null;
 }

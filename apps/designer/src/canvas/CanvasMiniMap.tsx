@@ -1,6 +1,7 @@
-import { Panel, type Rect, useReactFlow, useStoreApi } from '@xyflow/react';
+import { Panel, type Rect, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
 import { type PointerEvent, useCallback, useRef, type WheelEvent } from 'react';
 import type { OverviewScene } from './overview-scene.ts';
+import { roomForMinimap } from './readable-view.ts';
 import { useRepaintOnViewChange } from './use-repaint-on-view-change.ts';
 
 const WIDTH = 200;
@@ -14,7 +15,9 @@ const MARGIN = 0.05;
  * node; with thousands of nodes that alone costs more than a frame. This one paints the nodes on a
  * canvas once per change of the pipeline, and moving the view only moves an outline over it.
  *
- * Press or drag on it to move the view there; the wheel zooms around the middle of the view.
+ * Press or drag on it to move the view there; the wheel zooms around the middle of the view. On a canvas too
+ * small to have it beside the nodes (the step drawer open on a small screen) it is hidden, not unmounted, so
+ * it comes back painted.
  */
 export function CanvasMiniMap({ scene }: { scene: OverviewScene }) {
   const flowStore = useStoreApi();
@@ -23,6 +26,7 @@ export function CanvasMiniMap({ scene }: { scene: OverviewScene }) {
   const viewOutline = useRef<HTMLDivElement>(null);
   const drawn = useRef<{ scene: OverviewScene; box: Rect } | undefined>(undefined);
   const box = useRef<Rect>({ x: 0, y: 0, width: 1, height: 1 });
+  const roomy = useStore((state) => roomForMinimap(state));
   const latestScene = useRef(scene);
   latestScene.current = scene;
 
@@ -81,7 +85,7 @@ export function CanvasMiniMap({ scene }: { scene: OverviewScene }) {
 
   const ratio = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
   return (
-    <Panel position="bottom-right" className="canvas-minimap" data-testid="canvas-minimap">
+    <Panel position="bottom-right" className="canvas-minimap" data-testid="canvas-minimap" hidden={!roomy}>
       <canvas
         ref={canvas}
         width={WIDTH * ratio}

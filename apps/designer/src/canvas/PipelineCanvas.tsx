@@ -1,9 +1,11 @@
-import { Controls, ReactFlow, useReactFlow, useStoreApi } from '@xyflow/react';
+import { ReactFlow, useReactFlow, useStoreApi } from '@xyflow/react';
 import { type DragEvent, type PointerEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor, useEditorStore } from '../store/editor-context.tsx';
+import { CanvasControls } from './CanvasControls.tsx';
 import { CanvasGrid } from './CanvasGrid.tsx';
 import { CanvasMiniMap } from './CanvasMiniMap.tsx';
+import { fitReadable } from './fit-readable.ts';
 import {
   type CanvasFlowNode,
   FlowEdgeCache,
@@ -20,6 +22,7 @@ import { PipelineNodeView } from './PipelineNodeView.tsx';
 import { PortColorContext } from './port-colors.tsx';
 import { useConnectHandlers } from './use-connect-handlers.ts';
 import { useFlowChanges } from './use-flow-changes.ts';
+import { useKeepNodeInView } from './use-keep-in-view.ts';
 import { useOverviewSelection } from './use-overview-selection.ts';
 import { usePinnedScroll } from './use-pinned-scroll.ts';
 
@@ -27,12 +30,17 @@ import { usePinnedScroll } from './use-pinned-scroll.ts';
 const NODE_TYPES = { pipeline: PipelineNodeView, note: NoteNodeView };
 const NO_EDGES: PipelineFlowEdge[] = [];
 export const PALETTE_MIME = 'application/x-loom-node';
+/**
+ * Up to this many nodes every node is rendered, in view or not: cheap at that size, and a node outside the
+ * readable view that a fit leaves (see `readable-view.ts`) can still be found, by the browser and by tests.
+ */
+const RENDER_ALL_MAX_NODES = 150;
 
 /**
  * The pipeline canvas: React Flow over state derived from the document, never stored on its own.
  *
  * Built to stay fluid with thousands of nodes: React Flow knows every node's size and handles without
- * rendering it (`NodeGeometry`) and renders only the nodes in view; far out, an overview layer paints
+ * rendering it (`NodeGeometry`) and, past {@link RENDER_ALL_MAX_NODES} nodes, renders only those in view; far out, an overview layer paints
  * the whole pipeline on one canvas instead (`overview-mode.ts`); the minimap is a canvas too.
  */
 export function PipelineCanvas() {
@@ -48,19 +56,29 @@ export function PipelineCanvas() {
   const { isValidConnection, onConnect, onConnectEnd } = useConnectHandlers();
   useFitViewCountsHiddenNodes();
 
-  const { document, selectedNodes, selectedEdges, nodeProblems, edgeProblems, steps, refusal, focusRequest } =
-    useEditor(
-      useShallow((state) => ({
-        document: state.document,
-        selectedNodes: state.selectedNodes,
-        selectedEdges: state.selectedEdges,
-        nodeProblems: state.problems.byNode,
-        edgeProblems: state.problems.byEdge,
-        steps: state.runView?.steps,
-        refusal: state.connectionRefusal,
-        focusRequest: state.focusRequest,
-      })),
-    );
+  const {
+    document,
+    selectedNodes,
+    selectedEdges,
+    nodeProblems,
+    edgeProblems,
+    steps,
+    refusal,
+    focusRequest,
+    drawerStep,
+  } = useEditor(
+    useShallow((state) => ({
+      document: state.document,
+      selectedNodes: state.selectedNodes,
+      selectedEdges: state.selectedEdges,
+      nodeProblems: state.problems.byNode,
+      edgeProblems: state.problems.byEdge,
+      steps: state.runView?.steps,
+      refusal: state.connectionRefusal,
+      focusRequest: state.focusRequest,
+      drawerStep: state.drawerStep,
+    })),
+  );
   // What the next render will pass to React Flow, for `applyLevel` to hand over before that render.
   const latest = useRef({ document, selectedNodes, selectedEdges, edgeProblems, dragging });
   latest.current = { document, selectedNodes, selectedEdges, edgeProblems, dragging };
@@ -121,6 +139,12 @@ export function PipelineCanvas() {
     [flow, store],
   );
 
+  // The step drawer takes the canvas' lower part: the node whose step it shows stays above it.
+  useKeepNodeInView(drawerStep);
+
+  // A message about what was just done on the canvas ("Cannot connect") has been read once the user goes on.
+  const onPointerDown = useCallback(() => store.getState().dismissCanvasToasts(), [store]);
+
   const onPointerMove = useCallback(
     (event: PointerEvent) => {
       store.getState().setPointer(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
@@ -136,7 +160,7 @@ export function PipelineCanvas() {
   useEffect(() => {
     if (openedFitted.current) return;
     openedFitted.current = true;
-    if (store.getState().document.nodes.length > 0) void flow.fitView();
+    if (store.getState().document.nodes.length > 0) void fitReadable(flow);
   }, [store, flow]);
 
   useEffect(() => {
@@ -153,6 +177,7 @@ export function PipelineCanvas() {
         data-zoom-level={level}
         onDragOver={onDragOver}
         onDrop={onDrop}
+        onPointerDownCapture={onPointerDown}
         onPointerMove={onPointerMove}
       >
         <ReactFlow<CanvasFlowNode, PipelineFlowEdge>
@@ -171,13 +196,13 @@ export function PipelineCanvas() {
           multiSelectionKeyCode={['Meta', 'Control']}
           minZoom={0.05}
           maxZoom={2}
-          onlyRenderVisibleElements
+          onlyRenderVisibleElements={document.nodes.length > RENDER_ALL_MAX_NODES}
           proOptions={{ hideAttribution: true }}
         >
           <CanvasGrid />
           <OverviewLayer scene={scene} />
           <CanvasMiniMap scene={scene} />
-          <Controls showInteractive={false} />
+          <CanvasControls />
         </ReactFlow>
         {refusal !== undefined && (
           <div className="connection-refusal" role="alert" data-testid="connection-refusal">

@@ -1,6 +1,9 @@
-import { viewCentre } from '../canvas/view-centre.ts';
+import { fitReadable } from '../canvas/fit-readable.ts';
+import { readableWidth } from '../canvas/readable-view.ts';
+import { canvasSize, viewCentre } from '../canvas/view-centre.ts';
 import { availableUpgrade } from '../catalog/node-upgrade.ts';
 import { autoLayout } from '../layout/auto-layout.ts';
+import { wrapRows } from '../layout/wrap-rows.ts';
 import { inProgress } from '../runs/run-projection.ts';
 import type { EditorState } from '../store/editor-types.ts';
 import { fragmentFromText, pasteOffset, selectedFragment, selectionAsText } from './clipboard.ts';
@@ -181,7 +184,9 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     run: async ({ store, flow }) => {
       const state = store.getState();
       try {
-        const positions = await autoLayout(layoutInput(state, flow));
+        const input = layoutInput(state, flow);
+        // One long row would only be readable a few nodes at a time: rows as wide as the canvas shows readably.
+        const positions = wrapRows(await autoLayout(input), input.nodes, { maxRowWidth: readableWidth(canvasSize()) });
         store.getState().moveNodes([...positions].map(([id, position]) => ({ id, position })));
         store.getState().requestFit();
       } catch (cause) {
@@ -195,7 +200,7 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     label: 'Fit view',
     group: 'view',
     shortcuts: ['Shift+F'],
-    run: ({ flow }) => void flow.fitView({ duration: 300 }),
+    run: ({ store, flow }) => void fitReadable(flow, { focus: store.getState().selectedNodes, duration: 300 }),
   },
   {
     id: 'view.zoom-in',

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 import { OutputPreview } from './OutputPreview.tsx';
+import { ResizableDrawer } from './ResizableDrawer.tsx';
 import { inProgress } from './run-projection.ts';
 import { StepLogs } from './StepLogs.tsx';
 
@@ -25,7 +26,7 @@ function StepDetails({ stepId }: { stepId: string }) {
   if (step === undefined || runId === undefined) return null;
 
   return (
-    <section className="step-drawer" aria-label={`Step ${stepId}`} data-testid="step-drawer">
+    <ResizableDrawer label={`Step ${stepId}`}>
       <header className="drawer-header">
         <div className="drawer-title">
           <span className={`status-badge status-${step.status}`}>{step.status}</span>
@@ -65,7 +66,7 @@ function StepDetails({ stepId }: { stepId: string }) {
           <Outputs step={step} />
         )}
       </div>
-    </section>
+    </ResizableDrawer>
   );
 }
 

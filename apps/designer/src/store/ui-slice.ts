@@ -7,7 +7,19 @@ export interface Toast {
   id: number;
   tone: 'info' | 'success' | 'error';
   message: string;
+  /** Gone at the next press on the canvas: it was about the last thing done there. */
+  untilCanvasInteraction?: boolean;
 }
+
+export interface ToastOptions {
+  /** How long the toast stays. @default 8000 for errors, 3500 otherwise */
+  durationMs?: number;
+  /** Dismiss it at the next press on the canvas as well. @default false */
+  untilCanvasInteraction?: boolean;
+}
+
+/** How long a message about a canvas gesture ("Cannot connect: …") stays, unless the next press dismisses it. */
+export const CANVAS_TOAST_MS = 4000;
 
 /** Editor state that is neither document nor run: open panels, messages, requests to the canvas. */
 export interface UiSlice {
@@ -15,7 +27,7 @@ export interface UiSlice {
   /** The step whose logs and outputs the drawer shows. */
   drawerStep: string | undefined;
   toasts: readonly Toast[];
-  /** Why the last connection attempt was refused; shown beside the canvas until the next attempt. */
+  /** Why the connection being dragged would be refused; shown beside the canvas while the drag lasts. */
   connectionRefusal: string | undefined;
   /** A node the canvas should bring into view (a new object each time, so repeating a request works). */
   focusRequest: { nodeId: string } | undefined;
@@ -25,8 +37,10 @@ export interface UiSlice {
   pointer: { x: number; y: number } | undefined;
   openDialog(dialog: DialogKind | undefined): void;
   openDrawer(stepId: string | undefined): void;
-  toast(tone: Toast['tone'], message: string): void;
+  toast(tone: Toast['tone'], message: string, options?: ToastOptions): void;
   dismissToast(id: number): void;
+  /** Dismisses the toasts shown with `untilCanvasInteraction`. */
+  dismissCanvasToasts(): void;
   setConnectionRefusal(reason: string | undefined): void;
   focusNode(nodeId: string): void;
   requestFit(): void;
@@ -49,13 +63,21 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   openDrawer(stepId) {
     set({ drawerStep: stepId });
   },
-  toast(tone, message) {
+  toast(tone, message, options = {}) {
     const id = ++toastIds;
-    set((state) => ({ toasts: [...state.toasts.slice(-3), { id, tone, message }] }));
-    setTimeout(() => get().dismissToast(id), tone === 'error' ? 8000 : 3500);
+    const toast: Toast = options.untilCanvasInteraction
+      ? { id, tone, message, untilCanvasInteraction: true }
+      : { id, tone, message };
+    set((state) => ({ toasts: [...state.toasts.slice(-3), toast] }));
+    setTimeout(() => get().dismissToast(id), options.durationMs ?? (tone === 'error' ? 8000 : 3500));
   },
   dismissToast(id) {
     set((state) => ({ toasts: state.toasts.filter((toast) => toast.id !== id) }));
+  },
+  dismissCanvasToasts() {
+    // Called on every press on the canvas: leave the state (and its subscribers) alone when there is none.
+    if (get().toasts.some((toast) => toast.untilCanvasInteraction))
+      set((state) => ({ toasts: state.toasts.filter((toast) => !toast.untilCanvasInteraction) }));
   },
   setConnectionRefusal(reason) {
     if (get().connectionRefusal !== reason) set({ connectionRefusal: reason });
