@@ -20,6 +20,7 @@ import {
 } from './store-rows.ts';
 import { prepareStatements } from './store-statements.ts';
 import type {
+  MetricPoint,
   NewRun,
   PipelineSummary,
   PipelineVersion,
@@ -313,6 +314,21 @@ export class LoomStore {
         ? this.#statements.stepLogs.all(runId, stepId)
         : this.#statements.stepLogsOfAttempt.all(runId, stepId, attempt);
     return rows.map(toLogEntry);
+  }
+
+  /**
+   * The curve points a step reported (its `step.metric` events with a `step`), in order, of one attempt
+   * or of all. They are read from the stored events, which keep every point: the step's row keeps only
+   * the latest value of each metric.
+   */
+  stepMetricPoints(runId: string, stepId: string, attempt?: number): MetricPoint[] {
+    const points: MetricPoint[] = [];
+    for (const event of this.#statements.stepMetricEvents.all(runId, stepId).map(toEvent)) {
+      if (event.kind !== 'step.metric' || event.step === undefined) continue;
+      if (attempt !== undefined && event.attempt !== attempt) continue;
+      points.push({ seq: event.seq, attempt: event.attempt, name: event.name, step: event.step, value: event.value });
+    }
+    return points;
   }
 
   // Metrics
