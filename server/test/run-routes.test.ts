@@ -196,6 +196,8 @@ describe('run routes', () => {
     expect(loss[2]?.value).toBe(1 / 3);
     expect(second.points.filter((point) => point.name === 'validation_loss')).toHaveLength(15);
 
+    expect(await get('?latest=true')).toEqual(second);
+
     const thinned = await get('?attempt=2&maxPoints=5');
     expect(thinned.thinned).toBe(true);
     expect(thinned.points.filter((point) => point.name === 'loss').map((point) => point.step)).toEqual([

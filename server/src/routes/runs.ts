@@ -147,7 +147,7 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
     '/api/runs/:id/steps/:step/logs',
     {
       schema: {
-        summary: 'The log lines of one step, every attempt unless `attempt` is given',
+        summary: 'The log lines of one step, every attempt unless `attempt` or `latest` says which',
         tags: ['runs'],
         params: Type.Object({ id: Type.String({ maxLength: 200 }), step: Type.String({ maxLength: 200 }) }),
         querystring: Type.Object({ attempt: Type.Optional(Type.Integer({ minimum: 1 })) }),
@@ -169,13 +169,18 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
     {
       schema: {
         summary:
-          'The curve points a step reported as it ran (each iteration’s loss, say), every attempt unless `attempt` is given',
+          'The curve points a step reported as it ran (each iteration’s loss, say), every attempt unless `attempt` or `latest` says which',
         description:
           'The step.metric events that carried a step (iteration or epoch), in order. A curve with more than `maxPoints` points is thinned to that many, evenly spaced, with its first and last; `thinned` says whether any was.',
         tags: ['runs'],
         params: Type.Object({ id: Type.String({ maxLength: 200 }), step: Type.String({ maxLength: 200 }) }),
         querystring: Type.Object({
           attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+          latest: Type.Optional(
+            Type.Boolean({
+              description: 'Only the latest attempt’s points (after a resume, attempt numbers start again at 1).',
+            }),
+          ),
           maxPoints: Type.Optional(Type.Integer({ minimum: 2, maximum: 100_000, default: DEFAULT_MAX_POINTS })),
         }),
         response: {
@@ -190,7 +195,11 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
       if (run === undefined) return notFound(reply, `no run with id "${id}"`);
       if (!run.steps.some((s) => s.id === step)) return notFound(reply, `run "${id}" has no step "${step}"`);
       fastify.runs.flushEvents();
-      const all = fastify.store.stepMetricPoints(id, step, request.query.attempt);
+      const { attempt, latest } = request.query;
+      const all = fastify.store.stepMetricPoints(id, step, {
+        ...(attempt === undefined ? {} : { attempt }),
+        ...(latest === undefined ? {} : { latest }),
+      });
       const points = thinMetricPoints(all, request.query.maxPoints ?? DEFAULT_MAX_POINTS);
       return { points, thinned: points.length < all.length };
     },
