@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 import { OutputPreview } from './OutputPreview.tsx';
+import { formatMetric } from './previews/chart-scales.ts';
 import { orderMetrics } from './previews/metric-order.ts';
 import { inProgress } from './run-projection.ts';
 import { StepLogs } from './StepLogs.tsx';
@@ -112,7 +113,7 @@ function Outputs({ step }: { step: StoredStep }) {
             {metrics.map(([name, value]) => (
               <div key={name} className="metric-row" data-testid={`step-metric-${name}`}>
                 <dt title={name}>{name}</dt>
-                <dd title={String(value)}>{Number.isInteger(value) ? value : value.toPrecision(4)}</dd>
+                <dd title={String(value)}>{formatMetric(value)}</dd>
               </div>
             ))}
           </dl>
