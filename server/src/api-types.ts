@@ -4,6 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type {
+  MetricPointSchema,
   RunDefinitionSchema,
   RunRequestSchema,
   RunSummarySchema,
@@ -27,6 +28,7 @@ export type StoredStep = Static<typeof StoredStepSchema>;
 export type RunSummary = Static<typeof RunSummarySchema>;
 export type RunRequest = Static<typeof RunRequestSchema>;
 export type StepLog = Static<typeof StepLogSchema>;
+export type MetricPoint = Static<typeof MetricPointSchema>;
 export type ArtifactPreview = Static<typeof ArtifactPreviewSchema>;
 export type CompileReply = Static<typeof CompileReplySchema>;
 export type PipelineList = Static<typeof PipelineListSchema>;

@@ -111,6 +111,7 @@ describe('run routes', () => {
       ['POST', '/api/runs/nope/resume'],
       ['GET', '/api/runs/nope/events'],
       ['GET', '/api/runs/nope/steps/a/logs'],
+      ['GET', '/api/runs/nope/steps/a/metric-points'],
     ];
     for (const [method, url] of urls) {
       const reply = await app.inject({ method, url, ...(method === 'POST' ? { payload: {} } : {}) });
@@ -122,6 +123,9 @@ describe('run routes', () => {
     const logs = await app.inject({ method: 'GET', url: `/api/runs/${run.id}/steps/zz/logs` });
     expect(logs.statusCode).toBe(404);
     expect(logs.json().message).toMatch(/no step "zz"/);
+    const points = await app.inject({ method: 'GET', url: `/api/runs/${run.id}/steps/zz/metric-points` });
+    expect(points.statusCode).toBe(404);
+    expect(points.json().message).toMatch(/no step "zz"/);
   });
 
   it('streams every event as server-sent events and resumes after Last-Event-ID', async () => {
@@ -160,6 +164,50 @@ describe('run routes', () => {
     expect(all.map((l: { attempt: number; level: string }) => [l.attempt, l.level])).toContainEqual([1, 'debug']);
     const second = (await app.inject({ method: 'GET', url: `/api/runs/${run.id}/steps/a/logs?attempt=2` })).json();
     expect(second.logs.every((l: { attempt: number }) => l.attempt === 2)).toBe(true);
+  });
+
+  it('keeps every curve point a step reported, by attempt, and thins long curves on request', async () => {
+    const id = await savePipeline(
+      app,
+      pipeline('curve', [{ id: 'c', type: 't.curve', params: { points: 30, succeedOn: 2 } }]),
+    );
+    const run = await waitForRun(app, (await startRun(app, id)).id);
+    expect(run.status).toBe('succeeded');
+    // The step's row keeps the latest value only; the curve comes from the stored events.
+    expect(run.steps[0]?.metrics).toMatchObject({ loss: 1 / 30, validation_loss: 2 / 30, iterations: 30 });
+    type Reply = {
+      points: Array<{ attempt: number; name: string; step: number; value: number; seq: number }>;
+      thinned: boolean;
+    };
+    const get = async (query: string) =>
+      (await app.inject({ method: 'GET', url: `/api/runs/${run.id}/steps/c/metric-points${query}` })).json() as Reply;
+
+    const all = await get('');
+    expect(all.thinned).toBe(false);
+    expect(all.points).toHaveLength(2 * 45);
+    expect(all.points.some((point) => point.name === 'iterations')).toBe(false);
+    const seqs = all.points.map((point) => point.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    const second = await get('?attempt=2');
+    expect(second.points.every((point) => point.attempt === 2)).toBe(true);
+    const loss = second.points.filter((point) => point.name === 'loss');
+    expect(loss.map((point) => point.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(loss[2]?.value).toBe(1 / 3);
+    expect(second.points.filter((point) => point.name === 'validation_loss')).toHaveLength(15);
+
+    expect(await get('?latest=true')).toEqual(second);
+
+    const thinned = await get('?attempt=2&maxPoints=5');
+    expect(thinned.thinned).toBe(true);
+    expect(thinned.points.filter((point) => point.name === 'loss').map((point) => point.step)).toEqual([
+      1, 8, 16, 23, 30,
+    ]);
+    expect(thinned.points.filter((point) => point.name === 'validation_loss')).toHaveLength(5);
+
+    const tooFew = await app.inject({ method: 'GET', url: `/api/runs/${run.id}/steps/c/metric-points?maxPoints=1` });
+    expect(tooFew.statusCode).toBe(400);
+    expect(tooFew.json().message).toMatch(/maxPoints/);
   });
 
   it('confines document paths to the data roots', async () => {

@@ -1,8 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { thinMetricPoints } from '../runs/metric-points.ts';
 import type { SubmitResult } from '../runs/run-manager.ts';
 import {
+  MetricPointSchema,
   RunDefinitionSchema,
   RunIdParams,
   RunRequestSchema,
@@ -12,7 +14,10 @@ import {
 } from '../runs/run-schemas.ts';
 import { errorResponses } from '../schemas/common.ts';
 
-/** Run routes: start, list, inspect, cancel and resume runs, and read a step's logs. */
+/** Points of each curve a reply holds at most unless `maxPoints` says otherwise. */
+const DEFAULT_MAX_POINTS = 2000;
+
+/** Run routes: start, list, inspect, cancel and resume runs, and read a step's logs and curve points. */
 export const runRoutes: FastifyPluginAsync = async (plain) => {
   const fastify = plain.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -142,7 +147,7 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
     '/api/runs/:id/steps/:step/logs',
     {
       schema: {
-        summary: 'The log lines of one step, every attempt unless `attempt` is given',
+        summary: 'The log lines of one step, every attempt unless `attempt` or `latest` says which',
         tags: ['runs'],
         params: Type.Object({ id: Type.String({ maxLength: 200 }), step: Type.String({ maxLength: 200 }) }),
         querystring: Type.Object({ attempt: Type.Optional(Type.Integer({ minimum: 1 })) }),
@@ -156,6 +161,47 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
       if (!run.steps.some((s) => s.id === step)) return notFound(reply, `run "${id}" has no step "${step}"`);
       fastify.runs.flushEvents();
       return { logs: fastify.store.stepLogs(id, step, request.query.attempt) };
+    },
+  );
+
+  fastify.get(
+    '/api/runs/:id/steps/:step/metric-points',
+    {
+      schema: {
+        summary:
+          'The curve points a step reported as it ran (each iteration’s loss, say), every attempt unless `attempt` or `latest` says which',
+        description:
+          'The step.metric events that carried a step (iteration or epoch), in order. A curve with more than `maxPoints` points is thinned to that many, evenly spaced, with its first and last; `thinned` says whether any was.',
+        tags: ['runs'],
+        params: Type.Object({ id: Type.String({ maxLength: 200 }), step: Type.String({ maxLength: 200 }) }),
+        querystring: Type.Object({
+          attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+          latest: Type.Optional(
+            Type.Boolean({
+              description: 'Only the latest attempt’s points (after a resume, attempt numbers start again at 1).',
+            }),
+          ),
+          maxPoints: Type.Optional(Type.Integer({ minimum: 2, maximum: 100_000, default: DEFAULT_MAX_POINTS })),
+        }),
+        response: {
+          200: Type.Object({ points: Type.Array(MetricPointSchema), thinned: Type.Boolean() }),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, step } = request.params;
+      const run = fastify.store.getRun(id);
+      if (run === undefined) return notFound(reply, `no run with id "${id}"`);
+      if (!run.steps.some((s) => s.id === step)) return notFound(reply, `run "${id}" has no step "${step}"`);
+      fastify.runs.flushEvents();
+      const { attempt, latest } = request.query;
+      const all = fastify.store.stepMetricPoints(id, step, {
+        ...(attempt === undefined ? {} : { attempt }),
+        ...(latest === undefined ? {} : { latest }),
+      });
+      const points = thinMetricPoints(all, request.query.maxPoints ?? DEFAULT_MAX_POINTS);
+      return { points, thinned: points.length < all.length };
     },
   );
 };

@@ -105,6 +105,14 @@ export const StepLogSchema = Type.Object({
   at: Type.String(),
 });
 
+export const MetricPointSchema = Type.Object({
+  seq: Type.Integer({ description: 'The seq of the step.metric event that reported it.' }),
+  attempt: Type.Integer(),
+  name: Type.String(),
+  step: Type.Number({ description: 'The iteration or epoch the value belongs to.' }),
+  value: Type.Number(),
+});
+
 /** What a run was started from; after a resume, the document and plan it was resumed with. */
 export const RunDefinitionSchema = Type.Object({
   pipelineVersion: Type.Integer(),

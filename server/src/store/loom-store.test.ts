@@ -200,6 +200,50 @@ describe('runs', () => {
     );
   });
 
+  it('reads a step’s curve points back from its events, the latest attempt’s even when a resume numbers it 1 again', () => {
+    store.createRun(newRun(runId(1), ['train', 'other']));
+    const events = new EventSource(runId(1));
+    const curve = (attempt: number, values: number[]) =>
+      values.map((value, i) =>
+        events.emit({ kind: 'step.metric', stepId: 'train', attempt, name: 'loss', value, step: i + 1 }),
+      );
+    store.appendEvents([
+      events.emit({ kind: 'run.started', pipeline: 'demo', stepCount: 2 }),
+      events.emit({ kind: 'step.queued', stepId: 'train', attempt: 1 }),
+      ...curve(1, [0.9, 0.5]),
+      // Not curve points: a metric without a step, and another step's point.
+      events.emit({ kind: 'step.metric', stepId: 'train', attempt: 1, name: 'iterations', value: 2 }),
+      events.emit({ kind: 'step.metric', stepId: 'other', attempt: 1, name: 'loss', value: 7, step: 1 }),
+      events.emit({
+        kind: 'step.failed',
+        stepId: 'train',
+        attempt: 1,
+        durationMs: 5,
+        failure: { reason: 'error', message: 'boom' },
+      }),
+      events.emit({ kind: 'run.finished', status: 'failed', durationMs: 20 }),
+      events.emit({ kind: 'run.resumed', reason: 'resume', reset: ['train'] }),
+      events.emit({ kind: 'step.queued', stepId: 'train', attempt: 1 }),
+      ...curve(1, [0.8, 0.4, 0.2]),
+    ]);
+    const steps = (points: Array<{ step: number; value: number; attempt: number }>) =>
+      points.map((point) => [point.attempt, point.step, point.value]);
+    expect(steps(store.stepMetricPoints(runId(1), 'train'))).toEqual([
+      [1, 1, 0.9],
+      [1, 2, 0.5],
+      [1, 1, 0.8],
+      [1, 2, 0.4],
+      [1, 3, 0.2],
+    ]);
+    expect(steps(store.stepMetricPoints(runId(1), 'train', { latest: true }))).toEqual([
+      [1, 1, 0.8],
+      [1, 2, 0.4],
+      [1, 3, 0.2],
+    ]);
+    expect(store.stepMetricPoints(runId(1), 'train', { attempt: 2 })).toEqual([]);
+    expect(store.stepMetricPoints(runId(1), 'nope')).toEqual([]);
+  });
+
   it('keeps everything across a close and a reopen', () => {
     const path = join(dir, 'state', 'loom.db');
     const { pipelineId } = store.createPipeline(pipelineDocument('kept', ['a', 'b']));

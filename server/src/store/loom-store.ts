@@ -20,6 +20,7 @@ import {
 } from './store-rows.ts';
 import { prepareStatements } from './store-statements.ts';
 import type {
+  MetricPoint,
   NewRun,
   PipelineSummary,
   PipelineVersion,
@@ -313,6 +314,23 @@ export class LoomStore {
         ? this.#statements.stepLogs.all(runId, stepId)
         : this.#statements.stepLogsOfAttempt.all(runId, stepId, attempt);
     return rows.map(toLogEntry);
+  }
+
+  /**
+   * The curve points a step reported (its `step.metric` events with a `step`), in order: of every
+   * attempt, of attempt `attempt`, or with `latest`, of its latest attempt only (the points after its
+   * last `step.queued`: attempt numbers start again at 1 when a run is resumed). They are read from the
+   * stored events, which keep every point; the step's row keeps only the latest value of each metric.
+   */
+  stepMetricPoints(runId: string, stepId: string, which: { attempt?: number; latest?: boolean } = {}): MetricPoint[] {
+    let points: MetricPoint[] = [];
+    for (const event of this.#statements.stepCurveEvents.all(runId, stepId).map(toEvent)) {
+      if (event.kind === 'step.queued' && which.latest === true) points = [];
+      if (event.kind !== 'step.metric' || event.step === undefined) continue;
+      if (which.attempt !== undefined && event.attempt !== which.attempt) continue;
+      points.push({ seq: event.seq, attempt: event.attempt, name: event.name, step: event.step, value: event.value });
+    }
+    return points;
   }
 
   // Metrics

@@ -88,6 +88,10 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     eventsAfter: db.prepare<[string, number, number], EventRow>(
       'SELECT run_id, seq, body, at FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+    stepCurveEvents: db.prepare<[string, string], EventRow>(
+      `SELECT run_id, seq, body, at FROM events WHERE run_id = ? AND step_id = ? AND kind IN ('step.queued', 'step.metric')
+       ORDER BY seq`,
+    ),
     stepLogs: db.prepare<[string, string], LogRow>(
       'SELECT seq, attempt, level, message, fields, at FROM logs WHERE run_id = ? AND step_id = ? ORDER BY seq',
     ),

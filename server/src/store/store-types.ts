@@ -112,6 +112,20 @@ export interface RunListQuery {
   before?: string;
 }
 
+/**
+ * One point of a curve a step reported as it went: a `step.metric` event that carried a `step` (an
+ * iteration or epoch), such as each iteration's training loss.
+ */
+export interface MetricPoint {
+  /** The event's seq: unique within the run, and the order the points were reported in. */
+  seq: number;
+  attempt: number;
+  name: string;
+  /** The iteration or epoch the value belongs to. */
+  step: number;
+  value: number;
+}
+
 export interface StepLogEntry {
   seq: number;
   attempt: number;

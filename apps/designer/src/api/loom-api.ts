@@ -2,6 +2,7 @@ import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import type {
   ArtifactPreview,
+  MetricPoint,
   PipelineList,
   PipelineVersion,
   PipelineVersionList,
@@ -148,6 +149,18 @@ export class LoomApi {
     return this.#request(
       'GET',
       `/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs${query}`,
+    );
+  }
+
+  /** The curve points of a step's latest attempt, each curve thinned to `maxPoints`. */
+  stepMetricPoints(
+    runId: string,
+    stepId: string,
+    maxPoints: number,
+  ): Promise<{ points: MetricPoint[]; thinned: boolean }> {
+    return this.#request(
+      'GET',
+      `/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/metric-points?latest=true&maxPoints=${maxPoints}`,
     );
   }
 

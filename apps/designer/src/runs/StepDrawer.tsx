@@ -3,9 +3,12 @@ import { useState } from 'react';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 import { OutputPreview } from './OutputPreview.tsx';
+import { formatMetric } from './previews/chart-scales.ts';
+import { orderMetrics } from './previews/metric-order.ts';
 import { ResizableDrawer } from './ResizableDrawer.tsx';
 import { inProgress } from './run-projection.ts';
 import { StepLogs } from './StepLogs.tsx';
+import { TrainingCurves } from './TrainingCurves.tsx';
 
 type Tab = 'outputs' | 'logs';
 
@@ -63,7 +66,10 @@ function StepDetails({ stepId }: { stepId: string }) {
         {tab === 'logs' ? (
           <StepLogs runId={runId} stepId={stepId} attempts={step.attempts} live={inProgress(step.status)} />
         ) : (
-          <Outputs step={step} />
+          <div className="outputs">
+            <TrainingCurves runId={runId} stepId={stepId} started={step.attempts > 0} live={inProgress(step.status)} />
+            <Outputs step={step} />
+          </div>
         )}
       </div>
     </ResizableDrawer>
@@ -89,7 +95,9 @@ function FailureBox({ step }: { step: StoredStep }) {
 function Outputs({ step }: { step: StoredStep }) {
   const outputs = Object.entries(step.outputs);
   // The numbers a step reported are also in its metrics output, when it has one: shown once, there.
-  const metrics = outputs.some(([, output]) => output.type === 'metrics') ? [] : Object.entries(step.metrics);
+  const metrics = outputs.some(([, output]) => output.type === 'metrics')
+    ? []
+    : orderMetrics(Object.entries(step.metrics));
   if (outputs.length === 0 && metrics.length === 0) {
     return (
       <div className="empty-note">
@@ -98,15 +106,15 @@ function Outputs({ step }: { step: StoredStep }) {
     );
   }
   return (
-    <div className="outputs">
+    <>
       {metrics.length > 0 && (
         <div className="output-block">
           <div className="output-title">Reported metrics</div>
           <dl className="metric-list">
             {metrics.map(([name, value]) => (
               <div key={name} className="metric-row" data-testid={`step-metric-${name}`}>
-                <dt>{name}</dt>
-                <dd>{Number.isInteger(value) ? value : value.toPrecision(4)}</dd>
+                <dt title={name}>{name}</dt>
+                <dd title={String(value)}>{formatMetric(value)}</dd>
               </div>
             ))}
           </dl>
@@ -115,6 +123,6 @@ function Outputs({ step }: { step: StoredStep }) {
       {outputs.map(([port, output]) => (
         <OutputPreview key={port} port={port} output={output} />
       ))}
-    </div>
+    </>
   );
 }

@@ -67,8 +67,10 @@ export function StepLogs({
           <li key={line.seq} className={`log-line level-${line.level}`}>
             <time>{line.at.slice(11, 23)}</time>
             <span className="log-level">{line.level}</span>
-            <span className="log-message">{line.message}</span>
-            {line.fields !== undefined && <span className="log-fields">{JSON.stringify(line.fields)}</span>}
+            <span className="log-text">
+              <span className="log-message">{line.message}</span>
+              {line.fields !== undefined && <span className="log-fields">{JSON.stringify(line.fields)}</span>}
+            </span>
           </li>
         ))}
       </ol>

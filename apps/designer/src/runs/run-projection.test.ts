@@ -2,6 +2,7 @@ import type { RunEvent } from '@loom/runtime';
 import type { StoredRun, StoredStep } from '@loom/server/api-types';
 import { describe, expect, it } from 'vitest';
 import { applyRunEvents, countsSummary, inProgress, runViewFromSnapshot, stepCounts } from './run-projection.ts';
+import { curveSeries } from './training-curves.ts';
 
 function step(id: string): StoredStep {
   return { id, type: 't', version: '1.0.0', title: id, status: 'pending', attempts: 0, metrics: {}, outputs: {} };
@@ -104,6 +105,82 @@ describe('run projection', () => {
     expect(view.steps.b?.status).toBe('pending');
     expect(view.steps.b).not.toHaveProperty('failure');
     expect(view.steps.b?.attempts).toBe(1);
+  });
+});
+
+describe('run projection: curves', () => {
+  const metric = (stepId: string, attempt: number, name: string, value: number, step?: number) =>
+    event({ kind: 'step.metric', stepId, attempt, name, value, ...(step === undefined ? {} : { step }) });
+  const lossOf = (view: ReturnType<typeof applyRunEvents>, stepId: string) =>
+    curveSeries(view.curves?.[stepId]).find((series) => series.name === 'loss')?.y;
+
+  it('draws every point of a metric reported with a step, while the step card keeps the latest value', () => {
+    seq = 0;
+    const losses = [0.9, 0.7, 0.5, 0.4];
+    const view = applyRunEvents(runViewFromSnapshot(snapshot()), [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+      event({ kind: 'step.started', stepId: 'a', attempt: 1 }),
+      ...losses.map((value, i) => metric('a', 1, 'loss', value, i + 1)),
+      metric('a', 1, 'validation_loss', 0.8, 2),
+      // A plain metric is a number on the card, not a curve.
+      metric('a', 1, 'iterations', 4),
+    ]);
+    expect(view.steps.a?.status).toBe('running');
+    expect(view.steps.a?.metrics).toEqual({ loss: 0.4, validation_loss: 0.8, iterations: 4 });
+    expect(curveSeries(view.curves?.a)).toEqual([
+      { name: 'loss', x: [1, 2, 3, 4], y: losses },
+      { name: 'validation_loss', x: [2], y: [0.8] },
+    ]);
+    expect(view.curves?.b).toBeUndefined();
+  });
+
+  it('grows the curve batch by batch as events stream in, and a replayed batch changes nothing', () => {
+    seq = 0;
+    let view = applyRunEvents(runViewFromSnapshot(snapshot()), [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+    ]);
+    const lengths: number[] = [];
+    for (let batch = 0; batch < 5; batch++) {
+      const events = [1, 2, 3].map((n) => metric('a', 1, 'loss', 1 / (batch * 3 + n), batch * 3 + n));
+      view = applyRunEvents(view, events);
+      lengths.push(lossOf(view, 'a')?.length ?? 0);
+      expect(applyRunEvents(view, events)).toBe(view);
+    }
+    expect(lengths).toEqual([3, 6, 9, 12, 15]);
+  });
+
+  it('starts the curve again for a retry and for a resumed step', () => {
+    seq = 0;
+    const retried = applyRunEvents(runViewFromSnapshot(snapshot()), [
+      event({ kind: 'run.started', pipeline: 'p', stepCount: 2 }),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+      metric('a', 1, 'loss', 0.9, 1),
+      metric('a', 1, 'loss', 0.8, 2),
+      event({ kind: 'step.queued', stepId: 'a', attempt: 2 }),
+      metric('a', 2, 'loss', 0.6, 1),
+    ]);
+    expect(lossOf(retried, 'a')).toEqual([0.6]);
+
+    const resumed = applyRunEvents(retried, [
+      event({
+        kind: 'step.failed',
+        stepId: 'a',
+        attempt: 2,
+        durationMs: 5,
+        failure: { reason: 'error', message: 'x' },
+      }),
+      event({ kind: 'run.finished', status: 'failed', durationMs: 9 }),
+      event({ kind: 'run.resumed', reason: 'resume', reset: ['a'] }),
+    ]);
+    expect(curveSeries(resumed.curves?.a)).toEqual([]);
+    // A resume numbers attempts from 1 again: the new attempt's points are the curve, the old ones gone.
+    const again = applyRunEvents(resumed, [
+      event({ kind: 'step.queued', stepId: 'a', attempt: 1 }),
+      metric('a', 1, 'loss', 0.3, 1),
+    ]);
+    expect(lossOf(again, 'a')).toEqual([0.3]);
   });
 });
 

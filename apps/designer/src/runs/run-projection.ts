@@ -1,6 +1,7 @@
 import type { Plan } from '@loom/compiler';
 import type { RunEvent, StepStatus } from '@loom/runtime';
-import type { StoredRun, StoredStep } from '@loom/server/api-types';
+import type { MetricPoint, StoredRun, StoredStep } from '@loom/server/api-types';
+import { addCurvePoints, type StepCurves, startAttempt } from './training-curves.ts';
 
 /** A run as the designer shows it: the server's snapshot with later events folded in. */
 export interface RunView {
@@ -10,6 +11,12 @@ export interface RunView {
   order: readonly string[];
   /** The run's compiled plan, once fetched: its cache keys say whether a step will re-run now. */
   plan?: Plan | undefined;
+  /**
+   * The curves each step reports as it runs (a trainer's loss per iteration), of its latest attempt.
+   * The run's snapshot has only each metric's latest value: these come from the live events, and from
+   * the server's stored events when the drawer asks for them.
+   */
+  curves?: Readonly<Record<string, StepCurves>> | undefined;
 }
 
 /** Whether a run or step with this status has yet to end (queued or running). */
@@ -26,15 +33,23 @@ export function runViewFromSnapshot(snapshot: StoredRun): RunView {
 
 /**
  * Folds events into a run view, the same way the server's store projects them, so a view built from a
- * snapshot plus the events after its `lastSeq` equals a later snapshot. Events at or before `lastSeq`
- * are ignored (a replay after a reconnect). Returns the same view when nothing changed.
+ * snapshot plus the events after its `lastSeq` equals a later snapshot; metrics reported with a step
+ * also go into the step's curves. Events at or before `lastSeq` are ignored (a replay after a
+ * reconnect). Returns the same view when nothing changed.
  */
 export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunView {
   let run = view.run;
   let steps: Record<string, StoredStep> | undefined;
+  let curves: Record<string, StepCurves> | undefined;
+  // Curve points are added once per step at the end, not one copy of the curve per event.
+  const points = new Map<string, MetricPoint[]>();
   const writable = () => {
     steps ??= { ...view.steps };
     return steps;
+  };
+  const writableCurves = () => {
+    curves ??= { ...view.curves };
+    return curves;
   };
   const current = (id: string) => (steps ?? view.steps)[id];
   const patchStep = (id: string, patch: Partial<StoredStep>) => {
@@ -59,6 +74,7 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
           const { failure: _a, skippedBecause: _b, contentKey: _c, cachedFromRun: _e, startedAt: _s, ...kept } = step;
           const { finishedAt: _g, durationMs: _h, progress: _p, ...base } = kept;
           writable()[id] = { ...base, status: 'pending', outputs: {}, metrics: {} };
+          writableCurves()[id] = startAttempt(event.seq);
         }
         break;
       }
@@ -67,6 +83,7 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
         if (step === undefined) break;
         const { progress: _p, ...rest } = step;
         writable()[event.stepId] = { ...rest, status: 'queued', attempts: event.attempt };
+        writableCurves()[event.stepId] = startAttempt(event.seq);
         break;
       }
       case 'step.started':
@@ -82,7 +99,20 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
         break;
       case 'step.metric': {
         const step = current(event.stepId);
-        if (step !== undefined) patchStep(event.stepId, { metrics: { ...step.metrics, [event.name]: event.value } });
+        if (step === undefined) break;
+        patchStep(event.stepId, { metrics: { ...step.metrics, [event.name]: event.value } });
+        if (event.step !== undefined) {
+          const point = {
+            seq: event.seq,
+            attempt: event.attempt,
+            name: event.name,
+            step: event.step,
+            value: event.value,
+          };
+          const added = points.get(event.stepId);
+          if (added === undefined) points.set(event.stepId, [point]);
+          else added.push(point);
+        }
         break;
       }
       case 'step.log':
@@ -131,8 +161,13 @@ export function applyRunEvents(view: RunView, events: readonly RunEvent[]): RunV
       }
     }
   }
-  if (run === view.run && steps === undefined) return view;
-  return { ...view, run, steps: steps ?? view.steps };
+  for (const [stepId, added] of points) {
+    const current = (curves ?? view.curves)?.[stepId];
+    const next = addCurvePoints(current, added);
+    if (next !== current) writableCurves()[stepId] = next;
+  }
+  if (run === view.run && steps === undefined && curves === undefined) return view;
+  return { ...view, run, steps: steps ?? view.steps, curves: curves ?? view.curves };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RunEvent } from '@loom/runtime';
-import type { StoredRun } from '@loom/server/api-types';
+import type { MetricPoint, StoredRun } from '@loom/server/api-types';
 import { applyRunEvents, type RunView, runViewFromSnapshot } from '../runs/run-projection.ts';
+import { addCurvePoints } from '../runs/training-curves.ts';
 import type { SliceCreator } from './editor-types.ts';
 
 /** `live`: events arrive; `reconnecting`: the stream dropped and is being re-opened from the last event seen. */
@@ -12,6 +13,8 @@ export interface RunSlice {
   streamState: StreamState;
   showRun(snapshot: StoredRun): void;
   applyRunEvents(events: readonly RunEvent[]): void;
+  /** Adds curve points read back from the server (a step's earlier points, after a reload) to the shown run. */
+  addCurvePoints(runId: string, stepId: string, points: readonly MetricPoint[]): void;
   closeRun(): void;
   setStreamState(state: StreamState): void;
 }
@@ -22,8 +25,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (set) => ({
   showRun(snapshot) {
     set((state) => {
       const view = runViewFromSnapshot(snapshot);
-      // A fresh snapshot of the same run keeps the plan fetched for it.
-      if (state.runView?.run.id === snapshot.id) view.plan = state.runView.plan;
+      // A fresh snapshot of the same run keeps the plan fetched for it, and the curves it cannot hold.
+      if (state.runView?.run.id === snapshot.id) {
+        view.plan = state.runView.plan;
+        view.curves = state.runView.curves;
+      }
       return { runView: view };
     });
   },
@@ -33,6 +39,15 @@ export const createRunSlice: SliceCreator<RunSlice> = (set) => ({
       const own = events.filter((event) => event.runId === state.runView?.run.id);
       const next = applyRunEvents(state.runView, own);
       return next === state.runView ? {} : { runView: next };
+    });
+  },
+  addCurvePoints(runId, stepId, points) {
+    set((state) => {
+      const view = state.runView;
+      if (view === undefined || view.run.id !== runId || view.steps[stepId] === undefined) return {};
+      const current = view.curves?.[stepId];
+      const next = addCurvePoints(current, points);
+      return next === current ? {} : { runView: { ...view, curves: { ...view.curves, [stepId]: next } } };
     });
   },
   closeRun() {

@@ -2,6 +2,7 @@ import type { Metrics } from '@loom/sdk';
 import { formatMetric } from './chart-scales.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { LineChart } from './LineChart.tsx';
+import { compareMetricNames, orderMetrics } from './metric-order.ts';
 import { curveLayout, groupMetrics, matrixTitle, type PerClassScores, splitPerClass } from './metrics-layout.ts';
 import './previews.css';
 
@@ -11,7 +12,8 @@ export interface MetricsViewProps {
 }
 
 /**
- * A node's metrics: scores as a key/value list, curves as line charts and matrices as heatmaps. Curves
+ * A node's metrics: scores as a key/value list (headline scores such as accuracy or RMSE first, the
+ * rest by name; a name too long for its tile shows whole on hover), curves as line charts and matrices as heatmaps. Curves
  * named like `roc` get unit axes, a diagonal and the `auc`/`roc_auc` score; `loss` curves are titled
  * training (or validation) loss.
  *
@@ -22,7 +24,12 @@ export interface MetricsViewProps {
  */
 export function MetricsView({ metrics }: MetricsViewProps) {
   const { scalars, curves, matrices } = groupMetrics(metrics);
-  const { overall, perClass } = splitPerClass(scalars);
+  const split = splitPerClass(scalars);
+  const overall = orderMetrics(split.overall);
+  const perClass =
+    split.perClass === undefined
+      ? undefined
+      : { ...split.perClass, scores: [...split.perClass.scores].sort(compareMetricNames) };
   if (scalars.length + curves.length + matrices.length === 0) {
     return (
       <div className="metrics-view" data-testid="metrics-view">

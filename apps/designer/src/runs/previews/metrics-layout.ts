@@ -52,6 +52,11 @@ export interface CurveLayout {
 
 const VALIDATION_WORDS = new Set(['val', 'valid', 'validation', 'test', 'eval', 'holdout']);
 
+/** Whether a metric is measured on held-out rows, by its name: `validation_loss`, `val_loss`, `test_accuracy`. */
+export function isValidationMetric(name: string): boolean {
+  return nameTokens(name).some((token) => VALIDATION_WORDS.has(token));
+}
+
 function firstFinite(metrics: Readonly<Metrics>, names: readonly string[]): number | undefined {
   for (const name of names) {
     const value = metrics[name];
@@ -101,7 +106,7 @@ export function curveLayout(name: string, curve: MetricCurve, metrics: Readonly<
     };
   }
   if (tokens.some((token) => token.endsWith('loss'))) {
-    const validation = tokens.some((token) => VALIDATION_WORDS.has(token));
+    const validation = isValidationMetric(name);
     return {
       title: `${validation ? 'Validation loss' : 'Training loss'}${of}`,
       xLabel: curve.xLabel ?? 'Iteration',
