@@ -262,13 +262,15 @@ describe('loom validate', () => {
   });
 
   it("accepts canvas notes, and refuses a note that takes a node's id", async () => {
-    const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { nodes: Array<{ id: string }> };
+    const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as {
+      nodes: Array<{ id: string; params: { path?: unknown } }>;
+    };
     const note = {
       text: 'Why the gate is set where it is.',
       position: { x: 0, y: -80 },
       size: { width: 200, height: 60 },
     };
-    for (const node of example.nodes as Array<{ params: { path?: unknown } }>)
+    for (const node of example.nodes)
       if (typeof node.params.path === 'string') node.params.path = join(EXAMPLES, 'model-report', node.params.path);
     const withNotes = join(work, 'notes.loom.json');
     await writeFile(withNotes, JSON.stringify({ ...example, notes: [{ id: 'why', ...note, color: '#fde68a' }] }));
