@@ -1,5 +1,5 @@
 import type { FittedStep } from '@loom/ml';
-import { defineNode, input, NodeError, output, type Static, Type } from '@loom/sdk';
+import { columnsParam, defineNode, input, NodeError, output, type Static, Type } from '@loom/sdk';
 import { quoteIdentifier, type TableColumnInfo, type TableDatabase } from '@loom/tables';
 import { applyStepsSql, describeKind } from './fitted-step-sql.ts';
 import {
@@ -16,7 +16,7 @@ const TYPE = 'transform.clean_missing';
 
 const params = Type.Object({
   columns: Type.Optional(
-    Type.Array(Type.String({ minLength: 1 }), {
+    columnsParam('table', {
       description:
         'The columns to clean. Default: every column the strategy can fill: number columns for mean and median, columns of the value’s kind for constant, number and text columns for most_frequent, every column for remove_rows.',
     }),

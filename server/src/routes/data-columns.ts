@@ -14,7 +14,9 @@ const ColumnsQuerySchema = Type.Object({
   delimiter: Type.Optional(
     Type.String({ minLength: 1, maxLength: 4, description: 'For CSV: the field separator. Default: detected.' }),
   ),
-  header: Type.Optional(Type.Boolean({ description: 'For CSV: whether the first line names the columns. Default: true.' })),
+  header: Type.Optional(
+    Type.Boolean({ description: 'For CSV: whether the first line names the columns. Default: true.' }),
+  ),
 });
 
 const DataColumnsSchema = Type.Object({
@@ -68,7 +70,13 @@ export const dataColumnRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const candidates = isAbsolute(path) ? [resolve(path)] : roots.map((root) => resolve(root, path));
       let found: string | undefined;
       for (const candidate of candidates) {
-        if (!(await stat(candidate).then((info) => info.isFile(), () => false))) continue;
+        if (
+          !(await stat(candidate).then(
+            (info) => info.isFile(),
+            () => false,
+          ))
+        )
+          continue;
         try {
           found = confinePath(roots[0] ?? process.cwd(), roots, candidate);
         } catch (cause) {
