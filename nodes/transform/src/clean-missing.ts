@@ -58,6 +58,7 @@ export const cleanMissing = defineNode({
       description: 'The cleaned table; its lineage gains the fill steps.',
       // constant fills with a given value and remove_rows drops rows: neither learns from the rows.
       rows: { from: 'table', fits: { param: 'strategy', in: ['mean', 'median', 'most_frequent'] } },
+      columns: { from: 'table' },
     }),
     transform: output('transform', {
       description: 'The fill values, to apply to other tables (empty for remove_rows: a model cannot drop rows).',

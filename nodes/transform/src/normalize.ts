@@ -42,6 +42,7 @@ export const normalize = defineNode({
     table: output('table', {
       description: 'The rescaled table (rescaled columns become DOUBLE); its lineage gains the scale steps.',
       rows: { from: 'table', fits: true },
+      columns: { from: 'table' },
     }),
     transform: output('transform', { description: 'The scale steps, to apply to other tables.' }),
   },

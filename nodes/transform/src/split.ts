@@ -31,10 +31,12 @@ export const split = defineNode({
     train: output('table', {
       description: 'The rows not drawn for test, in their original order.',
       rows: { from: 'table' },
+      columns: { from: 'table' },
     }),
     test: output('table', {
       description: 'round(rows × fraction) rows drawn at random, in their original order.',
       rows: { from: 'table', heldOut: true },
+      columns: { from: 'table' },
     }),
   },
   async run(ctx) {

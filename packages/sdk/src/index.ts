@@ -52,6 +52,7 @@ export {
   type PortValueTypes,
 } from './port-types.ts';
 export {
+  type ColumnFlow,
   type InputPort,
   type InputPortOptions,
   type InputPorts,
