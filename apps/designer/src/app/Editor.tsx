@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.tsx';
+import { ColumnFacts } from '../columns/ColumnFacts.tsx';
 import { useCommandShortcuts, useSession } from '../commands/use-commands.tsx';
 import { DataFileSuggestions } from '../files/DataFileSuggestions.tsx';
 import { FileDrop } from '../files/FileDrop.tsx';
@@ -61,6 +62,7 @@ export function Editor() {
       <EditorDialogs />
       <FileDrop />
       <DataFileSuggestions />
+      <ColumnFacts />
       <Toasts />
     </div>
   );

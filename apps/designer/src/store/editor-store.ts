@@ -1,6 +1,7 @@
 import { temporal } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createCatalogSlice } from './catalog-slice.ts';
+import { createColumnsSlice } from './columns-slice.ts';
 import { createDocumentSlice } from './document-slice.ts';
 import type { CatalogContext, EditorState } from './editor-types.ts';
 import { findProblems, NO_PROBLEMS } from './problems.ts';
@@ -31,6 +32,7 @@ export function createEditorStore(catalog: CatalogContext) {
         ...createSelectionSlice(set, get),
         ...createRunSlice(set, get),
         ...createUiSlice(set, get),
+        ...createColumnsSlice(set, get),
         problems: NO_PROBLEMS,
       }),
       {
@@ -45,7 +47,8 @@ export function createEditorStore(catalog: CatalogContext) {
 }
 
 /**
- * Recompiles after each edit, and after each catalog replacement (a node type may have come or gone).
+ * Recompiles after each edit, after each catalog replacement (a node type may have come or gone), and
+ * when more is learnt of tables' columns.
  * Edits that come in one burst (a drag of many nodes, typing) compile once, in the next task, so typing
  * never waits for the compiler.
  */
@@ -53,13 +56,28 @@ function keepProblemsCurrent(store: StoreApi<EditorState>): void {
   let scheduled = false;
   const refresh = () => {
     scheduled = false;
-    const { document, catalog, problems } = store.getState();
-    if (problems.document === document && problems.registry === catalog.registry) return;
-    store.setState({ problems: findProblems(document, catalog.registry) });
+    const { document, catalog, problems, knownColumns } = store.getState();
+    if (
+      problems.document === document &&
+      problems.registry === catalog.registry &&
+      problems.knownColumns === knownColumns
+    )
+      return;
+    store.setState({ problems: findProblems(document, catalog.registry, { catalog: catalog.catalog, known: knownColumns }) });
   };
-  store.setState({ problems: findProblems(store.getState().document, store.getState().catalog.registry) });
+  const initial = store.getState();
+  store.setState({
+    problems: findProblems(initial.document, initial.catalog.registry, {
+      catalog: initial.catalog.catalog,
+      known: initial.knownColumns,
+    }),
+  });
   store.subscribe((state, previous) => {
-    if ((state.document === previous.document && state.catalog === previous.catalog) || scheduled) return;
+    const same =
+      state.document === previous.document &&
+      state.catalog === previous.catalog &&
+      state.knownColumns === previous.knownColumns;
+    if (same || scheduled) return;
     scheduled = true;
     setTimeout(refresh, 0);
   });

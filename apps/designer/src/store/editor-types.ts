@@ -1,7 +1,9 @@
 import type { Plan } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
+import type { KnownColumns } from '../columns/column-resolution.ts';
 import type { CatalogSlice } from './catalog-slice.ts';
+import type { ColumnsSlice } from './columns-slice.ts';
 import type { DocumentSlice } from './document-slice.ts';
 import type { RunSlice } from './run-slice.ts';
 import type { SelectionSlice } from './selection-slice.ts';
@@ -26,13 +28,16 @@ export interface ProblemsState {
   document: PipelineDocument | undefined;
   /** The registry they were found against: a reloaded catalog makes them stale too. */
   registry: NodeRegistry | undefined;
+  /** The columns known when they were found: unknown-column warnings depend on them. */
+  knownColumns?: KnownColumns | undefined;
 }
 
 export type EditorState = DocumentSlice &
   CatalogSlice &
   SelectionSlice &
   RunSlice &
-  UiSlice & {
+  UiSlice &
+  ColumnsSlice & {
     problems: ProblemsState;
   };
 
