@@ -1,4 +1,5 @@
 import { HelpOverlay } from '../commands/HelpOverlay.tsx';
+import { NameDialog } from '../files/NameDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { VersionsDialog } from '../files/VersionsDialog.tsx';
 import { QuickAdd } from '../palette/QuickAdd.tsx';
@@ -24,6 +25,8 @@ export function EditorDialogs() {
       return <HelpOverlay />;
     case 'quick-add':
       return <QuickAdd />;
+    case 'name':
+      return <NameDialog />;
     default: {
       const unknown: never = dialog;
       return unknown;

@@ -57,7 +57,9 @@ export function ColumnFacts() {
   useEffect(() => {
     const timer = setTimeout(() => {
       for (const node of document.nodes) {
-        const entry = catalog.nodes.find((candidate) => candidate.type === node.type && candidate.version === node.version);
+        const entry = catalog.nodes.find(
+          (candidate) => candidate.type === node.type && candidate.version === node.version,
+        );
         const path = sourceFilePath(document, entry, node.id);
         if (path === undefined) continue;
         const delimiter = typeof node.params?.delimiter === 'string' ? node.params.delimiter : undefined;
@@ -65,7 +67,10 @@ export function ColumnFacts() {
         const key = JSON.stringify([path, delimiter, header]);
         let columns = files.current.get(key);
         if (columns === undefined) {
-          const csv = { ...(delimiter === undefined ? {} : { delimiter }), ...(header === undefined ? {} : { header }) };
+          const csv = {
+            ...(delimiter === undefined ? {} : { delimiter }),
+            ...(header === undefined ? {} : { header }),
+          };
           columns = session.api.dataFileColumns(path, csv).then(
             (reply) => reply.columns.map((column) => column.name),
             () => {

@@ -41,7 +41,9 @@ describe('columnParamsOf', () => {
     expect(columnParamsOf(entry('train.logistic_regression') as never)).toEqual([
       { name: 'label', input: 'table', many: false },
     ]);
-    expect(columnParamsOf(entry('transform.select') as never)).toEqual([{ name: 'columns', input: 'table', many: true }]);
+    expect(columnParamsOf(entry('transform.select') as never)).toEqual([
+      { name: 'columns', input: 'table', many: true },
+    ]);
     expect(columnParamsOf(entry('transform.join') as never)).toEqual([]);
   });
 });

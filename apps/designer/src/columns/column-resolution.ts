@@ -43,7 +43,11 @@ export function columnParamsOf(entry: CatalogNode): Array<ColumnReference & { na
  * A node that reads a file into a table: a data node without inputs, whose `path` parameter is
  * literal text. Its file's preview gives its output's columns before any run.
  */
-export function sourceFilePath(document: PipelineDocument, entry: CatalogNode | undefined, nodeId: string): string | undefined {
+export function sourceFilePath(
+  document: PipelineDocument,
+  entry: CatalogNode | undefined,
+  nodeId: string,
+): string | undefined {
   if (entry === undefined || entry.category !== 'data' || entry.inputs.length > 0) return undefined;
   const path = document.nodes.find((node) => node.id === nodeId)?.params?.path;
   return typeof path === 'string' && path !== '' ? path : undefined;
@@ -106,7 +110,11 @@ function distance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= right.length; j++) {
       const cost = left[i - 1] === right[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
     }
     previous = current;
   }
@@ -129,7 +137,9 @@ export function closestColumns(name: string, columns: readonly string[]): string
 }
 
 function describeSource(resolved: ResolvedColumns): string {
-  return resolved.source === 'run' ? `the last run's output of "${resolved.nodeId}"` : `the file read by "${resolved.nodeId}"`;
+  return resolved.source === 'run'
+    ? `the last run's output of "${resolved.nodeId}"`
+    : `the file read by "${resolved.nodeId}"`;
 }
 
 /**
@@ -150,7 +160,8 @@ export function unknownColumnProblems(
       const value = node.params?.[parameter.name];
       if (value === undefined || isParameterReference(value)) continue;
       const names = parameter.many ? (Array.isArray(value) ? value : []) : [value];
-      const resolved = names.length === 0 ? undefined : columnsOfInput(document, catalog, known, node.id, parameter.input);
+      const resolved =
+        names.length === 0 ? undefined : columnsOfInput(document, catalog, known, node.id, parameter.input);
       if (resolved === undefined) continue;
       const have = new Set(resolved.columns);
       names.forEach((name, position) => {

@@ -2,12 +2,12 @@ import { pointer } from '@loom/graph';
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { availableUpgrade } from '../catalog/node-upgrade.ts';
+import { columnParamsOf, columnsOfInput, type ResolvedColumns } from '../columns/column-resolution.ts';
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
-import { columnParamsOf, columnsOfInput, type ResolvedColumns } from '../columns/column-resolution.ts';
 import { CacheBadge } from '../runs/CacheBadge.tsx';
-import { canvasIds } from '../store/document-slice.ts';
 import { nodeIdProblem } from '../store/document-ids.ts';
+import { canvasIds } from '../store/document-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { SchemaForm } from './SchemaForm.tsx';
 

@@ -203,7 +203,10 @@ describe('editor store', () => {
       store.getState().setFileColumns('iris.csv', ['sepal_length', 'species']);
       await vi.advanceTimersByTimeAsync(1);
       expect(store.getState().problems.byNode.get(train)).toEqual([
-        expect.objectContaining({ code: 'param.unknown-column', message: expect.stringContaining('did you mean "species"') }),
+        expect.objectContaining({
+          code: 'param.unknown-column',
+          message: expect.stringContaining('did you mean "species"'),
+        }),
       ]);
     } finally {
       vi.useRealTimers();

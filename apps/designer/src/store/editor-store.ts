@@ -63,7 +63,9 @@ function keepProblemsCurrent(store: StoreApi<EditorState>): void {
       problems.knownColumns === knownColumns
     )
       return;
-    store.setState({ problems: findProblems(document, catalog.registry, { catalog: catalog.catalog, known: knownColumns }) });
+    store.setState({
+      problems: findProblems(document, catalog.registry, { catalog: catalog.catalog, known: knownColumns }),
+    });
   };
   const initial = store.getState();
   store.setState({
