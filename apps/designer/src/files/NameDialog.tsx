@@ -27,7 +27,6 @@ export function NameDialog() {
         <label className="field">
           <span className="field-label">Name</span>
           <input
-            // biome-ignore lint/a11y/noAutofocus: the dialog asks exactly this one thing
             autoFocus
             value={name}
             onChange={(event) => setName(event.target.value)}
