@@ -31,6 +31,10 @@ export function NameDialog() {
             value={name}
             onChange={(event) => setName(event.target.value)}
             onFocus={(event) => event.target.select()}
+            // The editor's shortcuts leave keys typed into fields alone: Escape is this field's to handle.
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') close(undefined);
+            }}
             aria-invalid={trimmed === '' || undefined}
             data-testid="pipeline-name-input"
           />

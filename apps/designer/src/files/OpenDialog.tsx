@@ -113,12 +113,8 @@ function RenameInput({ name, onDone }: { name: string; onDone: (name: string) =>
   };
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter') end(text.trim());
-    else if (event.key === 'Escape') {
-      // Escape here ends the rename, not the dialog.
-      event.stopPropagation();
-      event.nativeEvent.stopImmediatePropagation();
-      end(name);
-    }
+    // The editor's shortcuts leave keys typed into fields alone, so Escape here ends only the rename.
+    else if (event.key === 'Escape') end(name);
   };
   return (
     <input

@@ -210,10 +210,7 @@ function NodeIdField({ nodeId }: { nodeId: string }) {
     if (event.key === 'Enter') {
       event.preventDefault();
       apply();
-    } else if (event.key === 'Escape') {
-      event.stopPropagation();
-      setText(nodeId);
-    }
+    } else if (event.key === 'Escape') setText(nodeId);
   };
   return (
     <label className="field">
