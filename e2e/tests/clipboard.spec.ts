@@ -99,7 +99,7 @@ test('Ctrl+D duplicates the selection beside it', async ({ page }) => {
   await selectNode(page, 'split');
   await page.keyboard.press('ControlOrMeta+d');
   await expect(canvasNodes(page)).toHaveCount(4);
-  await expect(page.getByTestId('node-inspector').locator('.field-static')).toHaveText('split_2');
+  await expect(page.getByTestId('node-inspector').getByTestId('node-id')).toHaveValue('split_2');
   const after = await exportedDocument(page);
   const copy = after.nodes[3];
   expect(copy).toMatchObject({

@@ -67,7 +67,7 @@ test('Enter on a palette entry adds the node in view, selected', async ({ page }
   await expect(canvasNodes(page)).toHaveCount(1);
   await expect(node(page, 'csv')).toBeVisible();
   expect(await inView(page, 'csv')).toBe(true);
-  await expect(page.getByTestId('node-inspector').locator('.field-static')).toHaveText('csv');
+  await expect(page.getByTestId('node-inspector').getByTestId('node-id')).toHaveValue('csv');
 
   // Double-click adds another, with a fresh id.
   await page.getByTestId('palette-data.csv').dblclick();
@@ -92,7 +92,7 @@ test('quick-add: A opens a search box, arrows choose, Enter adds the node', asyn
   await expect(canvasNodes(page)).toHaveCount(1);
   await expect(node(page, 'split')).toBeVisible();
   expect(await inView(page, 'split')).toBe(true);
-  await expect(page.getByTestId('node-inspector').locator('.field-static')).toHaveText('split');
+  await expect(page.getByTestId('node-inspector').getByTestId('node-id')).toHaveValue('split');
 
   // `/` opens it too; arrows move through the matches.
   await clickEmptyCanvas(page);

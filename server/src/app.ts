@@ -13,6 +13,7 @@ import { storePlugin } from './plugins/store-plugin.ts';
 import { typeBoxValidatorCompiler } from './plugins/validation.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { compileRoutes } from './routes/compile.ts';
+import { dataColumnRoutes } from './routes/data-columns.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
 import { exampleRoutes } from './routes/examples.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -64,6 +65,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(nodeRoutes);
   await app.register(dataFileRoutes);
   await app.register(exampleRoutes);
+  await app.register(dataColumnRoutes);
   await app.register(compileRoutes);
   await app.register(pipelineRoutes);
   await app.register(artifactRoutes);

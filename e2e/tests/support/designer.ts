@@ -237,15 +237,15 @@ export async function revealNode(page: Page, nodeId: string): Promise<void> {
  */
 export async function selectNode(page: Page, nodeId: string): Promise<Locator> {
   const inspector = page.getByTestId('node-inspector');
-  const shown = inspector.locator('.field-static');
-  if ((await shown.count()) === 0 || (await shown.textContent()) !== nodeId) {
+  const shown = inspector.getByTestId('node-id');
+  if ((await shown.count()) === 0 || (await shown.inputValue()) !== nodeId) {
     await revealNode(page, nodeId);
     await node(page, nodeId)
       .locator('.pipeline-node-header')
       .click({ position: { x: 8, y: 8 } });
   }
   await expect(inspector).toBeVisible();
-  await expect(shown).toHaveText(nodeId);
+  await expect(shown).toHaveValue(nodeId);
   return inspector;
 }
 

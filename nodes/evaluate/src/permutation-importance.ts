@@ -1,5 +1,5 @@
 import { classificationMetrics, createRng, type ModelPrediction, type RawColumns, regressionMetrics } from '@loom/ml';
-import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
+import { columnParam, defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import {
   checkPredictionsFinite,
   finiteLabelRows,
@@ -26,7 +26,10 @@ export const permutationImportance = defineNode({
     }),
   },
   params: Type.Object({
-    label: Type.String({ default: '', description: 'The column with the true values. Empty: the model’s label.' }),
+    label: columnParam('table', {
+      default: '',
+      description: 'The column with the true values. Empty: the model’s label.',
+    }),
     metric: Type.Union(
       [
         Type.Literal('auto'),

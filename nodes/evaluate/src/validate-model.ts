@@ -1,5 +1,5 @@
 import { classificationMetrics, type RawColumns, regressionMetrics } from '@loom/ml';
-import { defineNode, input, type MetricCurve, type Metrics, NodeError, output, Type } from '@loom/sdk';
+import { columnParam, defineNode, input, type MetricCurve, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import { checkQualityGate, qualityGateParams } from './quality-gate.ts';
 import {
   checkPredictionsFinite,
@@ -21,7 +21,7 @@ export const validateModel = defineNode({
     table: input('table', { description: 'Held-out rows with the raw input columns and the label.', evaluation: true }),
   },
   params: Type.Object({
-    label: Type.String({
+    label: columnParam('table', {
       default: '',
       description: 'The column with the true values. Empty: the label the model was trained on.',
     }),

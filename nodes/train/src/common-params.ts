@@ -1,9 +1,9 @@
-import { Type } from '@loom/sdk';
+import { columnParam, columnsParam, Type } from '@loom/sdk';
 
 /** Parameters every trainer takes, with the same names and meaning. */
 export const trainerParams = {
-  label: Type.String({ minLength: 1, description: 'The column to predict.' }),
-  features: Type.Array(Type.String({ minLength: 1 }), {
+  label: columnParam('table', { minLength: 1, description: 'The column to predict.' }),
+  features: columnsParam('table', {
     default: [],
     description: 'Columns to learn from. Empty: every column except the label.',
   }),

@@ -1,5 +1,5 @@
 import type { FittedStep } from '@loom/ml';
-import { defineNode, input, NodeError, output, type Static, Type } from '@loom/sdk';
+import { columnsParam, defineNode, input, NodeError, output, type Static, Type } from '@loom/sdk';
 import { quoteIdentifier, type TableColumnInfo, type TableDatabase } from '@loom/tables';
 import { applyStepsSql, describeKind } from './fitted-step-sql.ts';
 import {
@@ -16,7 +16,7 @@ const TYPE = 'transform.clean_missing';
 
 const params = Type.Object({
   columns: Type.Optional(
-    Type.Array(Type.String({ minLength: 1 }), {
+    columnsParam('table', {
       description:
         'The columns to clean. Default: every column the strategy can fill: number columns for mean and median, columns of the value’s kind for constant, number and text columns for most_frequent, every column for remove_rows.',
     }),
@@ -58,6 +58,7 @@ export const cleanMissing = defineNode({
       description: 'The cleaned table; its lineage gains the fill steps.',
       // constant fills with a given value and remove_rows drops rows: neither learns from the rows.
       rows: { from: 'table', fits: { param: 'strategy', in: ['mean', 'median', 'most_frequent'] } },
+      columns: { from: 'table' },
     }),
     transform: output('transform', {
       description: 'The fill values, to apply to other tables (empty for remove_rows: a model cannot drop rows).',

@@ -1,5 +1,5 @@
 import type { FittedStep } from '@loom/ml';
-import { defineNode, input, NodeError, output, Type } from '@loom/sdk';
+import { columnsParam, defineNode, input, NodeError, output, Type } from '@loom/sdk';
 import { quoteIdentifier, type TableColumnInfo } from '@loom/tables';
 import { applyStepsSql, describeKind } from './fitted-step-sql.ts';
 import {
@@ -24,11 +24,11 @@ export const normalize = defineNode({
   inputs: { table: input('table', { description: 'The table to normalise.' }) },
   params: Type.Object({
     columns: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
+      columnsParam('table', {
         description: 'The number columns to rescale. Default: every number column.',
       }),
     ),
-    exclude: Type.Array(Type.String({ minLength: 1 }), {
+    exclude: columnsParam('table', {
       default: [],
       description: 'Columns to leave as they are, e.g. the label.',
     }),
@@ -42,6 +42,7 @@ export const normalize = defineNode({
     table: output('table', {
       description: 'The rescaled table (rescaled columns become DOUBLE); its lineage gains the scale steps.',
       rows: { from: 'table', fits: true },
+      columns: { from: 'table' },
     }),
     transform: output('transform', { description: 'The scale steps, to apply to other tables.' }),
   },

@@ -1,5 +1,5 @@
 import type { FittedStep } from '@loom/ml';
-import { defineNode, input, NodeError, output, Type } from '@loom/sdk';
+import { columnsParam, defineNode, input, NodeError, output, Type } from '@loom/sdk';
 import { quoteIdentifier } from '@loom/tables';
 import { applyStepsSql, describeKind, StepColumnError } from './fitted-step-sql.ts';
 import { count, extendLineage, findColumns, withInputTable, writeTable, writeTransform } from './table-step.ts';
@@ -16,11 +16,11 @@ export const oneHot = defineNode({
   inputs: { table: input('table', { description: 'The table to encode.' }) },
   params: Type.Object({
     columns: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
+      columnsParam('table', {
         description: 'The text columns to encode. Default: every text column.',
       }),
     ),
-    exclude: Type.Array(Type.String({ minLength: 1 }), {
+    exclude: columnsParam('table', {
       default: [],
       description: 'Text columns to leave as they are, e.g. a text label.',
     }),

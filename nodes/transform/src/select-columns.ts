@@ -1,4 +1,4 @@
-import { defineNode, input, NodeError, output, Type } from '@loom/sdk';
+import { columnsParam, defineNode, input, NodeError, output, Type } from '@loom/sdk';
 import { quoteIdentifier } from '@loom/tables';
 import { count, findColumns, withInputTable, writeTable } from './table-step.ts';
 
@@ -10,7 +10,7 @@ export const selectColumns = defineNode({
   category: 'transform',
   inputs: { table: input('table', { description: 'The table to take columns from.' }) },
   params: Type.Object({
-    columns: Type.Array(Type.String({ minLength: 1 }), {
+    columns: columnsParam('table', {
       minItems: 1,
       description: 'Column names. An unknown name is an error, so a renamed column does not go unnoticed.',
     }),

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '@loom/ml';
-import { type ArtifactRef, defineNode, input, NodeError, output, Type } from '@loom/sdk';
+import { type ArtifactRef, columnParam, defineNode, input, NodeError, output, Type } from '@loom/sdk';
 import { quoteLiteral, readColumns, type TableColumn } from '@loom/tables';
 import { findColumns, type OpenTable, type TransformContext, withInputTable, writeTable } from './table-step.ts';
 
@@ -20,7 +20,7 @@ export const split = defineNode({
         'The share of rows that go to test: round(rows × fraction), per class when stratified (halves round up).',
     }),
     stratify_by: Type.Optional(
-      Type.String({
+      columnParam('table', {
         minLength: 1,
         description: 'A column (usually the label) whose every value gets the same share in both tables.',
       }),
@@ -31,10 +31,12 @@ export const split = defineNode({
     train: output('table', {
       description: 'The rows not drawn for test, in their original order.',
       rows: { from: 'table' },
+      columns: { from: 'table' },
     }),
     test: output('table', {
       description: 'round(rows × fraction) rows drawn at random, in their original order.',
       rows: { from: 'table', heldOut: true },
+      columns: { from: 'table' },
     }),
   },
   async run(ctx) {

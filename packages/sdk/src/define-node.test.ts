@@ -182,6 +182,16 @@ describe('defineNode row flows', () => {
     );
   });
 
+  it('carries a column flow from an input, and refuses one from an input the node does not have', () => {
+    const kept = defineNode({ ...transform, outputs: { table: output('table', { columns: { from: 'table' } }) } });
+    expect(kept.outputs.table.columns).toEqual({ from: 'table' });
+    expect(() =>
+      defineNode({ ...transform, outputs: { table: output('table', { columns: { from: 'rows' } }) } }),
+    ).toThrow(
+      'defineNode(test.fit): output "table" has the columns of "rows", which is not an input; its inputs are: table',
+    );
+  });
+
   it('refuses a fit that depends on a parameter the node does not have', () => {
     const rows = { from: 'table', fits: { param: 'method', in: ['mean'] } };
     expect(() => defineNode({ ...transform, outputs: { table: output('table', { rows }) } })).toThrow(

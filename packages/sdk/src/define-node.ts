@@ -179,6 +179,12 @@ export function defineNode<
   }
   for (const [name, port] of Object.entries((definition.outputs ?? {}) as OutputPorts)) {
     if (port.rows !== undefined) checkRowFlow(definition, name, port.rows);
+    if (port.columns !== undefined && !Object.hasOwn(definition.inputs ?? {}, port.columns.from)) {
+      const inputs = Object.keys(definition.inputs ?? {});
+      throw new Error(
+        `defineNode(${definition.type}): output "${name}" has the columns of "${port.columns.from}", which is not an input; its inputs are: ${inputs.length === 0 ? '(none)' : inputs.join(', ')}`,
+      );
+    }
   }
   if (definition.migrate !== undefined) {
     const { from } = definition.migrate;

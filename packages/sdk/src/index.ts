@@ -1,6 +1,13 @@
 export { describeJsonError, type JsonValue } from '@loom/graph';
 export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 export {
+  COLUMN_OF_KEYWORD,
+  type ColumnReference,
+  columnParam,
+  columnReferenceOf,
+  columnsParam,
+} from './column-params.ts';
+export {
   type AnyNodeDefinition,
   defineNode,
   type NodeCategory,
@@ -46,6 +53,7 @@ export {
   type PortValueTypes,
 } from './port-types.ts';
 export {
+  type ColumnFlow,
   type InputPort,
   type InputPortOptions,
   type InputPorts,

@@ -3,7 +3,7 @@ import { type AnyNodeDefinition, defineNode } from './define-node.ts';
 import { type NodeRegistration, NodeRegistry, type PluginOrigin, type RegisteredNode } from './node-registry.ts';
 import { parameterJsonSchema } from './parameter-schema.ts';
 import { BUILTIN_PORT_TYPES, type PortStorage, type PortTypeDefinition } from './port-types.ts';
-import type { InputPort, OutputPort, RowFlow } from './ports.ts';
+import type { ColumnFlow, InputPort, OutputPort, RowFlow } from './ports.ts';
 import { typeBoxFromJsonSchema } from './typebox-from-json-schema.ts';
 
 /** An input port of a catalog node. */
@@ -27,6 +27,8 @@ export interface CatalogOutputPort {
   description?: string;
   /** Where its rows come from, for the compiler's data-leakage check; see {@link RowFlow}. */
   rows?: RowFlow;
+  /** The input whose columns it has; see {@link ColumnFlow}. */
+  columns?: ColumnFlow;
 }
 
 /**
@@ -136,6 +138,7 @@ function catalogNode(entry: RegisteredNode, latest: boolean): CatalogNode {
   const outputs = Object.entries(definition.outputs as Record<string, OutputPort>).map(([name, port]) => {
     const entry: CatalogOutputPort = withDescription({ name, type: port.type }, port.description);
     if (port.rows !== undefined) entry.rows = copyRowFlow(port.rows);
+    if (port.columns !== undefined) entry.columns = { from: port.columns.from };
     return entry;
   });
   const node: CatalogNode = {
@@ -211,6 +214,7 @@ function definitionFromCatalog(node: CatalogNode): AnyNodeDefinition {
   for (const port of node.outputs) {
     const output: OutputPort = withDescription({ type: port.type } as OutputPort, port.description);
     if (port.rows !== undefined) output.rows = copyRowFlow(port.rows);
+    if (port.columns !== undefined) output.columns = { from: port.columns.from };
     outputs[port.name] = output;
   }
   return defineNode<Record<string, InputPort>, Record<string, OutputPort>, TObject>({

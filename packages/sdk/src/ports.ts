@@ -58,6 +58,20 @@ export interface RowFlow {
   heldOut?: boolean;
 }
 
+/**
+ * A table output whose columns are those of an input, by name (a split, a rescale, a fill of missing
+ * values): the designer offers and checks column names downstream from what it knows of that input,
+ * before anything has run. An output that does not declare it has columns the designer learns only
+ * from a run.
+ *
+ * @example
+ * outputs: { table: output('table', { rows: { from: 'table' }, columns: { from: 'table' } }) }
+ */
+export interface ColumnFlow {
+  /** The input port whose columns this output has. */
+  from: string;
+}
+
 /** An output port, as {@link output} declares it. */
 export interface OutputPort<T extends PortTypeName = PortTypeName> {
   /** The port type name of the value `run` returns for this port. */
@@ -65,6 +79,8 @@ export interface OutputPort<T extends PortTypeName = PortTypeName> {
   description?: string;
   /** Where its rows come from, for the data-leakage check; see {@link RowFlow}. */
   rows?: RowFlow;
+  /** The input whose columns it has; see {@link ColumnFlow}. */
+  columns?: ColumnFlow;
 }
 
 /** The options of {@link output}. */
@@ -73,6 +89,8 @@ export interface OutputPortOptions {
   description?: string;
   /** For a table: where its rows come from, for the compiler's data-leakage check; see {@link RowFlow}. */
   rows?: RowFlow;
+  /** For a table: the input whose columns it has, by name; see {@link ColumnFlow}. */
+  columns?: ColumnFlow;
 }
 
 type RequiredFlag<O> = O extends { required: false } ? false : true;
@@ -110,6 +128,7 @@ export function output<T extends PortTypeName>(type: T, options?: OutputPortOpti
   const port: OutputPort<T> = { type };
   if (options?.description !== undefined) port.description = options.description;
   if (options?.rows !== undefined) port.rows = options.rows;
+  if (options?.columns !== undefined) port.columns = { from: options.columns.from };
   return port;
 }
 

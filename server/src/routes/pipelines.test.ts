@@ -1,5 +1,7 @@
+import { compileDocument } from '@loom/compiler';
+import type { PipelineDocument } from '@loom/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, testDocument } from '../test-fixtures/test-app.ts';
+import { createTestApp, type TestApp, testDocument, testRegistry } from '../test-fixtures/test-app.ts';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -178,6 +180,56 @@ describe('reading pipelines', () => {
     expect(deleted.body).toBe('');
     expect((await test.app.inject({ url: `/api/pipelines/${id}` })).statusCode).toBe(404);
     expect((await test.app.inject({ method: 'DELETE', url: `/api/pipelines/${id}` })).statusCode).toBe(404);
+  });
+});
+
+describe('renaming and deleting', () => {
+  it('renames a pipeline by saving its latest document under the new name as a new version', async () => {
+    const { id } = (await create(testDocument('old-name'))).json();
+    const reply = await test.app.inject({ method: 'PATCH', url: `/api/pipelines/${id}`, payload: { name: ' iris ' } });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toMatchObject({ id, version: 2, name: 'iris', diagnostics: [] });
+    const latest = (await test.app.inject({ url: `/api/pipelines/${id}` })).json();
+    expect(latest.document).toEqual(testDocument('iris'));
+    const first = (await test.app.inject({ url: `/api/pipelines/${id}/versions/1` })).json();
+    expect(first.document.name).toBe('old-name');
+  });
+
+  it('adds no version for a rename to the name it already has', async () => {
+    const { id } = (await create(testDocument('same'))).json();
+    const reply = await test.app.inject({ method: 'PATCH', url: `/api/pipelines/${id}`, payload: { name: 'same' } });
+    expect(reply.json()).toMatchObject({ version: 1, name: 'same' });
+  });
+
+  it('refuses a blank name or an unknown field, naming it', async () => {
+    const { id } = (await create(testDocument())).json();
+    const blank = await test.app.inject({ method: 'PATCH', url: `/api/pipelines/${id}`, payload: { name: '   ' } });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().problems).toEqual([expect.objectContaining({ in: 'body', path: '/name' })]);
+    const other = await test.app.inject({ method: 'PATCH', url: `/api/pipelines/${id}`, payload: { colour: 'red' } });
+    expect(other.statusCode).toBe(400);
+    const unknown = await test.app.inject({ method: 'PATCH', url: '/api/pipelines/nosuch', payload: { name: 'x' } });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('refuses to delete a pipeline while a run of it is queued, and names the run', async () => {
+    const { id } = (await create(testDocument('busy'))).json();
+    const document = testDocument('busy') as unknown as PipelineDocument;
+    const compiled = compileDocument(document, testRegistry(), {});
+    if (!compiled.ok) throw new Error(compiled.diagnostics[0]?.message);
+    test.app.store.createRun({
+      id: 'run-busy',
+      pipelineId: id,
+      pipelineVersion: 1,
+      document,
+      plan: compiled.plan,
+      options: { parameters: {}, noCache: false },
+      createdAt: new Date().toISOString(),
+    });
+    const reply = await test.app.inject({ method: 'DELETE', url: `/api/pipelines/${id}` });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json()).toEqual({ error: 'conflict', message: expect.stringContaining('queued (run-busy)') });
+    expect((await test.app.inject({ url: `/api/pipelines/${id}` })).statusCode).toBe(200);
   });
 });
 

@@ -8,6 +8,7 @@ import { DocumentBodySchema } from '../schemas/compile.ts';
 import {
   PipelineIdParamsSchema,
   PipelineListSchema,
+  PipelinePatchSchema,
   PipelineVersionListSchema,
   PipelineVersionParamsSchema,
   PipelineVersionSchema,
@@ -136,18 +137,56 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.patch(
+    '/api/pipelines/:id',
+    {
+      schema: {
+        tags: ['pipelines'],
+        summary: 'Renames a pipeline',
+        description:
+          'Saves the latest version’s document under the new name as a new version, so the history shows the rename and older versions keep the name they were saved with.',
+        params: PipelineIdParamsSchema,
+        body: PipelinePatchSchema,
+        response: { 200: SavedPipelineSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const latest = app.store.getPipeline(request.params.id);
+      if (latest === undefined) return reply.code(404).send(notFound(request.params.id));
+      const name = request.body.name.trim();
+      const saved =
+        latest.document.name === name
+          ? latest
+          : app.store.savePipelineVersion(request.params.id, { ...latest.document, name });
+      if (saved === undefined) return reply.code(404).send(notFound(request.params.id));
+      const { document: _document, ...summary } = await withDiagnostics(saved);
+      return { ...summary, name: saved.document.name };
+    },
+  );
+
   app.delete(
     '/api/pipelines/:id',
     {
       schema: {
         tags: ['pipelines'],
         summary: 'Deletes a pipeline and all its versions (its runs stay)',
+        description: 'Refused (409) while a run of the pipeline is queued or running: cancel it first.',
         params: PipelineIdParamsSchema,
-        response: { 204: { type: 'null', description: 'Deleted.' }, ...errorResponses(400, 401, 404) },
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...errorResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {
-      if (!app.store.deletePipeline(request.params.id)) return reply.code(404).send(notFound(request.params.id));
+      const { id } = request.params;
+      const active = (['queued', 'running'] as const).flatMap((status) =>
+        app.store.listRuns({ pipelineId: id, status, limit: 1 }),
+      );
+      if (active[0] !== undefined) {
+        return reply.code(409).send({
+          error: 'conflict',
+          message: `pipeline "${id}" has a run that is ${active[0].status} (${active[0].id}): cancel it or let it finish, then delete`,
+        });
+      }
+      if (!app.store.deletePipeline(id)) return reply.code(404).send(notFound(id));
       return reply.code(204).send();
     },
   );

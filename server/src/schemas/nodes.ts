@@ -40,6 +40,12 @@ const OutputPortSchema = Type.Object({
   type: Type.String(),
   description: Type.Optional(Type.String()),
   rows: Type.Optional(RowFlowSchema),
+  columns: Type.Optional(
+    Type.Object(
+      { from: Type.String({ description: 'The input whose columns this output has, by name.' }) },
+      { description: 'A table output with the columns of an input, for column pickers before a run.' },
+    ),
+  ),
 });
 
 /** One version of one node type, as the designer's palette, property panel and compiler need it (the SDK's `CatalogNode`). */

@@ -28,6 +28,19 @@ export const SavedPipelineSchema = Type.Object({
   diagnostics: Diagnostics,
 });
 
+/** The body of `PATCH /api/pipelines/:id`: what to change without sending the whole document. */
+export const PipelinePatchSchema = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '\\S',
+      description: "The pipeline's new name: its latest document with this name is saved as a new version.",
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const PipelineVersionSchema = Type.Object({
   id: Type.String(),
   version: Type.Integer(),

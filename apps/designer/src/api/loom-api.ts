@@ -96,6 +96,17 @@ export class LoomApi {
     return this.#request('GET', `/api/examples/${encodeURIComponent(name)}`);
   }
 
+  /** A data file's columns, read by the server as a data node would read it (CSV header, Parquet schema). */
+  dataFileColumns(
+    path: string,
+    csv: { delimiter?: string; header?: boolean } = {},
+  ): Promise<{ path: string; columns: Array<{ name: string; type: string; kind: string }> }> {
+    const query = new URLSearchParams({ path });
+    if (csv.delimiter !== undefined) query.set('delimiter', csv.delimiter);
+    if (csv.header !== undefined) query.set('header', String(csv.header));
+    return this.#request('GET', `/api/data-files/columns?${query}`);
+  }
+
   listPipelines(): Promise<PipelineList> {
     return this.#request('GET', '/api/pipelines');
   }
@@ -106,6 +117,16 @@ export class LoomApi {
 
   savePipeline(id: string, document: PipelineDocument): Promise<SavedPipeline> {
     return this.#request('PUT', `/api/pipelines/${encodeURIComponent(id)}`, document);
+  }
+
+  /** Renames a pipeline: the server saves its latest document under the new name as a new version. */
+  renamePipeline(id: string, name: string): Promise<SavedPipeline> {
+    return this.#request('PATCH', `/api/pipelines/${encodeURIComponent(id)}`, { name });
+  }
+
+  /** Deletes a pipeline and its versions; refused (409) while a run of it is queued or running. */
+  deletePipeline(id: string): Promise<void> {
+    return this.#request('DELETE', `/api/pipelines/${encodeURIComponent(id)}`);
   }
 
   getPipeline(id: string, version?: number): Promise<PipelineVersion> {

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.tsx';
+import { ColumnFacts } from '../columns/ColumnFacts.tsx';
 import { useCommandShortcuts, useSession } from '../commands/use-commands.tsx';
 import { DataFileSuggestions } from '../files/DataFileSuggestions.tsx';
 import { FileDrop } from '../files/FileDrop.tsx';
@@ -74,6 +75,7 @@ export function Editor() {
       <FileDrop />
       <DataFileSuggestions />
       <InputFileCheck />
+      <ColumnFacts />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { HelpOverlay } from '../commands/HelpOverlay.tsx';
 import { ExamplesDialog } from '../files/ExamplesDialog.tsx';
+import { NameDialog } from '../files/NameDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { VersionsDialog } from '../files/VersionsDialog.tsx';
 import { QuickAdd } from '../palette/QuickAdd.tsx';
@@ -27,6 +28,8 @@ export function EditorDialogs() {
       return <HelpOverlay />;
     case 'quick-add':
       return <QuickAdd />;
+    case 'name':
+      return <NameDialog />;
     default: {
       const unknown: never = dialog;
       return unknown;

@@ -1,7 +1,8 @@
 import type { NodeParamsUpgrade } from '@loom/sdk';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type LoomApi } from '../api/loom-api.ts';
 import { createEditorStore } from '../store/editor-store.ts';
+import { testCatalog } from '../test-fixtures/test-catalog.ts';
 import { versionedCatalog } from '../test-fixtures/versioned-catalog.ts';
 import { EditorSession } from './editor-session.ts';
 
@@ -80,5 +81,58 @@ describe('EditorSession.upgradeNode', () => {
     const current = store.getState().addNode('test.greet', '2.0.0', { x: 0, y: 100 });
     await session.upgradeNode(current);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('EditorSession.save of a new pipeline', () => {
+  // The session keeps the address in step with the saved pipeline; these tests run without a browser.
+  beforeEach(() => {
+    vi.stubGlobal('window', { location: { hash: '', pathname: '/' }, history: { replaceState: () => {} } });
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  function unnamed() {
+    const store = createEditorStore(testCatalog());
+    const created: string[] = [];
+    const api = {
+      createPipeline: async (document: { name: string }) => {
+        created.push(document.name);
+        return { id: 'p1', version: 1, name: document.name, createdAt: '', diagnostics: [] };
+      },
+    } as unknown as LoomApi;
+    const csv = store.getState().addNode('data.csv', '1.0.0', { x: 0, y: 0 });
+    store.getState().setNodeParam(csv, 'path', 'iris.csv');
+    store.getState().addNode('train.logistic_regression', '1.0.0', { x: 200, y: 0 });
+    return { store, session: new EditorSession(store, api), created };
+  }
+
+  it('asks for a name first, offering one from what the pipeline does, and saves under the answer', async () => {
+    const { store, session, created } = unnamed();
+    const saving = session.save();
+    expect(store.getState().dialog).toBe('name');
+    expect(session.nameSuggestion).toBe('iris-logistic-regression');
+    session.answerName('my-iris');
+    expect(await saving).toBe('p1');
+    expect(created).toEqual(['my-iris']);
+    expect(store.getState().document.name).toBe('my-iris');
+  });
+
+  it('saves nothing when the name dialog is closed without an answer', async () => {
+    const { store, session, created } = unnamed();
+    const saving = session.save();
+    store.getState().openDialog(undefined);
+    expect(await saving).toBeUndefined();
+    expect(created).toEqual([]);
+    expect(session.nameSuggestion).toBeUndefined();
+  });
+
+  it('does not ask again once the pipeline has a name', async () => {
+    const { store, session, created } = unnamed();
+    store.getState().setPipelineInfo({ name: 'named' });
+    expect(await session.save()).toBe('p1');
+    expect(created).toEqual(['named']);
+    expect(store.getState().dialog).toBeUndefined();
   });
 });

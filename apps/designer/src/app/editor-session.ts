@@ -2,6 +2,7 @@ import { type PipelineDocument, parseDocument, serializeDocument } from '@loom/g
 import type { RunRequest, RunSummary } from '@loom/server/api-types';
 import { ApiError, type LoomApi } from '../api/loom-api.ts';
 import { availableUpgrade } from '../catalog/node-upgrade.ts';
+import { needsName, suggestPipelineName } from '../files/pipeline-name.ts';
 import { watchRun } from '../runs/run-session.ts';
 import { emptyDocument, hasUnsavedChanges } from '../store/document-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
@@ -15,6 +16,8 @@ export class EditorSession {
   #stopWatching: (() => void) | undefined;
   /** Nodes whose upgrade the server is working on: a second click waits for the first. */
   readonly #upgrading = new Set<string>();
+  /** The name dialog's question, while it is open: what it offers, and who waits for the answer. */
+  #nameRequest: { suggestion: string; answer: (name: string | undefined) => void } | undefined;
 
   constructor(
     readonly store: EditorStore,
@@ -82,8 +85,48 @@ export class EditorSession {
     }
   }
 
-  /** Saves the document as a new version (the first save creates the pipeline). Resolves to the pipeline id. */
+  /** What the name dialog offers, while it is open. */
+  get nameSuggestion(): string | undefined {
+    return this.#nameRequest?.suggestion;
+  }
+
+  /** The name dialog's answer: a name, or undefined when it was cancelled (which cancels the save). */
+  answerName(name: string | undefined): void {
+    const request = this.#nameRequest;
+    this.#nameRequest = undefined;
+    request?.answer(name);
+  }
+
+  #askName(suggestion: string): Promise<string | undefined> {
+    this.answerName(undefined);
+    return new Promise((resolve) => {
+      // Closed any way but its Save (Escape, Cancel, ×, a click outside): the answer is "no name".
+      const stop = this.store.subscribe((state) => {
+        if (state.dialog !== 'name') this.answerName(undefined);
+      });
+      this.#nameRequest = {
+        suggestion,
+        answer: (name) => {
+          stop();
+          resolve(name);
+        },
+      };
+      this.store.getState().openDialog('name');
+    });
+  }
+
+  /**
+   * Saves the document as a new version (the first save creates the pipeline). A pipeline saved for
+   * the first time under the default name is named first, in a dialog; cancelling it saves nothing.
+   * Resolves to the pipeline id.
+   */
   async save(): Promise<string | undefined> {
+    const before = this.store.getState();
+    if (needsName(before.document, before.file)) {
+      const name = await this.#askName(suggestPipelineName(before.document));
+      if (name === undefined) return undefined;
+      this.store.getState().setPipelineInfo({ name });
+    }
     const state = this.store.getState();
     const { document, file } = state;
     try {
@@ -98,6 +141,45 @@ export class EditorSession {
     } catch (cause) {
       this.#error(`Save failed: ${describe(cause)}`);
       return undefined;
+    }
+  }
+
+  /**
+   * Renames a saved pipeline (the server saves its latest document under the new name as a new
+   * version); the open document follows when it is that pipeline. Resolves to whether it worked.
+   */
+  async renamePipeline(pipelineId: string, name: string): Promise<boolean> {
+    try {
+      const saved = await this.api.renamePipeline(pipelineId, name);
+      const state = this.store.getState();
+      if (state.file.pipelineId === pipelineId) {
+        const clean = state.file.saved === state.document;
+        state.setPipelineInfo({ name: saved.name });
+        // Clean before, clean after: the rename is what the server now holds as the newest version.
+        if (clean) state.markSaved(pipelineId, saved.version);
+      }
+      state.toast('success', `Renamed to ${saved.name}`);
+      return true;
+    } catch (cause) {
+      this.#error(`Cannot rename: ${describe(cause)}`);
+      return false;
+    }
+  }
+
+  /** Deletes a saved pipeline; the open document, when it is that pipeline, stays open as never saved. */
+  async deletePipeline(pipelineId: string, name: string): Promise<boolean> {
+    try {
+      await this.api.deletePipeline(pipelineId);
+      const state = this.store.getState();
+      if (state.file.pipelineId === pipelineId) {
+        this.store.setState({ file: { pipelineId: undefined, version: undefined, saved: undefined } });
+        this.#setLocation(undefined, undefined);
+      }
+      state.toast('success', `Deleted ${name}`);
+      return true;
+    } catch (cause) {
+      this.#error(`Cannot delete ${name}: ${describe(cause)}`);
+      return false;
     }
   }
 

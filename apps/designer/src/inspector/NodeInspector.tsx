@@ -1,10 +1,13 @@
 import { pointer } from '@loom/graph';
-import { useMemo } from 'react';
+import { type KeyboardEvent, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { availableUpgrade } from '../catalog/node-upgrade.ts';
+import { columnParamsOf, columnsOfInput, type ResolvedColumns } from '../columns/column-resolution.ts';
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { CacheBadge } from '../runs/CacheBadge.tsx';
+import { nodeIdProblem } from '../store/document-ids.ts';
+import { canvasIds } from '../store/document-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { SchemaForm } from './SchemaForm.tsx';
 
@@ -25,6 +28,8 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     })),
   );
   const runCommand = useRunCommand();
+  const document = useEditor((state) => state.document);
+  const knownColumns = useEditor((state) => state.knownColumns);
 
   const entry = catalog.nodes.find((candidate) => candidate.type === node?.type && candidate.version === node?.version);
   const versions = catalog.nodes
@@ -38,6 +43,22 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     }
     return byPath;
   }, [problems, paramsPath]);
+
+  // By input port: the columns reaching it, for the fields that name columns of it.
+  const columnInputs = useMemo(() => {
+    const inputs = new Map<string, ResolvedColumns>();
+    if (entry === undefined) return inputs;
+    for (const { input } of columnParamsOf(entry)) {
+      if (inputs.has(input)) continue;
+      const resolved = columnsOfInput(document, catalog, knownColumns, nodeId, input);
+      if (resolved !== undefined) inputs.set(input, resolved);
+    }
+    return inputs;
+  }, [entry, document, catalog, knownColumns, nodeId]);
+  const columnLists = useMemo(
+    () => Object.fromEntries([...columnInputs.keys()].map((input) => [input, columnListId(nodeId, input)])),
+    [columnInputs, nodeId],
+  );
 
   if (node === undefined) return null;
   const upgrade = availableUpgrade(catalog, node);
@@ -61,10 +82,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         />
       </label>
       <div className="field-row">
-        <div className="field">
-          <span className="field-label">Id</span>
-          <code className="field-static">{node.id}</code>
-        </div>
+        <NodeIdField nodeId={nodeId} />
         <label className="field">
           <span className="field-label">Version</span>
           <select
@@ -119,8 +137,16 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           parameters={parameters ?? {}}
           errors={errors}
           idPrefix={`node-${nodeId}`}
+          columnLists={columnLists}
         />
       )}
+      {[...columnInputs].map(([input, resolved]) => (
+        <datalist key={input} id={columnListId(nodeId, input)} data-testid={`columns-${input}`}>
+          {resolved.columns.map((column) => (
+            <option key={column} value={column} />
+          ))}
+        </datalist>
+      ))}
 
       <label className="field">
         <span className="field-label">Comment</span>
@@ -159,5 +185,57 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         )}
       </div>
     </div>
+  );
+}
+
+function columnListId(nodeId: string, input: string): string {
+  return `columns-${nodeId}-${input}`;
+}
+
+/**
+ * The node's id, editable: checked as it is typed, applied on Enter or when the field loses focus,
+ * and put back by Esc (or by leaving the field with an id that cannot be used).
+ */
+function NodeIdField({ nodeId }: { nodeId: string }) {
+  const renameNode = useEditor((state) => state.renameNode);
+  const document = useEditor((state) => state.document);
+  const taken = useMemo(() => canvasIds(document), [document]);
+  const [text, setText] = useState(nodeId);
+  const problem = nodeIdProblem(text, nodeId, taken);
+  const apply = () => {
+    if (text === nodeId) return;
+    if (problem !== undefined || renameNode(nodeId, text) !== undefined) setText(nodeId);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      apply();
+    } else if (event.key === 'Escape') setText(nodeId);
+  };
+  return (
+    <label className="field">
+      <span className="field-label">Id</span>
+      <input
+        className="is-mono"
+        value={text}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={problem !== undefined || undefined}
+        aria-describedby="node-id-help"
+        onChange={(event) => setText(event.target.value.trim())}
+        onKeyDown={onKeyDown}
+        onBlur={apply}
+        data-testid="node-id"
+      />
+      {problem === undefined ? (
+        <span className="field-help" id="node-id-help">
+          Used in references and messages; letters, digits, _, . and -
+        </span>
+      ) : (
+        <span className="field-error" id="node-id-help" data-testid="node-id-error">
+          {problem}
+        </span>
+      )}
+    </label>
   );
 }

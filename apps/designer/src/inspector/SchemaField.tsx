@@ -1,4 +1,5 @@
 import { isParameterReference } from '@loom/graph';
+import { COLUMN_OF_KEYWORD } from '@loom/sdk';
 import { useState } from 'react';
 import { DATA_FILES_LIST_ID, namesAFile } from '../files/data-file-field.ts';
 import { BindMenu, BoundParameter } from './SchemaBinding.tsx';
@@ -144,10 +145,12 @@ export function SchemaField(props: SchemaFieldProps) {
           );
         }
         const format = stringKeyword(schema, 'format');
+        const columnsOf = stringKeyword(schema, COLUMN_OF_KEYWORD);
+        const columnList = columnsOf === undefined ? undefined : context.columnLists?.[columnsOf];
         return (
           <input
             {...inputProps}
-            list={namesAFile(String(path[path.length - 1])) ? DATA_FILES_LIST_ID : undefined}
+            list={columnList ?? (namesAFile(String(path[path.length - 1])) ? DATA_FILES_LIST_ID : undefined)}
             type={format === 'email' ? 'email' : format === 'uri' || format === 'url' ? 'url' : 'text'}
             className="schema-input"
             value={text}

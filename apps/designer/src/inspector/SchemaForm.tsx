@@ -39,6 +39,12 @@ export interface SchemaFormProps {
    * @default 'params'
    */
   idPrefix?: string | undefined;
+  /**
+   * By input port, the id of a `<datalist>` of the columns reaching it: fields whose schema names
+   * columns of that input (`columnParam`) offer them.
+   * @default {}
+   */
+  columnLists?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -68,9 +74,13 @@ export function SchemaForm({
   parameters = NO_PARAMETERS,
   errors = NO_ERRORS,
   idPrefix = 'params',
+  columnLists,
 }: SchemaFormProps) {
   const shape = useMemo(() => fieldShape(schema), [schema]);
-  const context = useMemo<FieldContext>(() => ({ idPrefix, errors, parameters }), [idPrefix, errors, parameters]);
+  const context = useMemo<FieldContext>(
+    () => ({ idPrefix, errors, parameters, columnLists }),
+    [idPrefix, errors, parameters, columnLists],
+  );
   const properties = shape.kind === 'object' ? shape.properties : [];
   const unclaimed = errorsFor(errors, [], new Set(properties.map(([key]) => key)));
 

@@ -34,6 +34,8 @@ export interface FieldContext {
   errors: Readonly<Record<string, string>>;
   /** The pipeline's parameters, which top-level fields may be bound to. */
   parameters: Readonly<Record<string, PipelineParameter>>;
+  /** The id of a `<datalist>` of the columns reaching each input, for fields that name columns of it. */
+  columnLists?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The props of one field of the form, whatever it draws as. */

@@ -2,7 +2,8 @@ import type { RunSummary } from '@loom/server/api-types';
 import { useEffect, useState } from 'react';
 import { Dialog } from '../app/Dialog.tsx';
 import { useSession } from '../commands/use-commands.tsx';
-import { formatTime } from '../files/format-time.ts';
+import { formatTime, fullTime } from '../files/format-time.ts';
+import { matchesSearch } from '../files/list-search.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 
@@ -14,6 +15,8 @@ export function RunHistoryDialog() {
   const shown = useEditor((state) => state.runView?.run.id);
   const [runs, setRuns] = useState<RunSummary[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [search, setSearch] = useState('');
+  const shownRuns = runs?.filter((run) => matchesSearch(search, run.id, run.status, run.pipelineName));
   useEffect(() => {
     session.api.listRuns(pipelineId === undefined ? { limit: 50 } : { pipelineId, limit: 50 }).then(
       (reply) => setRuns(reply.runs),
@@ -25,6 +28,18 @@ export function RunHistoryDialog() {
     <Dialog title="Run history" testId="runs-dialog" wide>
       {error !== undefined && <div className="field-error">{error}</div>}
       {runs?.length === 0 && <div className="empty-note">No runs yet.</div>}
+      {runs !== undefined && runs.length > 0 && (
+        <input
+          type="search"
+          className="dialog-search"
+          placeholder="Search by pipeline, run id or status"
+          aria-label="Search runs by pipeline name, run id or status"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          data-testid="runs-search"
+        />
+      )}
+      {shownRuns?.length === 0 && runs?.length !== 0 && <div className="empty-note">No run matches “{search}”.</div>}
       <table className="runs-table">
         <thead>
           <tr>
@@ -38,7 +53,7 @@ export function RunHistoryDialog() {
           </tr>
         </thead>
         <tbody>
-          {runs?.map((run) => (
+          {shownRuns?.map((run) => (
             <tr key={run.id} className={run.id === shown ? 'is-current' : undefined} data-testid="run-row">
               <td>
                 <code>{run.id}</code>
@@ -49,7 +64,7 @@ export function RunHistoryDialog() {
               <td>
                 {run.pipelineName} v{run.pipelineVersion}
               </td>
-              <td>{formatTime(run.startedAt ?? run.createdAt)}</td>
+              <td title={fullTime(run.startedAt ?? run.createdAt)}>{formatTime(run.startedAt ?? run.createdAt)}</td>
               <td>{run.durationMs === undefined ? '—' : formatDuration(run.durationMs)}</td>
               <td className="step-counts">
                 {Object.entries(run.stepCounts)

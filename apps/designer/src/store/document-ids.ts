@@ -28,6 +28,28 @@ export function baseIdForType(type: string): string {
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `n_${cleaned}`;
 }
 
+/** The document's rule for node (and note) ids. */
+const NODE_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const MAX_ID_LENGTH = 128;
+
+/**
+ * Why `id` cannot be a node's new id, or undefined when it can: it must follow the document's
+ * identifier rule and be free on the canvas (`taken` holds every node and note id, the node's own too).
+ *
+ * @example nodeIdProblem('2nd', new Set()) // 'Start with a letter or _ …'
+ */
+export function nodeIdProblem(id: string, current: string, taken: ReadonlySet<string>): string | undefined {
+  if (id === '') return 'An id is needed: it names the node in references and messages';
+  if (id.length > MAX_ID_LENGTH) return `At most ${MAX_ID_LENGTH} characters`;
+  if (!/^[A-Za-z_]/.test(id)) return 'Start with a letter or _, then letters, digits, _, . or -';
+  if (!NODE_ID.test(id)) {
+    const bad = [...new Set(id.replace(/[A-Za-z0-9_.-]/g, ''))].map((c) => (c === ' ' ? 'spaces' : `"${c}"`));
+    return `Only letters, digits, _, . and - (not ${bad.join(', ')})`;
+  }
+  if (id !== current && taken.has(id)) return `"${id}" is already the id of another node or note`;
+  return undefined;
+}
+
 /** `base`, or `base_2`, `base_3`… whichever is not taken yet. */
 export function uniqueId(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;

@@ -1,6 +1,6 @@
 import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineNote, PipelineParameter } from '@loom/graph';
 import { CURRENT_FORMAT_VERSION, DOCUMENT_FORMAT } from '@loom/graph';
-import { baseIdForType, nextEdgeId, uniqueId } from './document-ids.ts';
+import { baseIdForType, nextEdgeId, nodeIdProblem, uniqueId } from './document-ids.ts';
 import type { SliceCreator } from './editor-types.ts';
 
 export interface XY {
@@ -50,6 +50,11 @@ export interface DocumentSlice {
   setNodeParam(nodeId: string, name: string, value: unknown): void;
   setNodeUi(nodeId: string, patch: { label?: string; comment?: string; color?: string }): void;
   setNodeVersion(nodeId: string, version: string): void;
+  /**
+   * Gives a node a new id, carrying its edges and the selection along (one undo step). Refused, with
+   * the reason, when the id breaks the document's rule or is taken; undefined when done.
+   */
+  renameNode(nodeId: string, newId: string): string | undefined;
   /** Moves a node to another version of its type with the parameters carried over to it: one edit, one undo step. */
   upgradeNode(nodeId: string, upgrade: { version: string; params: Record<string, unknown> }): void;
   addNote(position: XY, text?: string): string;
@@ -126,6 +131,31 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
 
     setNodeVersion(nodeId, version) {
       mapNode(nodeId, (node) => (node.version === version ? node : { ...node, version }));
+    },
+
+    renameNode(nodeId, newId) {
+      const document = get().document;
+      if (newId === nodeId || !document.nodes.some((node) => node.id === nodeId)) return undefined;
+      const problem = nodeIdProblem(newId, nodeId, canvasIds(document));
+      if (problem !== undefined) return problem;
+      const end = (ref: PipelineEdge['from']) => (ref.node === nodeId ? { ...ref, node: newId } : ref);
+      set((state) => {
+        const selectedNodes = new Set(state.selectedNodes);
+        if (selectedNodes.delete(nodeId)) selectedNodes.add(newId);
+        return {
+          document: {
+            ...state.document,
+            nodes: state.document.nodes.map((node) => (node.id === nodeId ? { ...node, id: newId } : node)),
+            edges: state.document.edges.map((edge) =>
+              edge.from.node === nodeId || edge.to.node === nodeId
+                ? { ...edge, from: end(edge.from), to: end(edge.to) }
+                : edge,
+            ),
+          },
+          selectedNodes,
+        };
+      });
+      return undefined;
     },
 
     upgradeNode(nodeId, { version, params }) {

@@ -193,4 +193,51 @@ describe('editor store', () => {
       vi.useRealTimers();
     }
   });
+
+  it('renames a node, carrying its edges and the selection, in one undo step', () => {
+    const { store, csv, split } = irisStore();
+    store.getState().select([csv]);
+    const steps = store.temporal.getState().pastStates.length;
+    expect(store.getState().renameNode(csv, 'iris')).toBeUndefined();
+    const { document, selectedNodes } = store.getState();
+    expect(document.nodes.map((node) => node.id)).toEqual(['iris', split]);
+    expect(document.edges[0]).toMatchObject({ from: { node: 'iris', port: 'table' }, to: { node: split } });
+    expect([...selectedNodes]).toEqual(['iris']);
+    expect(store.temporal.getState().pastStates.length).toBe(steps + 1);
+  });
+
+  it('refuses an id that breaks the rule or is taken, saying why', () => {
+    const { store, csv, split } = irisStore();
+    const before = store.getState().document;
+    expect(store.getState().renameNode(csv, split)).toBe(`"${split}" is already the id of another node or note`);
+    expect(store.getState().renameNode(csv, '2nd')).toMatch(/^Start with a letter or _/);
+    expect(store.getState().renameNode(csv, 'my data')).toBe('Only letters, digits, _, . and - (not spaces)');
+    expect(store.getState().renameNode(csv, '')).toMatch(/^An id is needed/);
+    expect(store.getState().document).toBe(before);
+  });
+
+  it("warns of a column the source file lacks once the file's columns are known", async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createEditorStore(testCatalog());
+      const csv = store.getState().addNode('data.csv', '1.0.0', { x: 0, y: 0 });
+      const train = store.getState().addNode('train.logistic_regression', '1.0.0', { x: 250, y: 0 });
+      store.getState().addEdge({ from: { node: csv, port: 'table' }, to: { node: train, port: 'table' } });
+      store.getState().setNodeParam(csv, 'path', 'iris.csv');
+      store.getState().setNodeParam(train, 'label', 'specis');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.getState().problems.byNode.get(train)).toBeUndefined();
+
+      store.getState().setFileColumns('iris.csv', ['sepal_length', 'species']);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.getState().problems.byNode.get(train)).toEqual([
+        expect.objectContaining({
+          code: 'param.unknown-column',
+          message: expect.stringContaining('did you mean "species"'),
+        }),
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { temporal } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createCatalogSlice } from './catalog-slice.ts';
+import { createColumnsSlice } from './columns-slice.ts';
 import { createDocumentSlice } from './document-slice.ts';
 import type { CatalogContext, EditorState } from './editor-types.ts';
 import { createInputFilesSlice } from './input-files-slice.ts';
@@ -33,6 +34,7 @@ export function createEditorStore(catalog: CatalogContext) {
         ...createRunSlice(set, get),
         ...createInputFilesSlice(set, get),
         ...createUiSlice(set, get),
+        ...createColumnsSlice(set, get),
         problems: NO_PROBLEMS,
       }),
       {
@@ -48,7 +50,7 @@ export function createEditorStore(catalog: CatalogContext) {
 
 /**
  * Recompiles after each edit, after each catalog replacement (a node type may have come or gone), and
- * after the server's answers about input files change.
+ * after the server's answers about input files change, and when more is learnt of tables' columns.
  * Edits that come in one burst (a drag of many nodes, typing) compile once, in the next task, so typing
  * never waits for the compiler.
  */
@@ -56,18 +58,34 @@ function keepProblemsCurrent(store: StoreApi<EditorState>): void {
   let scheduled = false;
   const refresh = () => {
     scheduled = false;
-    const { document, catalog, problems, inputFiles } = store.getState();
-    if (problems.document === document && problems.registry === catalog.registry && problems.inputFiles === inputFiles)
+    const { document, catalog, problems, inputFiles, knownColumns } = store.getState();
+    if (
+      problems.document === document &&
+      problems.registry === catalog.registry &&
+      problems.inputFiles === inputFiles &&
+      problems.knownColumns === knownColumns
+    )
       return;
-    store.setState({ problems: findProblems(document, catalog.registry, inputFiles) });
+    store.setState({
+      problems: findProblems(document, catalog.registry, {
+        inputFiles,
+        columns: { catalog: catalog.catalog, known: knownColumns },
+      }),
+    });
   };
   const initial = store.getState();
-  store.setState({ problems: findProblems(initial.document, initial.catalog.registry, initial.inputFiles) });
+  store.setState({
+    problems: findProblems(initial.document, initial.catalog.registry, {
+      inputFiles: initial.inputFiles,
+      columns: { catalog: initial.catalog.catalog, known: initial.knownColumns },
+    }),
+  });
   store.subscribe((state, previous) => {
     const same =
       state.document === previous.document &&
       state.catalog === previous.catalog &&
-      state.inputFiles === previous.inputFiles;
+      state.inputFiles === previous.inputFiles &&
+      state.knownColumns === previous.knownColumns;
     if (same || scheduled) return;
     scheduled = true;
     setTimeout(refresh, 0);

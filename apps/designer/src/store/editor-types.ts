@@ -1,7 +1,9 @@
 import type { Plan } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
+import type { KnownColumns } from '../columns/column-resolution.ts';
 import type { CatalogSlice } from './catalog-slice.ts';
+import type { ColumnsSlice } from './columns-slice.ts';
 import type { DocumentSlice } from './document-slice.ts';
 import type { InputFilesSlice } from './input-files-slice.ts';
 import type { RunSlice } from './run-slice.ts';
@@ -31,6 +33,8 @@ export interface ProblemsState {
   inputFiles: ReadonlyMap<string, unknown> | undefined;
   /** For each missing-file problem, the node parameter and the existing files it may have meant. */
   fileFixes: ReadonlyMap<Diagnostic, { nodeId: string; param: string; suggestions: readonly string[] }>;
+  /** The columns known when they were found: unknown-column warnings depend on them. */
+  knownColumns?: KnownColumns | undefined;
 }
 
 export type EditorState = DocumentSlice &
@@ -38,7 +42,8 @@ export type EditorState = DocumentSlice &
   SelectionSlice &
   RunSlice &
   InputFilesSlice &
-  UiSlice & {
+  UiSlice &
+  ColumnsSlice & {
     problems: ProblemsState;
   };
 

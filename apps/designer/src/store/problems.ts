@@ -1,6 +1,7 @@
 import { compile, inputFileReferences, missingInputFile } from '@loom/compiler';
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
-import type { NodeRegistry } from '@loom/sdk';
+import type { NodeCatalog, NodeRegistry } from '@loom/sdk';
+import { type KnownColumns, unknownColumnProblems } from '../columns/column-resolution.ts';
 import type { ProblemsState } from './editor-types.ts';
 import type { InputFileStatus } from './input-files-slice.ts';
 
@@ -18,15 +19,21 @@ export const NO_PROBLEMS: ProblemsState = {
 /**
  * Runs the compiler (the very one the server runs) over the document, against the catalog's registry.
  * Pipeline parameters without a value are allowed: they get one when the run starts. Input files the
- * server said it cannot find are problems too, worded as the server words them.
+ * server said it cannot find are problems too, worded as the server words them; given the catalog and
+ * the columns known of tables, column parameters naming a column those tables lack are warned of too.
  */
 export function findProblems(
   document: PipelineDocument,
   registry: NodeRegistry,
-  inputFiles: ReadonlyMap<string, InputFileStatus> = new Map(),
+  facts: {
+    inputFiles?: ReadonlyMap<string, InputFileStatus>;
+    columns?: { catalog: NodeCatalog; known: KnownColumns };
+  } = {},
 ): ProblemsState {
+  const { inputFiles = new Map<string, InputFileStatus>(), columns } = facts;
   const result = compile(document, registry, { allowUnsetParameters: true });
   const diagnostics = [...result.diagnostics];
+  if (columns !== undefined) diagnostics.push(...unknownColumnProblems(document, columns.catalog, columns.known));
   const fileFixes = new Map<Diagnostic, { nodeId: string; param: string; suggestions: readonly string[] }>();
   for (const reference of inputFileReferences(document, registry)) {
     const status = inputFiles.get(reference.path);
@@ -51,6 +58,7 @@ export function findProblems(
     registry,
     inputFiles,
     fileFixes,
+    knownColumns: columns?.known,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { SliceCreator } from './editor-types.ts';
 
 /** Dialogs and overlays; one at a time. */
-export type DialogKind = 'open' | 'examples' | 'versions' | 'run' | 'help' | 'quick-add' | 'runs';
+export type DialogKind = 'open' | 'examples' | 'versions' | 'run' | 'help' | 'quick-add' | 'runs' | 'name';
 
 export interface Toast {
   id: number;

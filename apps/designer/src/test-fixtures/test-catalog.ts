@@ -1,4 +1,6 @@
 import {
+  columnParam,
+  columnsParam,
   defineNode,
   input,
   inputFile,
@@ -15,7 +17,8 @@ const run = async () => ({}) as never;
 
 /**
  * Node types shaped like Loom's built-in ones, one or more per category, with typed ports: a CSV
- * source, column selection, a join, a split, two trainers, an ONNX export and a validation.
+ * source, column selection, a join, a split, two trainers, an ONNX export and a validation. Column
+ * parameters (select's `columns`, logistic regression's `label`) are marked as the built-in nodes mark them.
  */
 const definitions = [
   defineNode({
@@ -34,7 +37,7 @@ const definitions = [
     title: 'Select columns',
     description: 'Keeps some columns.',
     category: 'transform',
-    params: Type.Object({ columns: Type.Array(Type.String()) }),
+    params: Type.Object({ columns: columnsParam('table', {}, {}) }),
     inputs: { table: input('table') },
     outputs: { table: output('table') },
     run,
@@ -61,7 +64,10 @@ const definitions = [
       seed: Type.Integer({ default: 1 }),
     }),
     inputs: { table: input('table') },
-    outputs: { train: output('table'), test: output('table') },
+    outputs: {
+      train: output('table', { columns: { from: 'table' } }),
+      test: output('table', { columns: { from: 'table' } }),
+    },
     run,
   }),
   defineNode({
@@ -70,7 +76,7 @@ const definitions = [
     title: 'Logistic regression',
     description: 'Trains a classifier.',
     category: 'train',
-    params: Type.Object({ label: Type.String(), regularization: Type.Number({ minimum: 0, default: 1 }) }),
+    params: Type.Object({ label: columnParam('table'), regularization: Type.Number({ minimum: 0, default: 1 }) }),
     inputs: { table: input('table') },
     outputs: { model: output('model') },
     run,
