@@ -4,6 +4,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LoomStore, type RunDefinition, type StoredRun } from '@loom/server/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, LOOM_BIN, loom } from './loom-process.ts';
 
@@ -94,6 +95,22 @@ async function listFiles(dir: string): Promise<string[]> {
   }
 }
 
+/** The runs recorded in `<home>/loom.db`, the store `loom start` on the same home serves, oldest first. */
+function storedRuns(home: string): Array<StoredRun & { definition: RunDefinition | undefined }> {
+  const store = LoomStore.open(join(home, 'loom.db'));
+  try {
+    return store
+      .listRuns({ limit: 500 })
+      .reverse()
+      .map((summary) => ({
+        ...(store.getRun(summary.id) as StoredRun),
+        definition: store.getRunDefinition(summary.id),
+      }));
+  } finally {
+    store.close();
+  }
+}
+
 const temps: string[] = [];
 
 /** A fresh temp directory holding a copy of the example, and a home directory path beside it. */
@@ -127,7 +144,7 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     expect(first.stdout).toMatch(/accuracy=0\.941 f1=0\.928/);
     expect(first.stdout).toMatch(/^run succeeded in .+ · 6 steps · \d{8}T/m);
     const firstRunId = /run (\S+): model-report/.exec(first.stderr)?.[1];
-    expect(await readdir(join(home, 'runs'))).toEqual([`${firstRunId}.json`]);
+    expect(storedRuns(home).map((run) => run.id)).toEqual([firstRunId]);
 
     // Second run: nothing changed, so every step is cached; --json prints one object and no progress.
     const second = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
@@ -146,14 +163,17 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     const compared = JSON.parse(await readFile(step(cached, 'compare').outputs[0]?.path ?? '', 'utf8'));
     expect(compared).toEqual({ accuracy: 0.941, f1: 0.928, accuracy_2: 0.902, f1_2: 0.889 });
 
-    // The run record: a file per run under <home>/runs, holding the plan and the result.
-    const record = JSON.parse(await readFile(join(home, 'runs', `${cached.runId}.json`), 'utf8'));
+    // The run record: in the home's store, as the server records its own runs, from the CLI.
+    const record = storedRuns(home).find((run) => run.id === cached.runId);
     expect(record).toMatchObject({
-      recordVersion: 1,
-      plan: { pipeline: 'model-report', parameters: { min_accuracy: 0.9 } },
-      result: { runId: cached.runId, status: 'succeeded' },
+      status: 'succeeded',
+      source: 'cli',
+      pipelineName: 'model-report',
+      pipelineVersion: 1,
+      options: { parameters: {}, noCache: false },
+      definition: { pipelineVersion: 1, plan: { pipeline: 'model-report', parameters: { min_accuracy: 0.9 } } },
     });
-    expect(record.result.steps).toHaveLength(6);
+    expect(record?.steps.map((s) => [s.id, s.status])).toEqual(cached.steps.map((s) => [s.id, 'cached']));
 
     // --no-cache: every step runs again and produces the very same bytes.
     const third = await loom(['run', PIPELINE, '--home', home, '--json', '--no-cache'], dir);
@@ -165,9 +185,11 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
       expect(s.outputs.map((o) => o.sha256)).toEqual(step(cached, s.id).outputs.map((o) => o.sha256));
     }
     await expectOutputsOnDisk(rerun, home);
-    expect((await readdir(join(home, 'runs'))).sort()).toEqual(
-      [firstRunId, cached.runId, rerun.runId].map((id) => `${id}.json`).sort(),
-    );
+    expect(storedRuns(home).map((run) => [run.id, run.options.noCache])).toEqual([
+      [firstRunId, false],
+      [cached.runId, false],
+      [rerun.runId, true],
+    ]);
   });
 
   it('fails the gate with --param min_accuracy=0.99, skips what depends on it and exits 1', async ({ expect }) => {
@@ -184,9 +206,10 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     for (const id of ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics']) {
       expect(step(report, id).status, id).toBe('succeeded');
     }
-    const record = JSON.parse(await readFile(join(home, 'runs', `${report.runId}.json`), 'utf8'));
-    expect(record.result.status).toBe('failed');
-    expect(record.plan.parameters).toEqual({ min_accuracy: 0.99 });
+    const record = storedRuns(home).find((run) => run.id === report.runId);
+    expect(record?.status).toBe('failed');
+    expect(record?.options.parameters).toEqual({ min_accuracy: 0.99 });
+    expect(record?.steps.find((s) => s.id === 'gate')?.failure?.message).toBe(gate.error?.message);
 
     // The same run as text: the failure names metric, value and bound; upstream steps come from the cache.
     const text = await loom(['run', PIPELINE, '--home', home, '-p', 'min_accuracy=0.99'], dir);
@@ -322,13 +345,13 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     ]);
     expect(fromEnv.code).toBe(0);
     const envReport = parseRunReport(fromEnv.stdout);
-    expect(await readdir(join(home, 'runs'))).toEqual([`${envReport.runId}.json`]);
+    expect(storedRuns(home).map((run) => run.id)).toEqual([envReport.runId]);
     await expectOutputsOnDisk(envReport, home);
 
     expect(fromCwd.code).toBe(0);
     const cwdHome = join(dir, '..', '.loom');
     const cwdReport = parseRunReport(fromCwd.stdout);
-    expect(await readdir(join(cwdHome, 'runs'))).toEqual([`${cwdReport.runId}.json`]);
+    expect(storedRuns(cwdHome).map((run) => run.id)).toEqual([cwdReport.runId]);
     await expectOutputsOnDisk(cwdReport, cwdHome);
   });
 
