@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeCacheRecord, LocalArtifactStore, LocalStepCache } from '@loom/runtime';
 import { LoomStore, type RunDefinition, type StoredRun } from '@loom/server/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, LOOM_BIN, loom } from './loom-process.ts';
 
+const SERVER_PACKAGE = fileURLToPath(new URL('../../../server/package.json', import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/model-report/', import.meta.url));
 const PIPELINE = 'pipeline.loom.json';
 const STEP_IDS = ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics', 'gate', 'compare'];
@@ -93,6 +96,21 @@ async function listFiles(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * The step cache table of `<home>/loom.db`, opened directly to damage its records. better-sqlite3 is the
+ * server's dependency, not the CLI's, so it is loaded from there.
+ */
+function cacheTable(home: string): CacheDatabase {
+  const Database = createRequire(SERVER_PACKAGE)('better-sqlite3') as new (path: string) => CacheDatabase;
+  return new Database(join(home, 'loom.db'));
+}
+
+/** The little of better-sqlite3's API these tests use. */
+interface CacheDatabase {
+  prepare(sql: string): { all(): Array<{ content_key: string; record: string }>; run(...params: string[]): unknown };
+  close(): void;
 }
 
 /** The runs recorded in `<home>/loom.db`, the store `loom start` on the same home serves, oldest first. */
@@ -293,19 +311,24 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     expect(first.code).toBe(0);
     const original = parseRunReport(first.stdout);
 
-    const records = await listFiles(join(home, 'cache'));
+    const cache = cacheTable(home);
+    const records = cache.prepare('SELECT content_key, record FROM cache').all();
     expect(records).toHaveLength(6);
-    const edit = (change: (record: Record<string, unknown>) => unknown) => async (file: string) =>
-      writeFile(file, JSON.stringify(change(JSON.parse(await readFile(file, 'utf8')))));
+    const edit = (change: (record: Record<string, unknown>) => unknown) => (text: string) =>
+      JSON.stringify(change(JSON.parse(text)));
     const damage = [
-      async (file: string) => writeFile(file, (await readFile(file, 'utf8')).slice(0, 20)), // truncated
+      (text: string) => text.slice(0, 20), // truncated
       edit(() => null),
       edit(({ metrics: _metrics, ...rest }) => rest), // outputs intact, metrics gone
       edit((record) => ({ ...record, outputs: {} })), // the step's output missing
       edit((record) => ({ ...record, outputs: { data: null, metrics: null, value: null } })),
       edit(({ runId: _runId, ...rest }) => ({ ...rest, outputs: [] })),
     ];
-    await Promise.all(records.map((file, i) => damage[i % damage.length]?.(file)));
+    const update = cache.prepare('UPDATE cache SET record = ? WHERE content_key = ?');
+    records.forEach(({ content_key, record }, i) =>
+      update.run(damage[i % damage.length]?.(record) ?? record, content_key),
+    );
+    cache.close();
 
     // Not --json, so the summary table (which shows each step's metrics) is printed too.
     const second = await loom(['run', PIPELINE, '--home', home], dir);
@@ -335,6 +358,31 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
       expect(step(report, id).status, id).toBe('cached');
     }
     await expectOutputsOnDisk(report, home);
+  });
+
+  it('reuses the results an earlier Loom cached in files under <home>/cache', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const first = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(first.code).toBe(0);
+    const original = parseRunReport(first.stdout);
+    // As an earlier `loom run` left them: each record a file (LocalStepCache), none in the store.
+    const cache = cacheTable(home);
+    const records = cache.prepare('SELECT content_key, record FROM cache').all();
+    cache.prepare('DELETE FROM cache').run();
+    cache.close();
+    const files = new LocalStepCache(home, new LocalArtifactStore(home));
+    const artifacts = new LocalArtifactStore(home);
+    for (const { content_key, record } of records) {
+      const result = await decodeCacheRecord(record, artifacts);
+      if (result === undefined) throw new Error(`record ${content_key} does not decode`);
+      await files.put(content_key, result);
+    }
+
+    const second = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(second.code).toBe(0);
+    for (const s of parseRunReport(second.stdout).steps) {
+      expect(s, s.id).toMatchObject({ status: 'cached', outputs: step(original, s.id).outputs });
+    }
   });
 
   it('keeps its state in LOOM_HOME, else in ./.loom, and honours --concurrency', async ({ expect }) => {
@@ -379,40 +427,50 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
 });
 
 describe('loom run and Ctrl-C', () => {
-  it('cancels the run on SIGINT: reports it cancelled, exits 1, and caches nothing it did not finish', async () => {
-    const { dir, home } = await workspace();
-    await writeFile(join(dir, 'sensor.loom.json'), await readFile(join(FIXTURES, 'sensor.loom.json'), 'utf8'));
-    await writeFile(join(dir, 'ready.json'), '{"ok":true}');
-    const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
-    const child = spawn(process.execPath, [LOOM_BIN, 'run', 'sensor.loom.json', '--home', home], {
-      cwd: dir,
-      env: { ...env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    // `drop` waits for a file nobody writes; once the other branch is done, the run is under way.
-    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('ready succeeded');
-    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('drop started');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(1);
-    expect(stderr).toContain('cancelling');
-    expect(stdout).toContain('run cancelled');
-    expect(stdout).toMatch(/drop\s+core\.wait_for_file@1\.0\.0\s+cancelled/);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'cancels the run on %s: reports and records it cancelled, exits 1, and caches nothing it did not finish',
+    async (signal) => {
+      const { dir, home } = await workspace();
+      await writeFile(join(dir, 'sensor.loom.json'), await readFile(join(FIXTURES, 'sensor.loom.json'), 'utf8'));
+      await writeFile(join(dir, 'ready.json'), '{"ok":true}');
+      const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
+      const child = spawn(process.execPath, [LOOM_BIN, 'run', 'sensor.loom.json', '--home', home], {
+        cwd: dir,
+        env: { ...env, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      // `drop` waits for a file nobody writes; once the other branch is done, the run is under way.
+      await expect.poll(() => stderr, { timeout: 20_000 }).toContain('ready succeeded');
+      await expect.poll(() => stderr, { timeout: 20_000 }).toContain('drop started');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill(signal);
+      expect(await exited).toBe(1);
+      expect(stderr).toContain('cancelling');
+      expect(stdout).toContain('run cancelled');
+      expect(stdout).toMatch(/drop\s+core\.wait_for_file@1\.0\.0\s+cancelled/);
+      const [recorded] = storedRuns(home);
+      expect(recorded?.status).toBe('cancelled');
+      expect(recorded?.steps.map((s) => [s.id, s.status])).toEqual([
+        ['ready', 'succeeded'],
+        ['drop', 'cancelled'],
+      ]);
 
-    // The cancelled step left nothing behind: once its file arrives, it runs (not cached) and succeeds.
-    await writeFile(join(dir, 'drop.csv'), 'a,b\n1,2\n');
-    const again = await loom(['run', 'sensor.loom.json', '--home', home, '--json'], dir);
-    expect(again.code).toBe(0);
-    const report = parseRunReport(again.stdout, ['ready', 'drop']);
-    expect(step(report, 'drop').cached).toBe(false);
-    expect(step(report, 'drop').status).toBe('succeeded');
-    expect(step(report, 'ready').cached).toBe(true);
-  }, 60_000);
+      // The cancelled step left nothing behind: once its file arrives, it runs (not cached) and succeeds.
+      await writeFile(join(dir, 'drop.csv'), 'a,b\n1,2\n');
+      const again = await loom(['run', 'sensor.loom.json', '--home', home, '--json'], dir);
+      expect(again.code).toBe(0);
+      const report = parseRunReport(again.stdout, ['ready', 'drop']);
+      expect(step(report, 'drop').cached).toBe(false);
+      expect(step(report, 'drop').status).toBe('succeeded');
+      expect(step(report, 'ready').cached).toBe(true);
+    },
+    60_000,
+  );
 });
