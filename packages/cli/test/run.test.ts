@@ -325,9 +325,9 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
       edit(({ runId: _runId, ...rest }) => ({ ...rest, outputs: [] })),
     ];
     const update = cache.prepare('UPDATE cache SET record = ? WHERE content_key = ?');
-    records.forEach(({ content_key, record }, i) =>
-      update.run(damage[i % damage.length]?.(record) ?? record, content_key),
-    );
+    for (const [i, { content_key, record }] of records.entries()) {
+      update.run(damage[i % damage.length]?.(record) ?? record, content_key);
+    }
     cache.close();
 
     // Not --json, so the summary table (which shows each step's metrics) is printed too.
