@@ -56,7 +56,8 @@ program
   .option('--port <port>', 'port to listen on', '8080')
   .option('--home <dir>', 'state directory (default: $LOOM_HOME or ./.loom)')
   .option('--dev', 'reload plugins when their code changes (palette and run code, no restart)')
-  .action(async (options: { host?: string; port?: string; home?: string; dev?: boolean }) => {
+  .option('--outlive-parent', 'keep serving after the process that started it exits (for nohup or setsid)')
+  .action(async (options: { host?: string; port?: string; home?: string; dev?: boolean; outliveParent?: boolean }) => {
     process.exitCode = await startCommand(options, await installedNodes());
   });
 

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeCacheRecord, LocalArtifactStore, LocalStepCache } from '@loom/runtime';
+import { LoomStore, type RunDefinition, type StoredRun } from '@loom/server/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, LOOM_BIN, loom } from './loom-process.ts';
 
+const SERVER_PACKAGE = fileURLToPath(new URL('../../../server/package.json', import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/model-report/', import.meta.url));
 const PIPELINE = 'pipeline.loom.json';
 const STEP_IDS = ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics', 'gate', 'compare'];
@@ -94,6 +98,37 @@ async function listFiles(dir: string): Promise<string[]> {
   }
 }
 
+/**
+ * The step cache table of `<home>/loom.db`, opened directly to damage its records. better-sqlite3 is the
+ * server's dependency, not the CLI's, so it is loaded from there.
+ */
+function cacheTable(home: string): CacheDatabase {
+  const Database = createRequire(SERVER_PACKAGE)('better-sqlite3') as new (path: string) => CacheDatabase;
+  return new Database(join(home, 'loom.db'));
+}
+
+/** The little of better-sqlite3's API these tests use. */
+interface CacheDatabase {
+  prepare(sql: string): { all(): Array<{ content_key: string; record: string }>; run(...params: string[]): unknown };
+  close(): void;
+}
+
+/** The runs recorded in `<home>/loom.db`, the store `loom start` on the same home serves, oldest first. */
+function storedRuns(home: string): Array<StoredRun & { definition: RunDefinition | undefined }> {
+  const store = LoomStore.open(join(home, 'loom.db'));
+  try {
+    return store
+      .listRuns({ limit: 500 })
+      .reverse()
+      .map((summary) => ({
+        ...(store.getRun(summary.id) as StoredRun),
+        definition: store.getRunDefinition(summary.id),
+      }));
+  } finally {
+    store.close();
+  }
+}
+
 const temps: string[] = [];
 
 /** A fresh temp directory holding a copy of the example, and a home directory path beside it. */
@@ -127,7 +162,7 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     expect(first.stdout).toMatch(/accuracy=0\.941 f1=0\.928/);
     expect(first.stdout).toMatch(/^run succeeded in .+ · 6 steps · \d{8}T/m);
     const firstRunId = /run (\S+): model-report/.exec(first.stderr)?.[1];
-    expect(await readdir(join(home, 'runs'))).toEqual([`${firstRunId}.json`]);
+    expect(storedRuns(home).map((run) => run.id)).toEqual([firstRunId]);
 
     // Second run: nothing changed, so every step is cached; --json prints one object and no progress.
     const second = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
@@ -146,14 +181,17 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     const compared = JSON.parse(await readFile(step(cached, 'compare').outputs[0]?.path ?? '', 'utf8'));
     expect(compared).toEqual({ accuracy: 0.941, f1: 0.928, accuracy_2: 0.902, f1_2: 0.889 });
 
-    // The run record: a file per run under <home>/runs, holding the plan and the result.
-    const record = JSON.parse(await readFile(join(home, 'runs', `${cached.runId}.json`), 'utf8'));
+    // The run record: in the home's store, as the server records its own runs, from the CLI.
+    const record = storedRuns(home).find((run) => run.id === cached.runId);
     expect(record).toMatchObject({
-      recordVersion: 1,
-      plan: { pipeline: 'model-report', parameters: { min_accuracy: 0.9 } },
-      result: { runId: cached.runId, status: 'succeeded' },
+      status: 'succeeded',
+      source: 'cli',
+      pipelineName: 'model-report',
+      pipelineVersion: 1,
+      options: { parameters: {}, noCache: false },
+      definition: { pipelineVersion: 1, plan: { pipeline: 'model-report', parameters: { min_accuracy: 0.9 } } },
     });
-    expect(record.result.steps).toHaveLength(6);
+    expect(record?.steps.map((s) => [s.id, s.status])).toEqual(cached.steps.map((s) => [s.id, 'cached']));
 
     // --no-cache: every step runs again and produces the very same bytes.
     const third = await loom(['run', PIPELINE, '--home', home, '--json', '--no-cache'], dir);
@@ -165,9 +203,11 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
       expect(s.outputs.map((o) => o.sha256)).toEqual(step(cached, s.id).outputs.map((o) => o.sha256));
     }
     await expectOutputsOnDisk(rerun, home);
-    expect((await readdir(join(home, 'runs'))).sort()).toEqual(
-      [firstRunId, cached.runId, rerun.runId].map((id) => `${id}.json`).sort(),
-    );
+    expect(storedRuns(home).map((run) => [run.id, run.options.noCache])).toEqual([
+      [firstRunId, false],
+      [cached.runId, false],
+      [rerun.runId, true],
+    ]);
   });
 
   it('fails the gate with --param min_accuracy=0.99, skips what depends on it and exits 1', async ({ expect }) => {
@@ -184,9 +224,10 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     for (const id of ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics']) {
       expect(step(report, id).status, id).toBe('succeeded');
     }
-    const record = JSON.parse(await readFile(join(home, 'runs', `${report.runId}.json`), 'utf8'));
-    expect(record.result.status).toBe('failed');
-    expect(record.plan.parameters).toEqual({ min_accuracy: 0.99 });
+    const record = storedRuns(home).find((run) => run.id === report.runId);
+    expect(record?.status).toBe('failed');
+    expect(record?.options.parameters).toEqual({ min_accuracy: 0.99 });
+    expect(record?.steps.find((s) => s.id === 'gate')?.failure?.message).toBe(gate.error?.message);
 
     // The same run as text: the failure names metric, value and bound; upstream steps come from the cache.
     const text = await loom(['run', PIPELINE, '--home', home, '-p', 'min_accuracy=0.99'], dir);
@@ -270,19 +311,24 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     expect(first.code).toBe(0);
     const original = parseRunReport(first.stdout);
 
-    const records = await listFiles(join(home, 'cache'));
+    const cache = cacheTable(home);
+    const records = cache.prepare('SELECT content_key, record FROM cache').all();
     expect(records).toHaveLength(6);
-    const edit = (change: (record: Record<string, unknown>) => unknown) => async (file: string) =>
-      writeFile(file, JSON.stringify(change(JSON.parse(await readFile(file, 'utf8')))));
+    const edit = (change: (record: Record<string, unknown>) => unknown) => (text: string) =>
+      JSON.stringify(change(JSON.parse(text)));
     const damage = [
-      async (file: string) => writeFile(file, (await readFile(file, 'utf8')).slice(0, 20)), // truncated
+      (text: string) => text.slice(0, 20), // truncated
       edit(() => null),
       edit(({ metrics: _metrics, ...rest }) => rest), // outputs intact, metrics gone
       edit((record) => ({ ...record, outputs: {} })), // the step's output missing
       edit((record) => ({ ...record, outputs: { data: null, metrics: null, value: null } })),
       edit(({ runId: _runId, ...rest }) => ({ ...rest, outputs: [] })),
     ];
-    await Promise.all(records.map((file, i) => damage[i % damage.length]?.(file)));
+    const update = cache.prepare('UPDATE cache SET record = ? WHERE content_key = ?');
+    for (const [i, { content_key, record }] of records.entries()) {
+      update.run(damage[i % damage.length]?.(record) ?? record, content_key);
+    }
+    cache.close();
 
     // Not --json, so the summary table (which shows each step's metrics) is printed too.
     const second = await loom(['run', PIPELINE, '--home', home], dir);
@@ -314,6 +360,31 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     await expectOutputsOnDisk(report, home);
   });
 
+  it('reuses the results an earlier Loom cached in files under <home>/cache', async ({ expect }) => {
+    const { dir, home } = await workspace();
+    const first = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(first.code).toBe(0);
+    const original = parseRunReport(first.stdout);
+    // As an earlier `loom run` left them: each record a file (LocalStepCache), none in the store.
+    const cache = cacheTable(home);
+    const records = cache.prepare('SELECT content_key, record FROM cache').all();
+    cache.prepare('DELETE FROM cache').run();
+    cache.close();
+    const files = new LocalStepCache(home, new LocalArtifactStore(home));
+    const artifacts = new LocalArtifactStore(home);
+    for (const { content_key, record } of records) {
+      const result = await decodeCacheRecord(record, artifacts);
+      if (result === undefined) throw new Error(`record ${content_key} does not decode`);
+      await files.put(content_key, result);
+    }
+
+    const second = await loom(['run', PIPELINE, '--home', home, '--json'], dir);
+    expect(second.code).toBe(0);
+    for (const s of parseRunReport(second.stdout).steps) {
+      expect(s, s.id).toMatchObject({ status: 'cached', outputs: step(original, s.id).outputs });
+    }
+  });
+
   it('keeps its state in LOOM_HOME, else in ./.loom, and honours --concurrency', async ({ expect }) => {
     const { dir, home } = await workspace();
     const [fromEnv, fromCwd] = await Promise.all([
@@ -322,13 +393,13 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     ]);
     expect(fromEnv.code).toBe(0);
     const envReport = parseRunReport(fromEnv.stdout);
-    expect(await readdir(join(home, 'runs'))).toEqual([`${envReport.runId}.json`]);
+    expect(storedRuns(home).map((run) => run.id)).toEqual([envReport.runId]);
     await expectOutputsOnDisk(envReport, home);
 
     expect(fromCwd.code).toBe(0);
     const cwdHome = join(dir, '..', '.loom');
     const cwdReport = parseRunReport(fromCwd.stdout);
-    expect(await readdir(join(cwdHome, 'runs'))).toEqual([`${cwdReport.runId}.json`]);
+    expect(storedRuns(cwdHome).map((run) => run.id)).toEqual([cwdReport.runId]);
     await expectOutputsOnDisk(cwdReport, cwdHome);
   });
 
@@ -356,40 +427,50 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
 });
 
 describe('loom run and Ctrl-C', () => {
-  it('cancels the run on SIGINT: reports it cancelled, exits 1, and caches nothing it did not finish', async () => {
-    const { dir, home } = await workspace();
-    await writeFile(join(dir, 'sensor.loom.json'), await readFile(join(FIXTURES, 'sensor.loom.json'), 'utf8'));
-    await writeFile(join(dir, 'ready.json'), '{"ok":true}');
-    const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
-    const child = spawn(process.execPath, [LOOM_BIN, 'run', 'sensor.loom.json', '--home', home], {
-      cwd: dir,
-      env: { ...env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    // `drop` waits for a file nobody writes; once the other branch is done, the run is under way.
-    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('ready succeeded');
-    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('drop started');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(1);
-    expect(stderr).toContain('cancelling');
-    expect(stdout).toContain('run cancelled');
-    expect(stdout).toMatch(/drop\s+core\.wait_for_file@1\.0\.0\s+cancelled/);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'cancels the run on %s: reports and records it cancelled, exits 1, and caches nothing it did not finish',
+    async (signal) => {
+      const { dir, home } = await workspace();
+      await writeFile(join(dir, 'sensor.loom.json'), await readFile(join(FIXTURES, 'sensor.loom.json'), 'utf8'));
+      await writeFile(join(dir, 'ready.json'), '{"ok":true}');
+      const { FORCE_COLOR: _force, LOOM_HOME: _home, ...env } = process.env;
+      const child = spawn(process.execPath, [LOOM_BIN, 'run', 'sensor.loom.json', '--home', home], {
+        cwd: dir,
+        env: { ...env, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      // `drop` waits for a file nobody writes; once the other branch is done, the run is under way.
+      await expect.poll(() => stderr, { timeout: 20_000 }).toContain('ready succeeded');
+      await expect.poll(() => stderr, { timeout: 20_000 }).toContain('drop started');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill(signal);
+      expect(await exited).toBe(1);
+      expect(stderr).toContain('cancelling');
+      expect(stdout).toContain('run cancelled');
+      expect(stdout).toMatch(/drop\s+core\.wait_for_file@1\.0\.0\s+cancelled/);
+      const [recorded] = storedRuns(home);
+      expect(recorded?.status).toBe('cancelled');
+      expect(recorded?.steps.map((s) => [s.id, s.status])).toEqual([
+        ['ready', 'succeeded'],
+        ['drop', 'cancelled'],
+      ]);
 
-    // The cancelled step left nothing behind: once its file arrives, it runs (not cached) and succeeds.
-    await writeFile(join(dir, 'drop.csv'), 'a,b\n1,2\n');
-    const again = await loom(['run', 'sensor.loom.json', '--home', home, '--json'], dir);
-    expect(again.code).toBe(0);
-    const report = parseRunReport(again.stdout, ['ready', 'drop']);
-    expect(step(report, 'drop').cached).toBe(false);
-    expect(step(report, 'drop').status).toBe('succeeded');
-    expect(step(report, 'ready').cached).toBe(true);
-  }, 60_000);
+      // The cancelled step left nothing behind: once its file arrives, it runs (not cached) and succeeds.
+      await writeFile(join(dir, 'drop.csv'), 'a,b\n1,2\n');
+      const again = await loom(['run', 'sensor.loom.json', '--home', home, '--json'], dir);
+      expect(again.code).toBe(0);
+      const report = parseRunReport(again.stdout, ['ready', 'drop']);
+      expect(step(report, 'drop').cached).toBe(false);
+      expect(step(report, 'drop').status).toBe('succeeded');
+      expect(step(report, 'ready').cached).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -6,9 +6,10 @@ import { RunIdParams } from '../runs/run-schemas.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { openEventStream } from './event-stream.ts';
 
-/** How often an idle stream sends a comment, so proxies and browsers keep the connection open. */
 /** Stored events are replayed in pages of this many, so a long run does not sit in memory at once. */
 const REPLAY_PAGE = 1000;
+/** How often the stream of a run that `loom run` drives looks in the store for its new events. */
+const CLI_RUN_POLL_MS = 200;
 
 /**
  * `GET /api/runs/:id/events`: server-sent events of every run and step event, `id` = the event's
@@ -42,7 +43,11 @@ export const runEventRoutes: FastifyPluginAsync = async (plain) => {
       let lastSent = Number(header !== undefined && header !== '' ? header : (request.query.lastEventId ?? 0));
 
       let unsubscribe = () => {};
-      const write = openEventStream(request, reply, () => unsubscribe());
+      let closed = false;
+      const write = openEventStream(request, reply, () => {
+        closed = true;
+        unsubscribe();
+      });
       // Listen first, then replay what is stored: an event emitted in between is in one or the other,
       // and the seq check drops the copy.
       const live: RunEvent[] = [];
@@ -58,14 +63,46 @@ export const runEventRoutes: FastifyPluginAsync = async (plain) => {
       });
 
       fastify.runs.flushEvents();
-      for (;;) {
-        const page = fastify.store.eventsAfter(runId, lastSent, REPLAY_PAGE);
-        for (const event of page) send(event);
-        if (page.length < REPLAY_PAGE) break;
-      }
+      const replayStored = () => {
+        for (;;) {
+          const page = fastify.store.eventsAfter(runId, lastSent, REPLAY_PAGE);
+          for (const event of page) send(event);
+          if (page.length < REPLAY_PAGE) return;
+        }
+      };
+      replayStored();
       replaying = false;
       for (const event of live) send(event);
       live.length = 0;
+
+      // A `loom run` writes its events from a process of its own, so nothing here hears them: read the
+      // store for new ones until the run ends (or the server resumes it, and its events come live).
+      const run = fastify.store.getRunSummary(runId);
+      if (
+        !closed &&
+        run?.source === 'cli' &&
+        run.resumeCount === 0 &&
+        (run.status === 'queued' || run.status === 'running')
+      ) {
+        const poll = setInterval(() => {
+          try {
+            replayStored();
+            const now = fastify.store.getRunSummary(runId);
+            if (now === undefined || now.resumeCount > 0 || (now.status !== 'queued' && now.status !== 'running')) {
+              replayStored();
+              clearInterval(poll);
+            }
+          } catch {
+            // The store closed under the stream: the server is stopping.
+            clearInterval(poll);
+          }
+        }, CLI_RUN_POLL_MS);
+        const stopListening = unsubscribe;
+        unsubscribe = () => {
+          clearInterval(poll);
+          stopListening();
+        };
+      }
     },
   );
 };

@@ -120,6 +120,12 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
       const run = fastify.store.getRunSummary(request.params.id);
       if (run === undefined) return notFound(reply, `no run with id "${request.params.id}"`);
       if (!fastify.runs.cancel(run.id)) {
+        if (run.source === 'cli' && (run.status === 'running' || run.status === 'queued')) {
+          return reply.code(409).send({
+            error: 'conflict',
+            message: `run "${run.id}" is driven by \`loom run\` in a process of its own: stop it there (Ctrl-C)`,
+          });
+        }
         return reply
           .code(409)
           .send({ error: 'conflict', message: `run "${run.id}" is not going (it is ${run.status})` });

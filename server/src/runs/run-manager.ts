@@ -14,9 +14,9 @@ import {
 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
+import { EventBatcher } from '../store/event-batcher.ts';
 import type { LoomStore } from '../store/loom-store.ts';
 import type { RunOptions, RunSummary } from '../store/store-types.ts';
-import { EventBatcher } from './event-batcher.ts';
 import { prunePlan, RunRequestError, stepsToForce } from './plan-selection.ts';
 
 /** What a run request may ask for besides the pipeline. */
@@ -228,7 +228,7 @@ export class RunManager {
    * queue job that is still there is joined, not run twice), and the rest continue.
    */
   restoreActiveRuns(): string[] {
-    const ids = this.#options.store.runIdsWithStatus(['queued', 'running']);
+    const ids = this.#options.store.serverRunIdsWithStatus(['queued', 'running']);
     for (const runId of ids) {
       const run = this.#options.store.getRun(runId);
       const definition = this.#options.store.getRunDefinition(runId);

@@ -65,6 +65,10 @@ const runFields = {
     description: 'Number of the last event: a Last-Event-ID to continue the event stream from.',
   }),
   resumeCount: Type.Integer(),
+  source: Type.Union([Type.Literal('server'), Type.Literal('cli')], {
+    description:
+      'Who drives the run: `server` (started through this API) or `cli` (`loom run FILE` on the same home, recorded here as it goes).',
+  }),
 };
 
 export const StoredRunSchema = Type.Object({

@@ -1,3 +1,4 @@
+export { EventBatcher } from './event-batcher.ts';
 export { LoomStore, type LoomStoreOptions } from './loom-store.ts';
 export { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from './migrations.ts';
 export { SqliteStepCache } from './sqlite-step-cache.ts';

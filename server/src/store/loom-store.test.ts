@@ -85,6 +85,29 @@ describe('pipelines', () => {
   });
 });
 
+describe('pipelineVersionFor (a document run by `loom run`)', () => {
+  it('files a document under the pipeline of its name: a new one, the same version, or a new version', () => {
+    const document = pipelineDocument('iris', ['load', 'train']);
+    const created = store.pipelineVersionFor(document);
+    expect(created).toMatchObject({ version: 1, document });
+    expect(store.listPipelines().map((p) => p.id)).toEqual([created.pipelineId]);
+
+    // The same document with its keys in another order is the same version.
+    const reordered = { edges: [], nodes: document.nodes, name: 'iris', formatVersion: 2, format: 'loom.pipeline' };
+    expect(store.pipelineVersionFor(reordered as typeof document)).toEqual(created);
+
+    const changed = pipelineDocument('iris', ['load', 'train', 'report']);
+    expect(store.pipelineVersionFor(changed)).toMatchObject({ pipelineId: created.pipelineId, version: 2 });
+    expect(store.listPipelineVersions(created.pipelineId)?.map((v) => v.version)).toEqual([2, 1]);
+
+    // Of two pipelines with the name, the one saved last.
+    const other = store.createPipeline(pipelineDocument('iris', ['x']));
+    expect(store.pipelineVersionFor(changed)).toMatchObject({ pipelineId: other.pipelineId, version: 2 });
+    expect(store.pipelineVersionFor(pipelineDocument('digits', ['load']))).toMatchObject({ version: 1 });
+    expect(store.listPipelines()).toHaveLength(3);
+  });
+});
+
 describe('runs', () => {
   it('creates a queued run with a pending row per plan step, in plan order', () => {
     const run = store.createRun(newRun(runId(1), ['load', 'train', 'report']));
@@ -98,6 +121,7 @@ describe('runs', () => {
       createdAt: '2026-03-01T12:00:00.000Z',
       lastSeq: 0,
       resumeCount: 0,
+      source: 'server',
       steps: ['load', 'train', 'report'].map((id) => ({
         id,
         type: `test.${id}`,
@@ -151,11 +175,20 @@ describe('runs', () => {
     const finished = start(2);
     store.appendEvents([finished.emit({ kind: 'run.finished', status: 'succeeded', durationMs: 10 })]);
 
-    expect(store.runIdsWithStatus(['queued', 'running'])).toEqual([runId(1), runId(3), runId(4)]);
-    expect(store.runIdsWithStatus(['succeeded'])).toEqual([runId(2)]);
-    expect(store.runIdsWithStatus([])).toEqual([]);
-    expect(store.runCountsByStatus()).toEqual({ queued: 1, running: 2, succeeded: 1 });
-    expect(store.stepCountsByStatus()).toEqual({ pending: 4 });
+    expect(store.serverRunIdsWithStatus(['queued', 'running'])).toEqual([runId(1), runId(3), runId(4)]);
+    expect(store.serverRunIdsWithStatus(['succeeded'])).toEqual([runId(2)]);
+    expect(store.serverRunIdsWithStatus([])).toEqual([]);
+
+    // A `loom run` drives its run in its own process: a server picks it up only once it resumed it.
+    store.createRun(newRun(runId(5), ['a'], { source: 'cli' }));
+    expect(store.getRunSummary(runId(5))?.source).toBe('cli');
+    expect(store.serverRunIdsWithStatus(['queued'])).toEqual([runId(4)]);
+    const cli = new EventSource(runId(5));
+    store.appendEvents([cli.emit({ kind: 'run.resumed', reason: 'resume', reset: [] })]);
+    expect(store.serverRunIdsWithStatus(['running'])).toEqual([runId(1), runId(3), runId(5)]);
+    store.appendEvents([cli.emit({ kind: 'run.finished', status: 'succeeded', durationMs: 1 })]);
+    expect(store.runCountsByStatus()).toEqual({ queued: 1, running: 2, succeeded: 2 });
+    expect(store.stepCountsByStatus()).toEqual({ pending: 5 });
   });
 
   it('replaces the plan of a run: keeps surviving steps, adds new ones, drops removed ones', () => {

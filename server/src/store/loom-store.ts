@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Plan } from '@loom/compiler';
-import type { PipelineDocument } from '@loom/graph';
+import { canonicalJson, type PipelineDocument } from '@loom/graph';
 import type { ArtifactStore, RunEvent, StepCache, StepStatus } from '@loom/runtime';
 import Database from 'better-sqlite3';
 import { EventProjection } from './event-projection.ts';
@@ -42,9 +42,12 @@ export interface LoomStoreOptions {
 const DEFAULT_RUN_PAGE = 50;
 
 /**
- * Loom's server state in one SQLite file: pipelines with their versions, runs with their steps, every
- * run event, step logs and the step cache. Synchronous (better-sqlite3): each call is one short
- * transaction, which is what SQLite does fastest, and the server has a single writer.
+ * Loom's state in one SQLite file: pipelines with their versions, runs with their steps, every run
+ * event, step logs and the step cache. Synchronous (better-sqlite3): each call is one short
+ * transaction, which is what SQLite does fastest. The server and any `loom run` on the same home open
+ * the same file: WAL lets each read while another writes, writes take turns (each waits up to the busy
+ * timeout for the other's transaction, which is milliseconds long), and every run is written by the
+ * one process that drives it.
  *
  * Run progress has one write path, {@link LoomStore.appendEvents}: events are stored and projected onto
  * the run and step rows in the same transaction, so a crash never leaves the two disagreeing.
@@ -105,6 +108,7 @@ export class LoomStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // Another process (a server, a `loom run`) may hold the write lock for a moment: wait, not fail.
       db.pragma('busy_timeout = 5000');
       migrate(db, inMemory ? 'memory' : path);
       return new LoomStore(db, options);
@@ -145,6 +149,27 @@ export class LoomStore {
         this.#statements.insertVersion.run(id, version, document.name, JSON.stringify(document), createdAt);
         this.#statements.touchPipeline.run(document.name, version, createdAt, id);
         return { pipelineId: id, version, document, createdAt };
+      })
+      .immediate();
+  }
+
+  /**
+   * The pipeline version that a run of `document` from outside the designer (`loom run FILE`) is filed
+   * under, so that it shows in that pipeline's history: the most recently updated pipeline with the
+   * document's name, at its latest version when that is the same document (compared canonically) or
+   * else at a new version holding it; a new pipeline when no pipeline has the name. One transaction,
+   * so two such runs of a new document at once make one pipeline.
+   */
+  pipelineVersionFor(document: PipelineDocument): PipelineVersion {
+    return this.#db
+      .transaction((): PipelineVersion => {
+        const id = this.#statements.latestPipelineNamed.get(document.name);
+        if (id === undefined) return this.createPipeline(document);
+        const latest = this.getPipeline(id);
+        if (latest !== undefined && canonicalJson(latest.document) === canonicalJson(document)) return latest;
+        const saved = this.savePipelineVersion(id, document);
+        if (saved === undefined) throw new Error(`pipeline "${id}" vanished while a version was saved`);
+        return saved;
       })
       .immediate();
   }
@@ -192,6 +217,7 @@ export class LoomStore {
           pipelineName: run.plan.pipeline,
           options: JSON.stringify(run.options),
           createdAt: run.createdAt,
+          source: run.source ?? 'server',
         });
         this.#statements.insertRunDefinition.run({
           id: run.id,
@@ -267,9 +293,13 @@ export class LoomStore {
     return rows.map((row) => toRunSummary(row, counts.get(row.id) ?? {}));
   }
 
-  /** Ids of the runs in any of `statuses`, oldest first: what a restarted server picks up again. */
-  runIdsWithStatus(statuses: readonly StoredRunStatus[]): string[] {
-    return this.#statements.runIdsWithStatus.all(JSON.stringify(statuses));
+  /**
+   * Ids of the runs the server drives in any of `statuses`, oldest first: what a restarted server picks
+   * up again. Those are its own runs and the `loom run` runs it resumed, never a `loom run` that may
+   * still be going in a process of its own.
+   */
+  serverRunIdsWithStatus(statuses: readonly StoredRunStatus[]): string[] {
+    return this.#statements.serverRunIdsWithStatus.all(JSON.stringify(statuses));
   }
 
   /**

@@ -46,7 +46,14 @@ describe('migrate', () => {
       .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
       .pluck()
       .all();
-    expect(indexes).toEqual(['logs_by_step', 'pipelines_by_updated', 'runs_by_pipeline', 'runs_by_status']);
+    expect(indexes).toEqual([
+      'logs_by_step',
+      'pipelines_by_name',
+      'pipelines_by_updated',
+      'runs_by_pipeline',
+      'runs_by_source_status',
+      'runs_by_status',
+    ]);
     expect(migrate(db, 'test')).toEqual([]);
   });
 
@@ -96,6 +103,18 @@ describe('LoomStore.open', () => {
     const after = new Database(path);
     expect(userVersion(after)).toBe(99);
     after.close();
+  });
+
+  it('marks the runs of a schema-1 store as the server’s: before schema 2 only the server stored runs', () => {
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    migrate(v1, path, MIGRATIONS.slice(0, 1));
+    v1.exec(`INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at)
+             VALUES ('r1', 'p', 1, 'demo', '{}', 'succeeded', '2026-01-01T00:00:00.000Z')`);
+    v1.close();
+    const store = LoomStore.open(path);
+    expect(store.getRunSummary('r1')).toMatchObject({ id: 'r1', status: 'succeeded', source: 'server' });
+    store.close();
   });
 
   it('opens a store it migrated before without migrating again', () => {

@@ -120,6 +120,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'where each run was started: the server, or `loom run`',
+    up(db) {
+      // Every run stored before this was the server's: `loom run` kept its records in files then.
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN source TEXT NOT NULL DEFAULT 'server' CHECK (source IN ('server', 'cli'));
+        -- What a server picks up again after a restart: its own runs that were going.
+        CREATE INDEX runs_by_source_status ON runs (source, status, id);
+        -- \`loom run\` files its runs under the pipeline of the document's name.
+        CREATE INDEX pipelines_by_name ON pipelines (name, updated_at);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of Loom writes: the last migration's. */

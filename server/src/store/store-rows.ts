@@ -4,6 +4,7 @@ import type {
   PipelineVersion,
   PipelineVersionSummary,
   RunOptions,
+  RunSource,
   RunSummary,
   StepLogEntry,
   StoredRun,
@@ -45,6 +46,7 @@ export interface RunRow {
   duration_ms: number | null;
   last_seq: number;
   resume_count: number;
+  source: string;
 }
 
 export interface StepRow {
@@ -85,7 +87,7 @@ export interface LogRow {
 /** The columns of `runs` that {@link RunRow} maps: every one but the large JSON documents. */
 export const RUN_COLUMNS =
   'id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, started_at, finished_at, ' +
-  'duration_ms, last_seq, resume_count';
+  'duration_ms, last_seq, resume_count, source';
 
 export const STEP_COLUMNS =
   'step_id, type, version, title, status, attempts, started_at, finished_at, duration_ms, progress, metrics, ' +
@@ -138,6 +140,7 @@ function toRunHead(row: RunRow): RunHead {
     createdAt: row.created_at,
     lastSeq: row.last_seq,
     resumeCount: row.resume_count,
+    source: row.source as RunSource,
   };
   if (row.started_at !== null) run.startedAt = row.started_at;
   if (row.finished_at !== null) run.finishedAt = row.finished_at;

@@ -47,9 +47,10 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       pipelineName: string;
       options: string;
       createdAt: string;
+      source: string;
     }>(
-      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at)
-       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @options, 'queued', @createdAt)`,
+      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, source)
+       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @options, 'queued', @createdAt, @source)`,
     ),
     insertRunDefinition: db.prepare<{ id: string; document: string; plan: string }>(
       'INSERT INTO run_definitions (run_id, document, plan) VALUES (@id, @document, @plan)',
@@ -78,8 +79,15 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       `SELECT run_id, status, count(*) AS count FROM steps
        WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status`,
     ),
-    runIdsWithStatus: db
-      .prepare<[string], string>('SELECT id FROM runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id')
+    // A `loom run` never resumes, so a run from the CLI with a resume behind it was resumed by a server.
+    serverRunIdsWithStatus: db
+      .prepare<[string], string>(
+        `SELECT id FROM runs WHERE (source = 'server' OR resume_count > 0)
+         AND status IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .pluck(),
+    latestPipelineNamed: db
+      .prepare<[string], string>('SELECT id FROM pipelines WHERE name = ? ORDER BY updated_at DESC, id LIMIT 1')
       .pluck(),
     bumpLastSeq: db.prepare<[number, string]>('UPDATE runs SET last_seq = max(last_seq, ?) WHERE id = ?'),
     insertEvent: db.prepare<[string, number, string, string | null, string, string]>(

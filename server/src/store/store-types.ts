@@ -43,6 +43,12 @@ export interface RunDefinition {
   pipelineVersion: number;
 }
 
+/**
+ * Who drives a run: `server`, a run the server started and picks up again after a restart; `cli`, a
+ * run `loom run` drives in its own process and records here, which the server only shows.
+ */
+export type RunSource = 'server' | 'cli';
+
 export interface NewRun {
   id: string;
   pipelineId: string;
@@ -51,6 +57,8 @@ export interface NewRun {
   plan: Plan;
   options: RunOptions;
   createdAt: string;
+  /** @default 'server' */
+  source?: RunSource;
 }
 
 /** A run's status as stored: `queued` until its `run.started` event. */
@@ -95,6 +103,7 @@ export interface StoredRun {
   lastSeq: number;
   /** How many times the run was resumed (POST resume or a server restart). */
   resumeCount: number;
+  source: RunSource;
   /** Steps in plan order. */
   steps: StoredStep[];
 }

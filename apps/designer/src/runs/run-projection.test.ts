@@ -18,6 +18,7 @@ function snapshot(): StoredRun {
     createdAt: '2026-11-26T00:00:00.000Z',
     lastSeq: 0,
     resumeCount: 0,
+    source: 'server',
     options: { parameters: {}, noCache: false },
     steps: [step('a'), step('b')],
   };

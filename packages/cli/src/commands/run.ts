@@ -1,17 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { compileDocument, type Plan } from '@loom/compiler';
+import { dirname, resolve } from 'node:path';
+import { compileDocument } from '@loom/compiler';
 import { type Diagnostic, type PipelineDocument, parseDocument, parseParameterText } from '@loom/graph';
-import {
-  LocalArtifactStore,
-  LocalStepCache,
-  newRunId,
-  ProcessTransport,
-  type RunResult,
-  runPlan,
-  sha256,
-} from '@loom/runtime';
+import { LocalArtifactStore, newRunId, ProcessTransport, type RunResult, runPlan, sha256 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import pc from 'picocolors';
 import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
@@ -21,6 +12,7 @@ import { printMetricsOutputs } from '../metrics-output.ts';
 import { pluginSources } from '../node-registry.ts';
 import { readDocumentText } from '../read-document.ts';
 import { createRunProgress } from '../run-progress.ts';
+import { createRunRecorder, openRunStore, runStepCache } from '../run-store.ts';
 import { statusLabel, statusSymbol } from '../status-style.ts';
 import { UserError } from '../user-error.ts';
 import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
@@ -44,62 +36,89 @@ export async function runCommand(file: string, options: RunOptions, registry: No
   const plan = compiled.plan;
 
   const home = resolveLoomHome(options.home);
-  const store = new LocalArtifactStore(home);
-  const cache = new LocalStepCache(home, store);
-  const baseDir = dirname(resolve(file));
+  const artifacts = new LocalArtifactStore(home);
   const concurrency = parseConcurrency(options.concurrency);
-  // Each step in a process of its own, loading the same plugins: a node that crashes, leaks or calls
-  // process.exit fails its step, and the run goes on to report it.
-  const transport = new ProcessTransport({
-    registryModule: WORKER_REGISTRY_MODULE,
-    registryOptions: pluginSources(),
-    storeRoot: home,
-    baseDir,
-    size: concurrency ?? availableParallelism(),
-  });
-  transport.pool.warm();
-
-  // Ctrl-C cancels the run (running steps see their abort signal); a second Ctrl-C quits at once.
-  const cancel = new AbortController();
-  const onSigint = () => {
-    if (cancel.signal.aborted) process.exit(130);
-    if (!options.json) process.stderr.write(pc.yellow('\ncancelling… (Ctrl-C again to quit now)\n'));
-    cancel.abort();
-  };
-  process.on('SIGINT', onSigint);
-
-  const progress = options.json ? undefined : createRunProgress(plan.steps, process.stderr);
-  const runId = newRunId();
-  let result: RunResult;
+  const store = openRunStore(home);
   try {
-    result = await runPlan(plan, {
-      runId,
-      registry,
-      store,
-      cache,
-      transport,
-      baseDir,
-      noCache: !options.cache,
-      signal: cancel.signal,
-      onEvent: (event) => progress?.onEvent(event),
+    // Filed as the server files its own runs: under the pipeline of this name, at the version that
+    // holds this very document, so the designer's history of that pipeline shows the run.
+    const pipeline = store.pipelineVersionFor(loaded.document);
+    const runId = newRunId();
+    store.createRun({
+      id: runId,
+      pipelineId: pipeline.pipelineId,
+      pipelineVersion: pipeline.version,
+      document: loaded.document,
+      plan,
+      options: { parameters: parameters as Record<string, string | number | boolean>, noCache: !options.cache },
+      createdAt: new Date().toISOString(),
+      source: 'cli',
     });
-  } finally {
-    progress?.stop();
-    process.off('SIGINT', onSigint);
-    await transport.close();
-  }
+    const recorder = createRunRecorder(store, (cause) => {
+      process.stderr.write(pc.yellow(`warning: the run goes on, but is no longer recorded: ${cause.message}\n`));
+    });
+    const baseDir = dirname(resolve(file));
+    // Each step in a process of its own, loading the same plugins: a node that crashes, leaks or calls
+    // process.exit fails its step, and the run goes on to report it.
+    const transport = new ProcessTransport({
+      registryModule: WORKER_REGISTRY_MODULE,
+      registryOptions: pluginSources(),
+      storeRoot: home,
+      baseDir,
+      size: concurrency ?? availableParallelism(),
+    });
+    transport.pool.warm();
 
-  const report = await buildReport(result, store);
-  await saveRunRecord(home, plan, result).catch((cause: unknown) => {
-    process.stderr.write(pc.yellow(`warning: could not save the run record: ${(cause as Error).message}\n`));
-  });
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    printSummary(result);
-    await printMetricsOutputs(result, store);
+    // Ctrl-C (or SIGTERM) cancels the run: running steps see their abort signal, and the run is recorded
+    // as cancelled. A second one quits at once, keeping what was recorded so far.
+    const cancel = new AbortController();
+    const onStopSignal = (signal: NodeJS.Signals) => {
+      if (cancel.signal.aborted) {
+        recorder.flush();
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
+      if (!options.json) process.stderr.write(pc.yellow('\ncancelling… (Ctrl-C again to quit now)\n'));
+      cancel.abort();
+    };
+    process.on('SIGINT', onStopSignal);
+    process.on('SIGTERM', onStopSignal);
+
+    const progress = options.json ? undefined : createRunProgress(plan.steps, process.stderr);
+    let result: RunResult;
+    try {
+      result = await runPlan(plan, {
+        runId,
+        registry,
+        store: artifacts,
+        cache: runStepCache(store, home, artifacts),
+        transport,
+        baseDir,
+        noCache: !options.cache,
+        signal: cancel.signal,
+        onEvent: (event) => {
+          recorder.record(event);
+          progress?.onEvent(event);
+        },
+      });
+    } finally {
+      recorder.flush();
+      progress?.stop();
+      process.off('SIGINT', onStopSignal);
+      process.off('SIGTERM', onStopSignal);
+      await transport.close();
+    }
+
+    const report = await buildReport(result, artifacts);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      printSummary(result);
+      await printMetricsOutputs(result, artifacts);
+    }
+    return result.status === 'succeeded' ? 0 : 1;
+  } finally {
+    store.close();
   }
-  return result.status === 'succeeded' ? 0 : 1;
 }
 
 function reportDiagnostics(file: string, diagnostics: Diagnostic[], options: RunOptions): number {
@@ -173,15 +192,6 @@ async function buildReport(result: RunResult, store: LocalArtifactStore) {
       })),
     ),
   };
-}
-
-async function saveRunRecord(home: string, plan: Plan, result: RunResult): Promise<void> {
-  const dir = join(home, 'runs');
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, `${result.runId}.json`),
-    `${JSON.stringify({ recordVersion: 1, plan, result }, null, 2)}\n`,
-  );
 }
 
 function printSummary(result: RunResult): void {

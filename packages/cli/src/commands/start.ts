@@ -7,6 +7,7 @@ import { pluginSources } from '../node-registry.ts';
 import { PluginDevLoop } from '../plugin-dev-loop.ts';
 import { UserError } from '../user-error.ts';
 import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
+import { watchParent } from './parent-watch.ts';
 import { untilSignal } from './until-signal.ts';
 
 export interface StartOptions {
@@ -15,10 +16,14 @@ export interface StartOptions {
   home?: string;
   /** Watch the plugins and reload them when their code changes. */
   dev?: boolean;
+  /** Keep serving after the process that started it has gone (`nohup`, `setsid`). @default false */
+  outliveParent?: boolean;
 }
 
 /**
- * `loom start`: serves the API until SIGINT/SIGTERM, then closes gracefully. Without Redis, each step
+ * `loom start`: serves the API until SIGINT/SIGTERM or until the process that started it goes away
+ * (see {@link watchParent}), then closes gracefully: the port is freed, the events still waiting are
+ * written and the store is closed; runs going stay `running` and the next start picks them up. Without Redis, each step
  * runs in a step-runner process that loads the same plugins. With `--dev`, plugins reload when their
  * code changes (see {@link PluginDevLoop}). Returns the exit code.
  */
@@ -58,8 +63,15 @@ export async function startCommand(options: StartOptions, loaded: PluginRegistry
       : `${pc.yellow('the designer is not built')} (no ${designer}): run \`pnpm --filter @loom/designer build\`\n`,
   );
   const devLoop = options.dev ? await startDevLoop(registry, loaded, sources) : undefined;
-  await untilSignal();
-  process.stderr.write('stopping…\n');
+  const parent = options.outliveParent ? undefined : watchParent();
+  const reason = await Promise.race([
+    untilSignal(),
+    ...(parent === undefined ? [] : [parent.gone.then(() => 'its parent process exited')]),
+  ]);
+  parent?.stop();
+  // The parent may have taken the other end of stderr with it: a failed write must not stop the close.
+  process.stderr.on('error', () => {});
+  process.stderr.write(`stopping (${reason})…\n`);
   await devLoop?.close();
   await server.app.close();
   return 0;
