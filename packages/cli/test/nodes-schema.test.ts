@@ -114,6 +114,7 @@ describe('loom nodes', () => {
         'core.value@1.0.0',
         'core.json_to_metrics@1.0.0',
         'core.merge_metrics@1.0.0',
+        'core.merge_metrics@2.0.0',
         'core.metrics_gate@1.0.0',
         'data.csv@1.0.0',
         'transform.split@1.0.0',
@@ -125,7 +126,7 @@ describe('loom nodes', () => {
     );
 
     for (const entry of catalog) {
-      const definition = builtinNodes.find((node) => node.type === entry.type);
+      const definition = builtinNodes.find((node) => node.type === entry.type && node.version === entry.version);
       expect(entry).toMatchObject({
         type: definition?.type,
         version: definition?.version,
@@ -163,7 +164,8 @@ describe('loom nodes', () => {
     });
     expect(byType.get('core.merge_metrics')).toMatchObject({
       inputs: [{ name: 'metrics', type: 'metrics', multiple: true }],
-      params: { properties: { on_conflict: { default: 'number' } } },
+      version: '2.0.0',
+      params: { properties: { on_conflict: { default: 'prefix' } } },
     });
     expect(byType.get('core.metrics_gate')).toMatchObject({
       category: 'validate',
@@ -189,9 +191,9 @@ describe('loom nodes', () => {
 
     expect(heading).toMatch(/^Parameters/);
     expect(blocks).toHaveLength(builtinNodes.length);
-    const blockOf = (type: string) => blocks.find((block) => block.startsWith(`${type}@`))?.split('\n') ?? [];
+    const blockOf = (type: string) => blocks.find((block) => block.startsWith(`${type}  `))?.split('\n') ?? [];
     for (const node of builtinNodes) {
-      const [title, header, ...params] = blockOf(node.type);
+      const [title, header, ...params] = blockOf(`${node.type}@${node.version}`);
       expect(title).toBe(`${node.type}@${node.version}  ${node.title}`);
       const names = Object.keys(node.params.properties);
       if (names.length === 0) {
@@ -209,34 +211,39 @@ describe('loom nodes', () => {
         .find((line) => line.startsWith(`  ${param} `))
         ?.trim()
         .split(/ {2,}/);
-    expect(cells('train.random_forest', 'trees')).toEqual([
+    expect(cells('train.random_forest@1.0.0', 'trees')).toEqual([
       'trees',
       'integer',
       '100',
       '1 ≤ x ≤ 5000',
       'How many trees to grow',
     ]);
-    expect(cells('train.random_forest', 'label')).toEqual([
+    expect(cells('train.random_forest@1.0.0', 'label')).toEqual([
       'label',
       'string',
       'required',
       'non-empty',
       'The column to predict',
     ]);
-    expect(cells('core.merge_metrics', 'on_conflict')?.slice(0, 4)).toEqual([
+    expect(cells('core.merge_metrics@2.0.0', 'on_conflict')?.slice(0, 4)).toEqual([
       'on_conflict',
       'string',
-      '"number"',
-      'one of "error", "last", "number"',
+      '"prefix"',
+      'one of "prefix", "last", "error"',
     ]);
-    expect(cells('export.onnx', 'tolerance')?.slice(0, 4)).toEqual(['tolerance', 'number', '0.0001', '0 < x ≤ 1']);
-    expect(cells('core.metrics_gate', 'rules')?.slice(0, 4)).toEqual([
+    expect(cells('export.onnx@1.0.0', 'tolerance')?.slice(0, 4)).toEqual([
+      'tolerance',
+      'number',
+      '0.0001',
+      '0 < x ≤ 1',
+    ]);
+    expect(cells('core.metrics_gate@1.0.0', 'rules')?.slice(0, 4)).toEqual([
       'rules',
       '{ metric: string, min?: number, max?: number }[]',
       'required',
       'at least 1 item',
     ]);
-    expect(cells('validate.model', 'min_accuracy')).toEqual([
+    expect(cells('validate.model@1.0.0', 'min_accuracy')).toEqual([
       'min_accuracy',
       'number',
       '—',
@@ -267,6 +274,12 @@ describe('loom nodes', () => {
     expect(byVersion.code).toBe(0);
     expect(byVersion.stdout).toMatch(/^ {2}metrics +metrics +required, several edges +\S/m);
     expect(byVersion.stdout).toContain('    allowed  one of "error", "last", "number"\n');
+    expect(byVersion.stdout).not.toContain('2.0.0');
+    const everyVersion = await loom(['nodes', 'core.merge_metrics'], work);
+    expect(everyVersion.stdout.match(/^core\.merge_metrics@\S+/gm)).toEqual([
+      'core.merge_metrics@1.0.0',
+      'core.merge_metrics@2.0.0',
+    ]);
 
     const json = await loom(['nodes', 'core.read_json', '--json'], work);
     expect(JSON.parse(json.stdout)).toMatchObject([{ type: 'core.read_json', version: '1.0.0' }]);

@@ -62,6 +62,7 @@ export { compareSemver } from './semver.ts';
 export type {
   ArtifactAccess,
   FingerprintContext,
+  InputSource,
   LogLevel,
   StepContext,
   StepIdentity,

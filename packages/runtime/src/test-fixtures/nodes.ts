@@ -17,6 +17,8 @@ export const activity = {
   aborted: [] as string[],
   /** `stepId#attempt` of every attempt that reached a fixture's `run`, in order. */
   runs: [] as string[],
+  /** `ctx.sources` as each `fixture.sum` step saw it, by step id. */
+  sources: {} as Record<string, Record<string, Array<{ node: string; port: string }>>>,
 };
 
 export function resetActivity(): void {
@@ -24,6 +26,7 @@ export function resetActivity(): void {
   activity.maxRunning = 0;
   activity.aborted = [];
   activity.runs = [];
+  activity.sources = {};
 }
 
 function noteRun(ctx: { step: { stepId: string; attempt: number } }): void {
@@ -89,6 +92,7 @@ export const sumNode = defineNode({
   outputs: { total: output('json'), values: output('json') },
   async run(ctx) {
     noteRun(ctx);
+    activity.sources[ctx.step.stepId] = ctx.sources;
     const total = ctx.inputs.values.reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0);
     return { total, values: ctx.inputs.values };
   },
