@@ -186,6 +186,8 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     const gate = step(report, 'gate');
     expect(gate.status).toBe('failed');
     expect(gate.error?.message).toBe('quality gate failed: accuracy = 0.941 is below the minimum 0.99');
+    // The failed gate keeps the number it judged.
+    expect(gate.metrics).toEqual({ accuracy: 0.941 });
     expect(step(report, 'compare')).toMatchObject({ status: 'skipped', skippedBecause: 'gate', outputs: [] });
     for (const id of ['candidate', 'baseline', 'candidate_metrics', 'baseline_metrics']) {
       expect(step(report, id).status, id).toBe('succeeded');
@@ -199,6 +201,10 @@ describe.concurrent('loom run', { timeout: 90_000 }, () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(
       '✖ gate failed (error): quality gate failed: accuracy = 0.941 is below the minimum 0.99',
+    );
+    expect(text.stdout).toMatch(/^✖ gate +core\.metrics_gate@1\.0\.0 +failed +[\d.]+ m?s +accuracy=0\.941$/m);
+    expect(text.stdout).toContain(
+      '✖ gate failed (error): quality gate failed: accuracy = 0.941 is below the minimum 0.99\n  its metrics: accuracy=0.941\n',
     );
     expect(text.stdout).toMatch(/^⊘ compare +core\.merge_metrics@2\.0\.0 +skipped/m);
     expect(text.stdout).toMatch(/^run failed in .+ · 6 steps, 4 cached · /m);

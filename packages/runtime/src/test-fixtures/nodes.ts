@@ -145,7 +145,11 @@ export const flakyNode = defineNode({
   retry: { retries: 3, backoffMs: 5, maxBackoffMs: 20 },
   async run(ctx) {
     noteRun(ctx);
-    if (ctx.step.attempt <= ctx.params.failures) throw new Error(`flaky failure on attempt ${ctx.step.attempt}`);
+    if (ctx.step.attempt <= ctx.params.failures) {
+      // Named per attempt, so a test can tell the failed result holds only the last attempt's metrics.
+      ctx.metric(`failed_attempt_${ctx.step.attempt}`, ctx.step.attempt);
+      throw new Error(`flaky failure on attempt ${ctx.step.attempt}`);
+    }
     return { attempt: ctx.step.attempt };
   },
 });
