@@ -14,6 +14,7 @@ import { typeBoxValidatorCompiler } from './plugins/validation.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { compileRoutes } from './routes/compile.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
+import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -67,5 +68,6 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(artifactRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);
+  await app.register(guideRoutes);
   return app;
 }
