@@ -126,7 +126,15 @@ export const SDK_LAYOUT: ReferenceLayout = {
       title: 'The step context',
       intro:
         "What `run(ctx)` receives: its parameters and inputs, a logger, progress and metrics, the artifact store and the step's identity. A node's code never touches the queue, the store or HTTP directly, so the same node runs inline, on a queue worker or in a test.",
-      names: ['StepContext', 'StepLogger', 'LogLevel', 'ArtifactAccess', 'StepIdentity', 'FingerprintContext'],
+      names: [
+        'StepContext',
+        'StepLogger',
+        'LogLevel',
+        'ArtifactAccess',
+        'StepIdentity',
+        'InputSource',
+        'FingerprintContext',
+      ],
     },
     {
       title: 'Errors',

@@ -16,6 +16,7 @@ import { compileRoutes } from './routes/compile.ts';
 import { dataColumnRoutes } from './routes/data-columns.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
 import { exampleRoutes } from './routes/examples.ts';
+import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -71,5 +72,6 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(artifactRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);
+  await app.register(guideRoutes);
   return app;
 }

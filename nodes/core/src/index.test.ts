@@ -14,7 +14,11 @@ describe('@loom/nodes-core', () => {
       'core.value',
       'core.wait_for_file',
     ]);
-    for (const node of coreNodes) expect(node.version).toBe('1.0.0');
+    // merge_metrics 2.0.0 names clashes by their source; 1.0.0 stays for the documents that pin it.
+    expect(coreNodes.filter((n) => n.version !== '1.0.0').map((n) => `${n.type}@${n.version}`)).toEqual([
+      'core.merge_metrics@2.0.0',
+    ]);
+    expect(registry.versions('core.merge_metrics')).toEqual(['1.0.0', '2.0.0']);
   });
 
   it('lets only the nodes that read outside files take a fingerprint', () => {

@@ -1,13 +1,13 @@
 import type { AnyNodeDefinition } from '@loom/sdk';
 import { jsonToMetrics } from './json-to-metrics.ts';
-import { mergeMetrics } from './merge-metrics.ts';
+import { mergeMetrics, mergeMetricsV1 } from './merge-metrics.ts';
 import { metricsGate } from './metrics-gate.ts';
 import { readJson } from './read-json.ts';
 import { readText } from './read-text.ts';
 import { value } from './value.ts';
 import { waitForFile } from './wait-for-file.ts';
 
-export { jsonToMetrics, mergeMetrics, metricsGate, readJson, readText, value, waitForFile };
+export { jsonToMetrics, mergeMetrics, mergeMetricsV1, metricsGate, readJson, readText, value, waitForFile };
 
 /** Every node this package provides. */
 export const coreNodes: readonly AnyNodeDefinition[] = [
@@ -17,6 +17,7 @@ export const coreNodes: readonly AnyNodeDefinition[] = [
   value,
   jsonToMetrics,
   mergeMetrics,
+  mergeMetricsV1,
   metricsGate,
 ];
 

@@ -32,6 +32,8 @@ describe('core.metrics_gate', () => {
     });
     expect(result.outputs.metrics).toEqual(metrics);
     expect(result.logs).toEqual([{ level: 'info', message: 'all 2 rules hold' }]);
+    // The numbers it judged are the step's metrics, reported before the verdict.
+    expect(result.metrics).toEqual({ accuracy: 0.85, latency_ms: 120 });
     await result.cleanup();
   });
 

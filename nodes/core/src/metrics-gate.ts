@@ -29,6 +29,8 @@ export const metricsGate = defineNode({
         problems.push(`metric "${rule.metric}" is ${found === undefined ? 'missing' : 'not a number'}`);
         continue;
       }
+      // Reported as the step's own metrics, so a failed gate still shows the numbers it judged.
+      ctx.metric(rule.metric, found);
       if (rule.min !== undefined && found < rule.min)
         problems.push(`${rule.metric} = ${found} is below the minimum ${rule.min}`);
       if (rule.max !== undefined && found > rule.max)

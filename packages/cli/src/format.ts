@@ -29,13 +29,20 @@ export function formatNumber(value: number): string {
 
 /** A plain text table: header row, then rows; columns padded to their widest cell. */
 export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((cell, i) =>
-    Math.max(visibleWidth(cell), ...rows.map((row) => visibleWidth(row[i] ?? ''))),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : padEndVisible(cell, widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [pc.bold(line(header)), ...rows.map(line)].join('\n');
+  const [head = '', ...body] = alignColumns([header, ...rows]).split('\n');
+  return [pc.bold(head), ...body].join('\n');
+}
+
+/** Rows of cells as lines, each column padded to its widest cell (the last column is left unpadded). */
+export function alignColumns(rows: string[][]): string {
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((row) => visibleWidth(row[i] ?? ''))));
+  return rows
+    .map((cells) =>
+      cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : padEndVisible(cell, widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -82,10 +82,11 @@ program
 
 program
   .command('nodes')
-  .description('list the installed node types')
+  .description('list the installed node types with their ports and parameters')
+  .argument('[type]', 'show one node type in full, e.g. core.metrics_gate (or core.metrics_gate@1.0.0)')
   .option('--json', 'print the catalog as JSON')
-  .action(async (options: { json?: boolean }) => {
-    process.exitCode = nodesCommand(options, (await installedNodes()).registry);
+  .action(async (type: string | undefined, options: { json?: boolean }) => {
+    process.exitCode = nodesCommand(options, (await installedNodes()).registry, type);
   });
 
 program

@@ -114,6 +114,7 @@ describe('loom nodes', () => {
         'core.value@1.0.0',
         'core.json_to_metrics@1.0.0',
         'core.merge_metrics@1.0.0',
+        'core.merge_metrics@2.0.0',
         'core.metrics_gate@1.0.0',
         'data.csv@1.0.0',
         'transform.split@1.0.0',
@@ -125,7 +126,7 @@ describe('loom nodes', () => {
     );
 
     for (const entry of catalog) {
-      const definition = builtinNodes.find((node) => node.type === entry.type);
+      const definition = builtinNodes.find((node) => node.type === entry.type && node.version === entry.version);
       expect(entry).toMatchObject({
         type: definition?.type,
         version: definition?.version,
@@ -163,7 +164,8 @@ describe('loom nodes', () => {
     });
     expect(byType.get('core.merge_metrics')).toMatchObject({
       inputs: [{ name: 'metrics', type: 'metrics', multiple: true }],
-      params: { properties: { on_conflict: { default: 'number' } } },
+      version: '2.0.0',
+      params: { properties: { on_conflict: { default: 'prefix' } } },
     });
     expect(byType.get('core.metrics_gate')).toMatchObject({
       category: 'validate',
@@ -171,10 +173,11 @@ describe('loom nodes', () => {
     });
   });
 
-  it('prints a table with a row per node', async () => {
+  it('prints a table with a row per node, then each node’s parameters', async () => {
     const result = await loom(['nodes'], work);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n');
+    const [table = '', heading, ...blocks] = result.stdout.trimEnd().split('\n\n');
+    const lines = table.split('\n');
     expect(lines[0]?.split(/\s+/)).toEqual(['node', 'category', 'inputs', 'outputs', 'title', 'source']);
     expect(lines).toHaveLength(builtinNodes.length + 1);
     for (const node of builtinNodes) {
@@ -185,6 +188,109 @@ describe('loom nodes', () => {
       expect(row).toMatch(/ @loom\/nodes-[a-z]+@0\.1\.0 \(built-in\)$/);
     }
     expect(lines.find((line) => line.startsWith('core.json_to_metrics@'))).toMatch(/data:json +metrics:metrics/);
+
+    expect(heading).toMatch(/^Parameters/);
+    expect(blocks).toHaveLength(builtinNodes.length);
+    const blockOf = (type: string) => blocks.find((block) => block.startsWith(`${type}  `))?.split('\n') ?? [];
+    for (const node of builtinNodes) {
+      const [title, header, ...params] = blockOf(`${node.type}@${node.version}`);
+      expect(title).toBe(`${node.type}@${node.version}  ${node.title}`);
+      const names = Object.keys(node.params.properties);
+      if (names.length === 0) {
+        expect(header).toBe('  no parameters');
+        continue;
+      }
+      expect(header?.trim().split(/\s+/)).toEqual(['parameter', 'type', 'default', 'allowed', 'description']);
+      expect(params.map((line) => line.trim().split(' ')[0])).toEqual(names);
+      // Aligned: every row's type starts in the header's type column.
+      const typeColumn = header?.indexOf('type') ?? -1;
+      for (const line of params) expect(line.slice(typeColumn - 2, typeColumn), line).toBe('  ');
+    }
+    const cells = (type: string, param: string) =>
+      blockOf(type)
+        .find((line) => line.startsWith(`  ${param} `))
+        ?.trim()
+        .split(/ {2,}/);
+    expect(cells('train.random_forest@1.0.0', 'trees')).toEqual([
+      'trees',
+      'integer',
+      '100',
+      '1 ≤ x ≤ 5000',
+      'How many trees to grow',
+    ]);
+    expect(cells('train.random_forest@1.0.0', 'label')).toEqual([
+      'label',
+      'string',
+      'required',
+      'non-empty',
+      'The column to predict',
+    ]);
+    expect(cells('core.merge_metrics@2.0.0', 'on_conflict')?.slice(0, 4)).toEqual([
+      'on_conflict',
+      'string',
+      '"prefix"',
+      'one of "prefix", "last", "error"',
+    ]);
+    expect(cells('export.onnx@1.0.0', 'tolerance')?.slice(0, 4)).toEqual([
+      'tolerance',
+      'number',
+      '0.0001',
+      '0 < x ≤ 1',
+    ]);
+    expect(cells('core.metrics_gate@1.0.0', 'rules')?.slice(0, 4)).toEqual([
+      'rules',
+      '{ metric: string, min?: number, max?: number }[]',
+      'required',
+      'at least 1 item',
+    ]);
+    expect(cells('validate.model@1.0.0', 'min_accuracy')).toEqual([
+      'min_accuracy',
+      'number',
+      '—',
+      'Fail the step when accuracy is lower (classification)',
+    ]);
+  });
+
+  it('shows one node type in full, with or without its version, and names an unknown one', async () => {
+    const byName = await loom(['nodes', 'core.metrics_gate'], work);
+    expect(byName.code).toBe(0);
+    const gate = builtinNodes.find((node) => node.type === 'core.metrics_gate');
+    const rules = gate?.params.properties.rules as { description: string } | undefined;
+    expect(byName.stdout).toContain(`core.metrics_gate@1.0.0  Metrics gate\n\n${gate?.description}\n`);
+    expect(byName.stdout).toMatch(/^category +validate$/m);
+    expect(byName.stdout).toMatch(/^source +@loom\/nodes-core@0\.1\.0 \(built-in\)$/m);
+    expect(byName.stdout).toMatch(/^inputs\n {2}metrics +metrics +required$/m);
+    expect(byName.stdout).toContain(
+      [
+        'parameters',
+        '  rules  { metric: string, min?: number, max?: number }[]',
+        '    default  required',
+        '    allowed  at least 1 item',
+        `    ${rules?.description}`,
+      ].join('\n'),
+    );
+
+    const byVersion = await loom(['nodes', 'core.merge_metrics@1.0.0'], work);
+    expect(byVersion.code).toBe(0);
+    expect(byVersion.stdout).toMatch(/^ {2}metrics +metrics +required, several edges +\S/m);
+    expect(byVersion.stdout).toContain('    allowed  one of "error", "last", "number"\n');
+    expect(byVersion.stdout).not.toContain('2.0.0');
+    const everyVersion = await loom(['nodes', 'core.merge_metrics'], work);
+    expect(everyVersion.stdout.match(/^core\.merge_metrics@\S+/gm)).toEqual([
+      'core.merge_metrics@1.0.0',
+      'core.merge_metrics@2.0.0',
+    ]);
+
+    const json = await loom(['nodes', 'core.read_json', '--json'], work);
+    expect(JSON.parse(json.stdout)).toMatchObject([{ type: 'core.read_json', version: '1.0.0' }]);
+
+    const unknown = await loom(['nodes', 'metrics_gat'], work);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('no node type "metrics_gat" is installed; did you mean core.metrics_gate?');
+    const noVersion = await loom(['nodes', 'core.value@9.0.0'], work);
+    expect(noVersion.code).toBe(1);
+    expect(noVersion.stderr).toContain('core.value has no version 9.0.0; installed: 1.0.0');
   });
 });
 

@@ -137,6 +137,12 @@ async function attemptOnce(
   const context: StepContext<Record<string, unknown>, Record<string, unknown>> = {
     params: structuredClone(step.params),
     inputs,
+    sources: Object.fromEntries(
+      Object.entries(step.inputs).map(([port, refs]) => [
+        port,
+        refs.map((ref) => ({ node: ref.step, port: ref.port })),
+      ]),
+    ),
     signal,
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
     progress: (fraction, message) => {

@@ -76,6 +76,8 @@ describe('runPlan: retries', () => {
       attempts: 2,
       failure: { reason: 'error', message: 'flaky failure on attempt 2' },
     });
+    // A failed step keeps what its last attempt measured (a gate's judged scores), and only that.
+    expect(step(result, 'f').metrics).toEqual({ failed_attempt_2: 2 });
     expect(findEvent(events, 'step.failed', 'f')?.attempt).toBe(2);
     await expectWellFormed(result, events);
   });

@@ -82,6 +82,14 @@ describe('runPlan: the happy path', () => {
     }
     // json, with a multiple input in edge order.
     expect(await ws.output(result, 'total', 'values')).toEqual([3, 1, 2]);
+    // …and the node is told where each value came from, in the same order.
+    expect(activity.sources.total).toEqual({
+      values: [
+        { node: 'three', port: 'value' },
+        { node: 'one', port: 'value' },
+        { node: 'two', port: 'value' },
+      ],
+    });
     expect(await ws.output(result, 'total', 'total')).toBe(6);
     expect(step(result, 'total').outputs.values).toMatchObject({ type: 'json', storage: 'json' });
     // text.

@@ -57,6 +57,7 @@ export interface StepResult {
   cached: boolean;
   attempts: number;
   durationMs: number;
+  /** The metrics the step reported: its outcome's when it succeeded, its last attempt's when it failed. */
   metrics: Record<string, number>;
   outputs: Record<string, OutputRecord>;
   contentKey?: string;
@@ -380,6 +381,7 @@ class RunDriver {
       case 'step.queued':
         result.status = 'queued';
         result.attempts = event.attempt;
+        result.metrics = {};
         break;
       case 'step.started':
         result.status = 'running';
@@ -411,9 +413,13 @@ class RunDriver {
       case 'step.cancelled':
         result.status = 'cancelled';
         break;
+      case 'step.metric':
+        // Kept as the attempt reports them, so a step that fails (a quality gate) still shows the
+        // numbers it judged; a success replaces them with its outcome's, which are the same.
+        result.metrics[event.name] = event.value;
+        break;
       case 'step.progress':
       case 'step.log':
-      case 'step.metric':
       case 'step.retrying':
         break;
     }

@@ -71,6 +71,7 @@ export { compareSemver } from './semver.ts';
 export type {
   ArtifactAccess,
   FingerprintContext,
+  InputSource,
   LogLevel,
   StepContext,
   StepIdentity,

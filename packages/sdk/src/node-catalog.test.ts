@@ -136,6 +136,30 @@ describe('registryFromCatalog', () => {
     );
   });
 
+  it('keeps which version a node migrates from, with a migration that says where it really runs', () => {
+    const base = { title: 'Scale', description: 'Scales.', category: 'utility', run: async () => ({}) } as const;
+    const installed = new NodeRegistry([
+      { definition: defineNode({ ...base, type: 'test.scale', version: '1.0.0' }), source: '@acme/nodes' },
+      {
+        definition: defineNode({
+          ...base,
+          type: 'test.scale',
+          version: '2.0.0',
+          migrate: { from: '1.0.0', params: (old) => old },
+        }),
+        source: '@acme/nodes',
+      },
+    ]);
+    const catalog = nodeCatalog(installed);
+    const rebuilt = registryFromCatalog(catalog);
+    expect(nodeCatalog(rebuilt)).toEqual(catalog);
+    const migrate = rebuilt.get('test.scale', '2.0.0')?.definition.migrate;
+    expect(migrate?.from).toBe('1.0.0');
+    expect(() => migrate?.params({})).toThrow(
+      "catalog definitions carry no migration code: test.scale@2.0.0's upgrade from 1.0.0 runs where its package is installed",
+    );
+  });
+
   it("registers the catalog's port types, so connections are judged the same", () => {
     const original = registry();
     const rebuilt = registryFromCatalog(sentCatalog());

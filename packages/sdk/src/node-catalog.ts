@@ -235,6 +235,20 @@ function definitionFromCatalog(node: CatalogNode): AnyNodeDefinition {
         `catalog definitions carry no run code: ${label} runs only where its package is installed (a Loom server or worker)`,
       );
     },
+    // What the version migrates from is catalog data (the designer offers the upgrade from it); the
+    // migration itself is code, and runs where the package is installed (POST /api/nodes/upgrade).
+    ...(node.migratesFrom === undefined
+      ? {}
+      : {
+          migrate: {
+            from: node.migratesFrom,
+            params: () => {
+              throw new Error(
+                `catalog definitions carry no migration code: ${label}'s upgrade from ${node.migratesFrom} runs where its package is installed (POST /api/nodes/upgrade)`,
+              );
+            },
+          },
+        }),
   });
 }
 

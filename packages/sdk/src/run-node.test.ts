@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { JsonValue } from '@loom/graph';
 import { asDefinition, runNode } from '@loom/sdk/testing';
 import { Type } from '@sinclair/typebox';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -176,6 +177,43 @@ describe('runNode', () => {
     const full = await runNode(combine, { inputs: { one: 1, many: [{ a: 1 }, { b: 2 }], maybe: 'x' } });
     cleanups.push(full.cleanup);
     expect(full.outputs.summary).toEqual({ one: 1, many: 2, maybe: 'x' });
+  });
+
+  it('tells the node where its inputs came from: as given, or named after each port', async () => {
+    const sourcesOf = defineNode({
+      type: 'test.sources',
+      version: '1.0.0',
+      title: 'Sources',
+      description: 'Returns ctx.sources.',
+      category: 'utility',
+      inputs: combine.inputs,
+      outputs: { sources: output('json') },
+      async run(ctx) {
+        // InputSource is an interface, which TypeScript does not count as JSON; its fields are strings.
+        return { sources: ctx.sources as unknown as JsonValue };
+      },
+    });
+    const named = await runNode(sourcesOf, { inputs: { one: 1, many: [{ a: 1 }, { b: 2 }] } });
+    cleanups.push(named.cleanup);
+    expect(named.outputs.sources).toEqual({
+      one: [{ node: 'one', port: 'out' }],
+      many: [
+        { node: 'many_1', port: 'out' },
+        { node: 'many_2', port: 'out' },
+      ],
+    });
+    const given = await runNode(sourcesOf, {
+      inputs: { one: 1, many: [{ a: 1 }] },
+      sources: { many: [{ node: 'eval', port: 'metrics' }] },
+    });
+    cleanups.push(given.cleanup);
+    expect(given.outputs.sources).toEqual({
+      one: [{ node: 'one', port: 'out' }],
+      many: [{ node: 'eval', port: 'metrics' }],
+    });
+    await expect(runNode(sourcesOf, { inputs: { one: 1, many: [{ a: 1 }] }, sources: { many: [] } })).rejects.toThrow(
+      'test.sources@1.0.0: sources.many lists 0 source(s) for 1 value(s)',
+    );
   });
 
   it('throws when a required single input is missing', async () => {

@@ -34,6 +34,12 @@ export interface StepIdentity {
   nodeVersion: string;
 }
 
+/** Where an input value came from: the upstream node's id in the pipeline document and its output port. */
+export interface InputSource {
+  node: string;
+  port: string;
+}
+
 /** What a node's `fingerprint` may use to describe the outside state its result depends on. */
 export interface FingerprintContext<P> {
   /** The step's parameters, defaults filled in, as `run` will get them. */
@@ -52,6 +58,12 @@ export interface StepContext<P, I> {
   params: P;
   /** The values on the input ports, typed from `inputs`: see {@link InputValue}. */
   inputs: I;
+  /**
+   * Where each connected input's values came from, in the order `inputs` holds them (several only for
+   * a `multiple` port): e.g. to name merged values after the node that made them. An unconnected input
+   * has no entry.
+   */
+  sources: Record<string, InputSource[]>;
   /** Aborted on cancellation and on timeout; long loops should check it and stop. */
   signal: AbortSignal;
   /** Structured logs, kept with the step's run. */

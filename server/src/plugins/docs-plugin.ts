@@ -25,6 +25,7 @@ export const docsPlugin = fp(
           { name: 'artifacts', description: 'Content-addressed blobs that steps wrote' },
           { name: 'health', description: 'Liveness and queue health' },
           { name: 'metrics', description: 'Prometheus metrics' },
+          { name: 'docs', description: "The repository's guides (docs/*.md), as Markdown" },
         ],
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
         ...(tokenRequired ? { security: [{ bearerAuth: [] }] } : {}),

@@ -53,6 +53,36 @@ describe('GET /api/artifacts/:sha256', () => {
     expect([...binary.rawPayload]).toEqual([0, 159, 146, 150]);
   });
 
+  it('names the download when asked, as a plain and an exact (UTF-8) file name', async () => {
+    const sha256 = await put(Uint8Array.of(8, 1, 18, 4));
+    const plain = await test.app.inject({ url: `/api/artifacts/${sha256}` });
+    expect(plain.headers['content-disposition']).toBeUndefined();
+    const named = await test.app.inject({ url: `/api/artifacts/${sha256}?filename=iris-classification.onnx` });
+    expect(named.statusCode).toBe(200);
+    expect(named.headers['content-disposition']).toBe(
+      `attachment; filename="iris-classification.onnx"; filename*=UTF-8''iris-classification.onnx`,
+    );
+    expect([...named.rawPayload]).toEqual([8, 1, 18, 4]);
+    const accented = await test.app.inject({
+      url: `/api/artifacts/${sha256}?filename=${encodeURIComponent("modèle (v2) l'iris.onnx")}`,
+    });
+    expect(accented.headers['content-disposition']).toBe(
+      `attachment; filename="mod_le (v2) l'iris.onnx"; filename*=UTF-8''mod%C3%A8le%20%28v2%29%20l%27iris.onnx`,
+    );
+  });
+
+  it.each(['../etc/passwd', 'a\\b.onnx', 'say "hi".txt', 'line\nbreak', ''])(
+    'refuses the file name %j with a 400 naming the parameter',
+    async (filename) => {
+      const sha256 = await put('x');
+      const reply = await test.app.inject({
+        url: `/api/artifacts/${sha256}?filename=${encodeURIComponent(filename)}`,
+      });
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json().problems).toEqual([expect.objectContaining({ in: 'querystring', path: '/filename' })]);
+    },
+  );
+
   it('is a 404 for a blob the store does not hold', async () => {
     const reply = await test.app.inject({ url: `/api/artifacts/${'0'.repeat(64)}` });
     expect(reply.statusCode).toBe(404);

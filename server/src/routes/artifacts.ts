@@ -6,9 +6,23 @@ import {
   ArtifactParamsSchema,
   ArtifactPreviewSchema,
   BlobResponseSchema,
+  DownloadQuerySchema,
   PreviewQuerySchema,
 } from '../schemas/artifacts.ts';
 import { errorResponses } from '../schemas/common.ts';
+
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): the plain name for old clients, with
+ * anything outside printable ASCII replaced, and the exact one, percent-encoded, for the rest.
+ */
+export function attachment(filename: string): string {
+  const plain = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const exact = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${plain}"; filename*=UTF-8''${exact}`;
+}
 
 /** `GET /api/artifacts/:sha256` (the bytes) and `GET /api/artifacts/:sha256/preview` (a JSON preview). */
 export const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -27,6 +41,7 @@ export const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['artifacts'],
         summary: "Downloads an artifact's bytes",
         params: ArtifactParamsSchema,
+        querystring: DownloadQuerySchema,
         response: { 200: BlobResponseSchema, ...errorResponses(400, 401, 404) },
       },
     },
@@ -35,6 +50,8 @@ export const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const blob = await locate(sha256);
       if (blob === undefined) return reply.code(404).send(notFound(sha256));
       const { kind } = await sniffBlob(blob.path, blob.size);
+      const { filename } = request.query;
+      if (filename !== undefined) reply.header('content-disposition', attachment(filename));
       return (
         reply
           .header('content-type', MEDIA_TYPES[kind])

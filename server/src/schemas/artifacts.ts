@@ -5,6 +5,19 @@ export const ArtifactParamsSchema = Type.Object({
   sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The sha256 of the blob, in lower-case hex.' }),
 });
 
+export const DownloadQuerySchema = Type.Object({
+  filename: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      // A name, not a path: no folder separators, quotes or control characters.
+      pattern: '^[^/\\\\"\\u0000-\\u001f\\u007f]+$',
+      description:
+        'Download the bytes as a file of this name (a `Content-Disposition: attachment` header), e.g. `iris-classification.onnx`.',
+    }),
+  ),
+});
+
 export const PreviewQuerySchema = Type.Object({
   rows: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, default: 50, description: 'Table rows to show.' })),
 });

@@ -189,9 +189,14 @@ export class LoomApi {
     return this.#request('GET', `/api/artifacts/${sha256}/preview?rows=${rows}`);
   }
 
-  /** The URL that downloads an artifact's bytes (a plain link: the browser saves it). */
-  artifactUrl(sha256: string): string {
-    return `${this.baseUrl}/api/artifacts/${sha256}`;
+  /**
+   * The URL that downloads an artifact's bytes (a plain link: the browser saves it); with `fileName`,
+   * the server names the download (its Content-Disposition), as the link's `download` attribute cannot
+   * for every browser.
+   */
+  artifactUrl(sha256: string, fileName?: string): string {
+    const query = fileName === undefined ? '' : `?filename=${encodeURIComponent(fileName)}`;
+    return `${this.baseUrl}/api/artifacts/${sha256}${query}`;
   }
 
   /** The URL of a run's event stream (server-sent events). */

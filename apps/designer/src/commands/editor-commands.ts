@@ -281,7 +281,31 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     shortcuts: ['?'],
     run: ({ store }) => store.getState().openDialog('help'),
   },
+  // Pages of the server the designer talks to, so they work offline: Swagger UI and docs/*.md.
+  {
+    id: 'help.api-docs',
+    label: 'API reference (/docs)',
+    group: 'help',
+    run: ({ session }) => openServerPage(session.api.baseUrl, '/docs/'),
+  },
+  {
+    id: 'help.guide-plugins',
+    label: 'Guide: writing node plugins',
+    group: 'help',
+    run: ({ session }) => openServerPage(session.api.baseUrl, '/guides/plugins'),
+  },
+  {
+    id: 'help.guide-sdk',
+    label: 'Guide: SDK reference',
+    group: 'help',
+    run: ({ session }) => openServerPage(session.api.baseUrl, '/guides/sdk-reference'),
+  },
 ];
+
+/** Opens a page of the Loom server in a new tab, leaving the editor as it is. */
+function openServerPage(baseUrl: string, path: string): void {
+  window.open(`${baseUrl}${path}`, '_blank', 'noopener');
+}
 
 /** Pastes clipboard text (a copied selection or a whole document) at the pointer, selecting what was pasted. */
 export function pasteText(state: EditorState, text: string): void {

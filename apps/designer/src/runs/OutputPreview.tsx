@@ -2,6 +2,8 @@ import type { Metrics } from '@loom/sdk';
 import type { ArtifactPreview, StoredStep } from '@loom/server/api-types';
 import { useEffect, useState } from 'react';
 import { useSession } from '../commands/use-commands.tsx';
+import { useEditor } from '../store/editor-context.tsx';
+import { downloadName, outputTypesOf } from './download-name.ts';
 import { JsonPreview } from './previews/JsonPreview.tsx';
 import { MetricsView } from './previews/MetricsView.tsx';
 import { TableGrid } from './previews/TableGrid.tsx';
@@ -12,6 +14,12 @@ type Output = StoredStep['outputs'][string];
 /** One output of a step: what it is, a preview suited to its type, and a download link. */
 export function OutputPreview({ port, output }: { port: string; output: Output }) {
   const session = useSession();
+  const fileName = useEditor((state) => {
+    const view = state.runView;
+    if (view === undefined || state.drawerStep === undefined) return port;
+    const outputTypes = outputTypesOf(view.plan, view.steps);
+    return downloadName({ pipeline: view.run.pipelineName, stepId: state.drawerStep, port, output, outputTypes });
+  });
   const [preview, setPreview] = useState<ArtifactPreview | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {
@@ -33,8 +41,9 @@ export function OutputPreview({ port, output }: { port: string; output: Output }
         <span className="output-size">{formatBytes(output.size)}</span>
         <a
           className="button small"
-          href={session.api.artifactUrl(output.sha256)}
-          download={`${port}-${output.sha256.slice(0, 8)}`}
+          href={session.api.artifactUrl(output.sha256, fileName)}
+          download={fileName}
+          data-testid={`download-${port}`}
         >
           Download
         </a>

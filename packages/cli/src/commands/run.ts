@@ -211,6 +211,9 @@ function printSummary(result: RunResult): void {
       process.stdout.write(
         `${pc.red('✖')} ${pc.bold(step.id)} failed (${step.failure.reason}): ${step.failure.message}\n`,
       );
+      // A gate that failed is judged by these numbers: all of them, where the table has room for four.
+      const measured = Object.entries(step.metrics).map(([name, value]) => `${name}=${formatNumber(value)}`);
+      if (measured.length > 0) process.stdout.write(`  ${pc.dim('its metrics:')} ${measured.join(' ')}\n`);
     }
   }
   const colour = result.status === 'succeeded' ? pc.green : result.status === 'cancelled' ? pc.yellow : pc.red;

@@ -17,6 +17,8 @@ export const activity = {
   aborted: [] as string[],
   /** `stepId#attempt` of every attempt that reached a fixture's `run`, in order. */
   runs: [] as string[],
+  /** `ctx.sources` as each `fixture.sum` step saw it, by step id. */
+  sources: {} as Record<string, Record<string, Array<{ node: string; port: string }>>>,
 };
 
 export function resetActivity(): void {
@@ -24,6 +26,7 @@ export function resetActivity(): void {
   activity.maxRunning = 0;
   activity.aborted = [];
   activity.runs = [];
+  activity.sources = {};
 }
 
 function noteRun(ctx: { step: { stepId: string; attempt: number } }): void {
@@ -89,6 +92,7 @@ export const sumNode = defineNode({
   outputs: { total: output('json'), values: output('json') },
   async run(ctx) {
     noteRun(ctx);
+    activity.sources[ctx.step.stepId] = ctx.sources;
     const total = ctx.inputs.values.reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0);
     return { total, values: ctx.inputs.values };
   },
@@ -141,7 +145,11 @@ export const flakyNode = defineNode({
   retry: { retries: 3, backoffMs: 5, maxBackoffMs: 20 },
   async run(ctx) {
     noteRun(ctx);
-    if (ctx.step.attempt <= ctx.params.failures) throw new Error(`flaky failure on attempt ${ctx.step.attempt}`);
+    if (ctx.step.attempt <= ctx.params.failures) {
+      // Named per attempt, so a test can tell the failed result holds only the last attempt's metrics.
+      ctx.metric(`failed_attempt_${ctx.step.attempt}`, ctx.step.attempt);
+      throw new Error(`flaky failure on attempt ${ctx.step.attempt}`);
+    }
     return { attempt: ctx.step.attempt };
   },
 });

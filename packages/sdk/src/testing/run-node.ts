@@ -7,7 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { AnyNodeDefinition, NodeDefinition } from '../define-node.ts';
 import type { ArtifactRef } from '../port-types.ts';
 import type { InputPorts, InputValues, OutputPorts, OutputValues } from '../ports.ts';
-import type { ArtifactAccess, LogLevel, StepContext } from '../step-context.ts';
+import type { ArtifactAccess, InputSource, LogLevel, StepContext } from '../step-context.ts';
 
 /** What {@link runNode} runs the node with; all optional. */
 export interface RunNodeOptions<P extends TObject, I extends InputPorts> {
@@ -18,6 +18,12 @@ export interface RunNodeOptions<P extends TObject, I extends InputPorts> {
    * a `multiple` one left out gets an empty array.
    */
   inputs?: Partial<InputValues<I>>;
+  /**
+   * Becomes `ctx.sources`: where each given input came from, one source per value of a `multiple` port.
+   * @default for each given input, node `<port>` (or `<port>_1`, `<port>_2`, … for a `multiple` port's
+   *   values), output port `out`
+   */
+  sources?: Partial<Record<keyof I & string, InputSource[]>>;
   /** Relative paths resolve against this folder. @default process.cwd() */
   baseDir?: string;
   /** Becomes `ctx.signal`; abort it to test how the node stops. Left out, `ctx.signal` never aborts. */
@@ -71,6 +77,8 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
       throw new Error(`${definition.type}@${definition.version}: input "${name}" (${port.type}) is required`);
     }
   }
+  // From the inputs as given: an input left out is unconnected, and has no sources, as in a run.
+  const sources = inputSources(definition, { ...(options.inputs ?? {}) }, options.sources ?? {});
   const artifactDir = await mkdtemp(join(tmpdir(), 'loom-node-'));
   const baseDir = options.baseDir ?? process.cwd();
   const record: Omit<NodeRunRecord<O>, 'outputs'> = {
@@ -109,6 +117,7 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
   const context: StepContext<Static<P>, InputValues<I>> = {
     params,
     inputs: inputs as InputValues<I>,
+    sources,
     signal: options.signal ?? new AbortController().signal,
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     progress: (fraction, message) => {
@@ -135,6 +144,29 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
     }
   }
   return { ...record, outputs };
+}
+
+function inputSources(
+  definition: AnyNodeDefinition,
+  inputs: Record<string, unknown>,
+  given: Partial<Record<string, InputSource[]>>,
+): Record<string, InputSource[]> {
+  const sources: Record<string, InputSource[]> = {};
+  for (const [name, port] of Object.entries(definition.inputs as InputPorts)) {
+    const value = inputs[name];
+    if (value === undefined) continue;
+    const count = port.multiple && Array.isArray(value) ? value.length : 1;
+    const listed = given[name];
+    if (listed !== undefined && listed.length !== count) {
+      throw new Error(
+        `${definition.type}@${definition.version}: sources.${name} lists ${listed.length} source(s) for ${count} value(s)`,
+      );
+    }
+    sources[name] =
+      listed ??
+      Array.from({ length: count }, (_, i) => ({ node: port.multiple ? `${name}_${i + 1}` : name, port: 'out' }));
+  }
+  return sources;
 }
 
 /** Narrows an erased definition back for {@link runNode} in table-driven tests. */
