@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveServerOptions } from './resolve-server-options.ts';
 import { testRegistry } from './test-fixtures/test-app.ts';
@@ -7,7 +8,14 @@ const registry = testRegistry();
 describe('resolveServerOptions', () => {
   it('defaults without an environment', () => {
     const options = resolveServerOptions({ registry }, {});
-    expect(options).toEqual({ registry, home: './.loom', dataRoots: [process.cwd()], host: '127.0.0.1' });
+    expect(options).toEqual({
+      registry,
+      home: './.loom',
+      dataRoots: [process.cwd()],
+      host: '127.0.0.1',
+      // This repository's examples, found from the server's own files.
+      examplesDir: fileURLToPath(new URL('../../examples', import.meta.url)),
+    });
   });
 
   it('reads LOOM_HOME, LOOM_DATA_ROOTS, LOOM_API_TOKEN and REDIS_URL', () => {
