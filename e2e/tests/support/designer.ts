@@ -344,7 +344,7 @@ export async function canonicalText(text: string): Promise<string> {
   }
 }
 
-/** Opens the run dialog, accepts its parameter defaults and starts the run; resolves to the run id from the URL. */
+/** Opens the run dialog, accepts its parameter defaults (and the name offered for a new pipeline) and starts the run; resolves to the run id from the URL. */
 export async function startRun(page: Page, options: { parameters?: Record<string, string> } = {}): Promise<string> {
   await page.getByTestId('run-button').click();
   const dialog = page.getByTestId('run-dialog');
@@ -354,6 +354,13 @@ export async function startRun(page: Page, options: { parameters?: Record<string
   }
   await dialog.getByTestId('run-submit').click();
   await expect(dialog).toBeHidden();
+  // A pipeline never saved under a name of its own is named first: take the name offered.
+  const naming = page.getByTestId('name-dialog');
+  await expect(naming.or(page.getByTestId('run-status')).first()).toBeVisible();
+  if (await naming.isVisible()) {
+    await naming.getByTestId('name-submit').click();
+    await expect(naming).toBeHidden();
+  }
   await expect(page.getByTestId('run-status')).toBeVisible();
   await expect(page).toHaveURL(/#\/pipelines\/[^/]+\/runs\/[^/]+$/);
   return runIdFromUrl(page);
