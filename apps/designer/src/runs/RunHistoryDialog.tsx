@@ -57,6 +57,15 @@ export function RunHistoryDialog() {
             <tr key={run.id} className={run.id === shown ? 'is-current' : undefined} data-testid="run-row">
               <td>
                 <code>{run.id}</code>
+                {run.source === 'cli' && (
+                  <span
+                    className="run-source"
+                    title="Started by loom run on this server's home"
+                    data-testid="run-source"
+                  >
+                    CLI
+                  </span>
+                )}
               </td>
               <td>
                 <span className={`status-badge status-${run.status}`}>{run.status}</span>
