@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StepRunnerPool, type StepRunnerPoolOptions } from './step-runner-pool.ts';
 import {
@@ -186,6 +188,16 @@ describe('StepRunnerPool', () => {
     expect(await pid()).toBe(before);
     runner.recycle();
     expect(await pid()).not.toBe(before);
+  });
+
+  it('waits to the end for a child it had to kill, even when nothing else keeps the process alive', async () => {
+    // Warmed and closed at once: the child is killed before it is up. An idle child is unreferenced, so
+    // without the wait holding it, the process ended there with the close unsettled (exit code 13).
+    const script = join(import.meta.dirname, 'test-fixtures', 'close-warm-pool.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, workspace.root], {
+      cwd: import.meta.dirname,
+    });
+    expect(stdout).toBe('closed\n');
   });
 
   it('reports a registry module that cannot be used', async () => {

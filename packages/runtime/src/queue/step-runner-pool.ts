@@ -414,6 +414,9 @@ function setReferenced(child: ChildProcess, referenced: boolean): void {
 
 async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  // Referenced while it is waited for: an idle child is unreferenced, and once the kill timer has fired
+  // nothing else may hold the event loop, which would then end with this wait unsettled (exit code 13).
+  setReferenced(child, true);
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   // A child exits when its channel closes; one stuck in CPU-bound code is killed after the grace.
   if (child.connected) child.disconnect();
