@@ -1,0 +1,353 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import {
+  InferenceError,
+  InferenceThreadError,
+  ModelLoadError,
+  ModelNotLoadedError,
+  OverloadedError,
+} from './errors.ts';
+import type { FromThreadMessage, ModelSignature, ToThreadMessage } from './pool-messages.ts';
+import { type Tensors, transferableTensors } from './tensor.ts';
+
+/** Options for {@link InferencePool}. */
+export interface InferencePoolOptions {
+  /** Inference threads; each holds one onnxruntime session per loaded model. @default os.availableParallelism() */
+  size?: number;
+  /** Requests per model key waiting for a thread; one more is refused with {@link OverloadedError}. @default 256 */
+  maxQueue?: number;
+  /**
+   * Threads onnxruntime uses inside one inference. The pool already runs one inference per core, so
+   * more would make the threads fight over the cores. @default 1
+   */
+  intraOpThreads?: number;
+  /**
+   * A cap on each thread's JavaScript heap, in MB. A request too large for it ends that thread (it is
+   * replaced and the request fails) instead of the process. @default Node's own limit
+   */
+  threadHeapMb?: number;
+}
+
+/** Options for {@link InferencePool.infer}. */
+export interface InferOptions {
+  /** The outputs to compute. @default every output of the model */
+  outputs?: string[];
+}
+
+interface Job {
+  key: string;
+  feeds: Tensors;
+  outputs: string[] | undefined;
+  resolve(outputs: Tensors): void;
+  reject(error: Error): void;
+}
+
+interface Control {
+  key: string;
+  resolve(answer: FromThreadMessage): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  /** Model keys whose session this thread holds, warmed. */
+  loaded: Set<string>;
+  /** The inference running on it (one at a time), by message id. */
+  job: { id: number; job: Job } | undefined;
+  /** Loads and unloads awaiting its answer. */
+  controls: Map<number, Control>;
+  /** The error that ended it, when it threw one. */
+  error: Error | undefined;
+}
+
+interface Model {
+  state: 'loading' | 'ready' | 'unloading';
+  /** Kept so that a thread replacing a crashed one can load it. */
+  bytes: Uint8Array;
+  signature: ModelSignature | undefined;
+  queue: Job[];
+  /** Inferences of this model running on threads now. */
+  running: number;
+  /** Settled once an unloading model has no queued or running inference. */
+  drained: (() => void) | undefined;
+}
+
+const threadEntry = new URL('./pool-thread.js', import.meta.url);
+
+/**
+ * A pool of `worker_threads`, each holding one onnxruntime-node session per loaded model, so that
+ * inference never blocks the caller's event loop (a server's requests). Models are loaded under a key
+ * of the caller's choosing (e.g. `iris@3`), loaded and warmed in every thread before `load` resolves,
+ * so a version takes no traffic until every thread can answer for it; several keys serve side by
+ * side, which lets a new version load beside the old one. Requests wait in a bounded queue per key.
+ * A thread that stops (an uncaught error, out of memory) is replaced by one that loads every model
+ * again; only the request it was running fails.
+ *
+ * @example
+ * const pool = new InferencePool({ maxQueue: 64 });
+ * await pool.load('iris@1', '/models/iris.onnx');
+ * const { label } = await pool.infer('iris@1', {
+ *   sepal_length: { type: 'float32', data: Float32Array.of(5.1), dims: [1, 1] },
+ *   // …one tensor per input
+ * });
+ * await pool.close();
+ */
+export class InferencePool {
+  readonly #size: number;
+  readonly #maxQueue: number;
+  readonly #intraOpThreads: number;
+  readonly #threadHeapMb: number | undefined;
+  readonly #threads: Thread[] = [];
+  readonly #models = new Map<string, Model>();
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: InferencePoolOptions = {}) {
+    this.#size = options.size ?? availableParallelism();
+    this.#maxQueue = options.maxQueue ?? 256;
+    this.#intraOpThreads = options.intraOpThreads ?? 1;
+    this.#threadHeapMb = options.threadHeapMb;
+    if (!Number.isInteger(this.#size) || this.#size < 1) throw new RangeError('size must be a positive integer');
+    if (!Number.isInteger(this.#maxQueue) || this.#maxQueue < 0) {
+      throw new RangeError('maxQueue must be a non-negative integer');
+    }
+    for (let i = 0; i < this.#size; i++) this.#threads.push(this.#startThread());
+  }
+
+  /** The number of inference threads. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Model keys that take requests now. */
+  keys(): string[] {
+    return [...this.#models].filter(([, model]) => model.state === 'ready').map(([key]) => key);
+  }
+
+  /** What a ready model takes and gives, as onnxruntime reads it; undefined for a key that is not ready. */
+  signature(key: string): ModelSignature | undefined {
+    const model = this.#models.get(key);
+    return model?.state === 'ready' ? model.signature : undefined;
+  }
+
+  /** Requests of a model waiting for a thread (not counting those running). */
+  queued(key: string): number {
+    return this.#models.get(key)?.queue.length ?? 0;
+  }
+
+  /**
+   * Loads a model (ONNX bytes, or the path of an ONNX file) under `key` in every thread and warms it
+   * with one inference, then resolves with its signature. Rejects with a {@link ModelLoadError} when the
+   * file cannot be read, onnxruntime rejects it, or the warm-up fails; nothing of it stays loaded then,
+   * and other keys keep serving.
+   */
+  async load(key: string, model: Uint8Array | string): Promise<ModelSignature> {
+    this.#assertOpen();
+    if (this.#models.has(key)) throw new Error(`model '${key}' is already loaded; unload it first`);
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof model === 'string' ? await readFile(model) : model;
+    } catch (error) {
+      throw new ModelLoadError(key, `cannot read ${model}: ${(error as Error).message}`);
+    }
+    if (this.#models.has(key)) throw new Error(`model '${key}' is already loaded; unload it first`);
+    const entry: Model = { state: 'loading', bytes, signature: undefined, queue: [], running: 0, drained: undefined };
+    this.#models.set(key, entry);
+    const threads = [...this.#threads];
+    const answers = await Promise.allSettled(threads.map((thread) => this.#loadInto(thread, key, entry)));
+    const failure = answers.find((answer) => answer.status === 'rejected');
+    if (failure || this.#closed) {
+      this.#models.delete(key);
+      await Promise.allSettled(threads.map((thread) => this.#unloadFrom(thread, key)));
+      const reason = failure ? (failure.reason as Error).message : 'the pool closed';
+      throw new ModelLoadError(key, reason);
+    }
+    entry.signature = (answers[0] as PromiseFulfilledResult<ModelSignature>).value;
+    entry.state = 'ready';
+    this.#dispatch();
+    return entry.signature;
+  }
+
+  /**
+   * Stops a model taking requests, lets those already queued or running finish, then releases its
+   * sessions in every thread.
+   */
+  async unload(key: string): Promise<void> {
+    const model = this.#models.get(key);
+    if (!model || model.state !== 'ready') throw new ModelNotLoadedError(key);
+    model.state = 'unloading';
+    if (model.queue.length > 0 || model.running > 0) {
+      await new Promise<void>((resolve) => {
+        model.drained = resolve;
+      });
+    }
+    this.#models.delete(key);
+    await Promise.allSettled(this.#threads.map((thread) => this.#unloadFrom(thread, key)));
+  }
+
+  /**
+   * Runs one inference on the first free thread that holds the model. The feeds' typed arrays are
+   * transferred to that thread (the caller's arrays are emptied); pass copies to keep them. Rejects with
+   * {@link ModelNotLoadedError}, {@link OverloadedError} when `maxQueue` requests already wait,
+   * {@link InferenceError} when onnxruntime refuses the feeds, or {@link InferenceThreadError} when the
+   * thread stopped while running it.
+   */
+  infer(key: string, feeds: Tensors, options: InferOptions = {}): Promise<Tensors> {
+    if (this.#closed) return Promise.reject(new Error('the inference pool is closed'));
+    const model = this.#models.get(key);
+    if (!model || model.state !== 'ready') {
+      const detail = model?.state === 'loading' ? 'is still loading' : model ? 'is being unloaded' : 'is not loaded';
+      return Promise.reject(new ModelNotLoadedError(key, detail));
+    }
+    if (model.queue.length >= this.#maxQueue && !this.#idleThreadFor(key)) {
+      return Promise.reject(new OverloadedError(key, this.#maxQueue));
+    }
+    return new Promise<Tensors>((resolve, reject) => {
+      model.queue.push({ key, feeds, outputs: options.outputs, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops every thread; queued and running requests reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new Error('the inference pool is closed');
+    for (const model of this.#models.values()) {
+      for (const job of model.queue.splice(0)) job.reject(closed);
+      model.drained?.();
+    }
+    await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('the inference pool is closed');
+  }
+
+  #startThread(): Thread {
+    const worker = new Worker(threadEntry, {
+      ...(this.#threadHeapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: this.#threadHeapMb } } : {}),
+    });
+    const thread: Thread = { worker, loaded: new Set(), job: undefined, controls: new Map(), error: undefined };
+    worker.on('message', (message: FromThreadMessage) => this.#onMessage(thread, message));
+    worker.on('error', (error) => {
+      thread.error = error;
+    });
+    worker.on('exit', (code) => this.#onExit(thread, code));
+    return thread;
+  }
+
+  #onMessage(thread: Thread, message: FromThreadMessage): void {
+    if (thread.job?.id === message.id) {
+      const { job } = thread.job;
+      thread.job = undefined;
+      this.#finished(job);
+      if (message.kind === 'result') job.resolve(message.outputs);
+      else if (message.kind === 'failed') job.reject(new InferenceError(job.key, message.message));
+      this.#dispatch();
+      return;
+    }
+    const control = thread.controls.get(message.id);
+    if (!control) return;
+    thread.controls.delete(message.id);
+    control.resolve(message);
+  }
+
+  #onExit(thread: Thread, code: number): void {
+    const index = this.#threads.indexOf(thread);
+    if (index === -1) return;
+    const reason = thread.error?.message ?? `it exited with code ${code}`;
+    if (thread.job) {
+      const { job } = thread.job;
+      thread.job = undefined;
+      this.#finished(job);
+      job.reject(new InferenceThreadError(job.key, reason));
+    }
+    for (const control of thread.controls.values()) {
+      control.reject(new Error(`the inference thread stopped while loading '${control.key}': ${reason}`));
+    }
+    thread.controls.clear();
+    if (this.#closed) return;
+    const replacement = this.#startThread();
+    this.#threads[index] = replacement;
+    // The replacement serves each ready model as soon as it has loaded it; the others keep serving meanwhile.
+    for (const [key, model] of this.#models) {
+      if (model.state !== 'ready') continue;
+      this.#loadInto(replacement, key, model).then(
+        () => this.#dispatch(),
+        () => {
+          // It loaded in every thread before; if it cannot now, this thread simply does not serve it.
+        },
+      );
+    }
+    this.#dispatch();
+  }
+
+  /** Hands queued requests to idle threads, oldest model queue first. */
+  #dispatch(): void {
+    for (const thread of this.#threads) {
+      if (thread.job) continue;
+      const job = this.#nextJobFor(thread);
+      if (!job) continue;
+      const id = this.#nextId++;
+      thread.job = { id, job };
+      const model = this.#models.get(job.key) as Model;
+      model.running++;
+      const packed = transferableTensors(job.feeds);
+      const message: ToThreadMessage = { kind: 'infer', id, key: job.key, feeds: packed.tensors, outputs: job.outputs };
+      thread.worker.postMessage(message, packed.transfer);
+    }
+  }
+
+  #nextJobFor(thread: Thread): Job | undefined {
+    for (const key of thread.loaded) {
+      const model = this.#models.get(key);
+      if (model && model.state !== 'loading' && model.queue.length > 0) {
+        // Moved to the back, so that busy models take turns on the threads.
+        thread.loaded.delete(key);
+        thread.loaded.add(key);
+        return model.queue.shift();
+      }
+    }
+    return undefined;
+  }
+
+  #idleThreadFor(key: string): boolean {
+    return this.#threads.some((thread) => !thread.job && thread.loaded.has(key));
+  }
+
+  #finished(job: Job): void {
+    const model = this.#models.get(job.key);
+    if (!model) return;
+    model.running--;
+    if (model.state === 'unloading' && model.queue.length === 0 && model.running === 0) model.drained?.();
+  }
+
+  async #loadInto(thread: Thread, key: string, model: Model): Promise<ModelSignature> {
+    const answer = await this.#control(thread, key, (id) => ({
+      kind: 'load',
+      id,
+      key,
+      bytes: model.bytes,
+      intraOpThreads: this.#intraOpThreads,
+    }));
+    if (answer.kind !== 'loaded') throw new Error(answer.kind === 'failed' ? answer.message : `unexpected ${answer.kind}`);
+    if (this.#models.get(key) === model && model.state !== 'unloading') thread.loaded.add(key);
+    else if (!this.#models.has(key)) await this.#unloadFrom(thread, key);
+    return answer.signature;
+  }
+
+  async #unloadFrom(thread: Thread, key: string): Promise<void> {
+    thread.loaded.delete(key);
+    await this.#control(thread, key, (id) => ({ kind: 'unload', id, key }));
+  }
+
+  #control(thread: Thread, key: string, message: (id: number) => ToThreadMessage): Promise<FromThreadMessage> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      thread.controls.set(id, { key, resolve, reject });
+      thread.worker.postMessage(message(id));
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { diabetesExample, irisExample, numberFeeds, type TrainedExample } from './example-models.ts';
