@@ -175,7 +175,7 @@ export class InferencePool {
    */
   async unload(key: string): Promise<void> {
     const model = this.#models.get(key);
-    if (!model || model.state !== 'ready') throw new ModelNotLoadedError(key);
+    if (model?.state !== 'ready') throw new ModelNotLoadedError(key);
     model.state = 'unloading';
     if (model.queue.length > 0 || model.running > 0) {
       await new Promise<void>((resolve) => {
@@ -196,7 +196,7 @@ export class InferencePool {
   infer(key: string, feeds: Tensors, options: InferOptions = {}): Promise<Tensors> {
     if (this.#closed) return Promise.reject(new Error('the inference pool is closed'));
     const model = this.#models.get(key);
-    if (!model || model.state !== 'ready') {
+    if (model?.state !== 'ready') {
       const detail = model?.state === 'loading' ? 'is still loading' : model ? 'is being unloaded' : 'is not loaded';
       return Promise.reject(new ModelNotLoadedError(key, detail));
     }
@@ -291,12 +291,20 @@ export class InferencePool {
       const job = this.#nextJobFor(thread);
       if (!job) continue;
       const id = this.#nextId++;
+      let message: ToThreadMessage;
+      let transfer: ArrayBuffer[];
+      try {
+        const packed = transferableTensors(job.feeds);
+        message = { kind: 'infer', id, key: job.key, feeds: packed.tensors, outputs: job.outputs };
+        transfer = packed.transfer;
+        thread.worker.postMessage(message, transfer);
+      } catch (error) {
+        // E.g. a feed whose buffer an earlier call already transferred: only this request fails.
+        job.reject(new InferenceError(job.key, `its feeds cannot be sent to a thread: ${(error as Error).message}`));
+        continue;
+      }
       thread.job = { id, job };
-      const model = this.#models.get(job.key) as Model;
-      model.running++;
-      const packed = transferableTensors(job.feeds);
-      const message: ToThreadMessage = { kind: 'infer', id, key: job.key, feeds: packed.tensors, outputs: job.outputs };
-      thread.worker.postMessage(message, packed.transfer);
+      (this.#models.get(job.key) as Model).running++;
     }
   }
 
@@ -332,7 +340,8 @@ export class InferencePool {
       bytes: model.bytes,
       intraOpThreads: this.#intraOpThreads,
     }));
-    if (answer.kind !== 'loaded') throw new Error(answer.kind === 'failed' ? answer.message : `unexpected ${answer.kind}`);
+    if (answer.kind !== 'loaded')
+      throw new Error(answer.kind === 'failed' ? answer.message : `unexpected ${answer.kind}`);
     if (this.#models.get(key) === model && model.state !== 'unloading') thread.loaded.add(key);
     else if (!this.#models.has(key)) await this.#unloadFrom(thread, key);
     return answer.signature;

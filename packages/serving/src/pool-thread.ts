@@ -128,6 +128,8 @@ function fromOrt(name: string, value: ort.OnnxValue): Tensor {
 
 function signature(session: ort.InferenceSession): ModelSignature {
   const describe = (meta: ort.InferenceSession.ValueMetadata): TensorSignature =>
-    meta.isTensor ? { name: meta.name, type: meta.type, shape: [...meta.shape] } : { name: meta.name, type: 'non-tensor', shape: [] };
+    meta.isTensor
+      ? { name: meta.name, type: meta.type, shape: [...meta.shape] }
+      : { name: meta.name, type: 'non-tensor', shape: [] };
   return { inputs: session.inputMetadata.map(describe), outputs: session.outputMetadata.map(describe) };
 }

@@ -27,12 +27,19 @@ export function elementCount(dims: readonly number[]): number {
 /**
  * The buffers to transfer when posting these tensors to another thread. A typed array that views only
  * part of its buffer is first replaced by a compact copy, since posting a view clones (or transfers)
- * the whole buffer behind it.
+ * the whole buffer behind it. Throws when a tensor's data does not fill its dims.
  */
 export function transferableTensors(tensors: Tensors): { tensors: Tensors; transfer: ArrayBuffer[] } {
   const out: Tensors = {};
   const transfer: ArrayBuffer[] = [];
   for (const [name, tensor] of Object.entries(tensors)) {
+    const expected = elementCount(tensor.dims);
+    if (tensor.data.length !== expected) {
+      // Also what a typed array looks like once an earlier postMessage transferred its buffer away.
+      throw new Error(
+        `'${name}' has ${tensor.data.length} elements where its dims [${tensor.dims.join(', ')}] need ${expected}`,
+      );
+    }
     if (tensor.type === 'string') {
       out[name] = tensor;
       continue;
@@ -41,8 +48,9 @@ export function transferableTensors(tensors: Tensors): { tensors: Tensors; trans
     const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
     const compact = (whole ? tensor : { ...tensor, data: data.slice() }) as Tensor;
     const buffer = (compact.data as Exclude<Tensor['data'], string[]>).buffer;
-    // A SharedArrayBuffer is shared, not transferred; the same buffer may back several tensors.
-    if (buffer instanceof ArrayBuffer && !transfer.includes(buffer)) transfer.push(buffer);
+    // A SharedArrayBuffer is shared, not transferred; the same buffer may back several tensors. Node
+    // silently drops a message whose transfer list holds a detached buffer, so an empty one stays out.
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && !transfer.includes(buffer)) transfer.push(buffer);
     out[name] = compact;
   }
   return { tensors: out, transfer };
