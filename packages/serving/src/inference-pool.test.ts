@@ -82,7 +82,7 @@ describe('InferencePool', () => {
     expect(outputs.probabilities?.dims).toEqual([150, 3]);
     expect(outputs.probabilities?.data).toEqual(expected.probabilities?.data);
     // The iris classes are well apart: a trained model gets nearly all of them right.
-    const right = (outputs.label?.data as string[]).filter(
+    const right = ((outputs.label?.data ?? []) as string[]).filter(
       (label, r) => label === iris.model.classes?.[r < 50 ? 0 : r < 100 ? 1 : 2],
     );
     expect(right.length).toBeGreaterThan(140);
