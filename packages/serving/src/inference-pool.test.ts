@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelFile } from '@loom/ml';
 import { buildOnnxModel } from '@loom/onnx';
 import { exampleModels, rawColumns } from '@loom/onnx/testing';
 import * as ort from 'onnxruntime-node';
@@ -15,6 +16,13 @@ import {
 import { InferencePool } from './inference-pool.ts';
 import type { Tensor, Tensors } from './tensor.ts';
 import { irisExample, numberFeeds, type TrainedExample } from './testing/index.ts';
+
+/** A `@loom/onnx` example model by name. */
+function example(name: string): ModelFile {
+  const model = exampleModels()[name];
+  if (!model) throw new Error(`no example model '${name}'`);
+  return model;
+}
 
 let iris: TrainedExample;
 let pool: InferencePool;
@@ -89,9 +97,8 @@ describe('InferencePool', () => {
   });
 
   it('serves string inputs and every estimator kind like a bare session, side by side under several keys', async () => {
-    const models = exampleModels();
-    for (const name of ['forestThreeClasses', 'mlpRelu', 'linearRegressionScaled'] as const) {
-      const model = models[name];
+    for (const name of ['forestThreeClasses', 'mlpRelu', 'linearRegressionScaled']) {
+      const model = example(name);
       const bytes = buildOnnxModel(model);
       await pool.load(`${name}@1`, bytes);
       const feeds = exampleFeeds(rawColumns(model), 60);
@@ -199,8 +206,8 @@ describe('InferencePool under load and failure', () => {
   it('replaces a thread that runs out of memory: its request fails, the next ones are served', async () => {
     const small = new InferencePool({ size: 1, threadHeapMb: 32 });
     try {
-      await small.load('forest@1', buildOnnxModel(exampleModels().forestThreeClasses));
-      const model = exampleModels().forestThreeClasses;
+      const model = example('forestThreeClasses');
+      await small.load('forest@1', buildOnnxModel(model));
       const rows = 1;
       const feeds = exampleFeeds(rawColumns(model), rows);
       // Far more string data than a 32 MB heap holds: the thread dies while taking the message.
@@ -222,14 +229,57 @@ describe('InferencePool under load and failure', () => {
     }
   });
 
+  it('joins requests that queued while its threads were busy into one inference, each answered with its rows', async () => {
+    const small = new InferencePool({ size: 1 });
+    try {
+      await small.load('iris@1', iris.onnx);
+      const picks = Array.from({ length: 10 }, (_, i) => i * 15);
+      // The first goes to the idle thread alone; the other nine wait, and then run as one.
+      const answers = await Promise.all(picks.map((r) => small.infer('iris@1', numberFeeds(iris.columns, r, r + 1))));
+      expect(small.stats()).toEqual({ requests: 10, inferences: 2 });
+      const expected = await runDirect(iris.onnx, numberFeeds(iris.columns, 0, iris.rows));
+      const probabilities = expected.probabilities?.data as Float32Array;
+      const labels = expected.label?.data as string[];
+      answers.forEach((answer, i) => {
+        const r = picks[i] as number;
+        expect(answer.label).toEqual({ type: 'string', data: [labels[r]], dims: [1] });
+        expect(answer.probabilities?.dims).toEqual([1, 3]);
+        const mine = Array.from(answer.probabilities?.data as Float32Array);
+        mine.forEach((p, c) => {
+          expect(p).toBeCloseTo(probabilities[r * 3 + c] as number, 6);
+        });
+      });
+      // Requests asking for other outputs do not join a batch: the first alone, two together, then one each.
+      const label = { outputs: ['label'] };
+      const mixed = await Promise.all(
+        [{}, {}, {}, label, {}].map((options, i) =>
+          small.infer('iris@1', numberFeeds(iris.columns, i, i + 1), options),
+        ),
+      );
+      expect(mixed.map((answer) => Object.keys(answer))).toEqual([
+        ['label', 'probabilities'],
+        ['label', 'probabilities'],
+        ['label', 'probabilities'],
+        ['label'],
+        ['label', 'probabilities'],
+      ]);
+      expect(small.stats()).toEqual({ requests: 15, inferences: 6 });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects what is queued when it closes', async () => {
     const small = new InferencePool({ size: 1 });
     await small.load('iris@1', iris.onnx);
-    const running = small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows));
-    const queued = small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows));
+    const running = expect(small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows))).rejects.toThrow(
+      "the inference thread running model 'iris@1' stopped",
+    );
+    const queued = expect(small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows))).rejects.toThrow(
+      'the inference pool is closed',
+    );
     await small.close();
-    await expect(queued).rejects.toThrow('the inference pool is closed');
-    await expect(running).rejects.toThrow(/closed|stopped/);
+    await Promise.all([running, queued]);
     await expect(small.infer('iris@1', {})).rejects.toThrow('the inference pool is closed');
   });
 });
