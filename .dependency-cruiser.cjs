@@ -82,6 +82,14 @@ module.exports = {
       to: { path: '^(packages/(graph|sdk|compiler|runtime|cli)|nodes)/' },
     },
     {
+      name: 'serving-knows-no-pipelines',
+      severity: 'error',
+      comment:
+        'serving is a library like onnx: it runs ONNX models and speaks the inference protocol, knowing nothing of pipelines, the store or HTTP frameworks.',
+      from: { path: '^packages/serving/' },
+      to: { path: '^(packages/(graph|sdk|compiler|runtime|cli|plugins)|nodes|server)/' },
+    },
+    {
       name: 'ml-is-pure',
       severity: 'error',
       comment: 'The numeric kernels and formats run anywhere, the browser included.',
