@@ -272,9 +272,9 @@ describe('InferencePool under load and failure', () => {
   it('rejects what is queued when it closes', async () => {
     const small = new InferencePool({ size: 1 });
     await small.load('iris@1', iris.onnx);
-    const running = expect(small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows))).rejects.toThrow(
-      "the inference thread running model 'iris@1' stopped",
-    );
+    // The request already on the thread may still be answered before the thread stops: only the
+    // one waiting behind it is sure to be refused.
+    const running = small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows)).catch(() => undefined);
     const queued = expect(small.infer('iris@1', numberFeeds(iris.columns, 0, iris.rows))).rejects.toThrow(
       'the inference pool is closed',
     );
