@@ -51,7 +51,11 @@ export async function registerOnnxArtifact(
   try {
     info = readOnnxModelInfo(bytes);
   } catch (error) {
-    throw new ModelRegistryError('invalid', `artifact ${onnx} cannot be registered: ${(error as Error).message}`, '/onnx');
+    throw new ModelRegistryError(
+      'invalid',
+      `artifact ${onnx} cannot be registered: ${(error as Error).message}`,
+      '/onnx',
+    );
   }
   const version: NewModelVersion = {
     model: registration.model,
