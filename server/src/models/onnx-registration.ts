@@ -5,15 +5,11 @@ import { ModelRegistryError } from '../store/model-registry-error.ts';
 import type { ModelOutput, NewModelVersion, RegisteredModelVersion } from '../store/store-types.ts';
 
 /** What registering an ONNX artifact as a model version takes, beyond what the file says about itself. */
-export interface OnnxRegistration {
+export interface OnnxRegistration
+  extends Pick<NewModelVersion, 'description' | 'lineage' | 'metrics' | 'provenance' | 'by'> {
   model: string;
   /** The sha256 of a Loom ONNX file already in the artifact store. */
   onnx: string;
-  description?: string;
-  lineage?: NewModelVersion['lineage'];
-  metrics?: NewModelVersion['metrics'];
-  provenance?: NewModelVersion['provenance'];
-  by?: string;
 }
 
 /**
@@ -57,8 +53,10 @@ export async function registerOnnxArtifact(
       '/onnx',
     );
   }
+  const { model, onnx: _sha256, ...described } = registration;
   const version: NewModelVersion = {
-    model: registration.model,
+    ...described,
+    model,
     onnxSha256: onnx,
     onnxSize: bytes.byteLength,
     inputs: info.inputs.map(({ name, kind }) => ({ name, kind })),
@@ -69,8 +67,5 @@ export async function registerOnnxArtifact(
     trainedBy: info.trainedBy,
   };
   if (info.classes !== undefined) version.classes = info.classes;
-  for (const key of ['description', 'lineage', 'metrics', 'provenance', 'by'] as const) {
-    if (registration[key] !== undefined) Object.assign(version, { [key]: registration[key] });
-  }
   return store.registerModelVersion(version);
 }
