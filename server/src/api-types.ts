@@ -16,6 +16,17 @@ import type { ArtifactPreviewSchema } from './schemas/artifacts.ts';
 import type { ErrorSchema } from './schemas/common.ts';
 import type { CompileReplySchema } from './schemas/compile.ts';
 import type {
+  AliasMoveSchema,
+  EndpointListSchema,
+  EndpointSchema,
+  ModelDetailSchema,
+  ModelEventListSchema,
+  ModelListSchema,
+  ModelVersionListSchema,
+  ModelVersionSchema,
+  RegisteredVersionSchema,
+} from './schemas/models.ts';
+import type {
   PipelineListSchema,
   PipelineVersionListSchema,
   PipelineVersionSchema,
@@ -36,3 +47,12 @@ export type PipelineVersionList = Static<typeof PipelineVersionListSchema>;
 export type PipelineVersion = Static<typeof PipelineVersionSchema>;
 export type SavedPipeline = Static<typeof SavedPipelineSchema>;
 export type RunDefinition = Static<typeof RunDefinitionSchema>;
+export type ModelList = Static<typeof ModelListSchema>;
+export type ModelDetail = Static<typeof ModelDetailSchema>;
+export type ModelVersion = Static<typeof ModelVersionSchema>;
+export type ModelVersionList = Static<typeof ModelVersionListSchema>;
+export type RegisteredVersion = Static<typeof RegisteredVersionSchema>;
+export type AliasMove = Static<typeof AliasMoveSchema>;
+export type ModelEventList = Static<typeof ModelEventListSchema>;
+export type Endpoint = Static<typeof EndpointSchema>;
+export type EndpointList = Static<typeof EndpointListSchema>;

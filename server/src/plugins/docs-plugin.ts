@@ -23,6 +23,8 @@ export const docsPlugin = fp(
           { name: 'pipelines', description: 'Saved pipeline documents and their versions; compilation' },
           { name: 'runs', description: 'Runs of pipelines, their steps, logs and events' },
           { name: 'artifacts', description: 'Content-addressed blobs that steps wrote' },
+          { name: 'models', description: 'The model registry: models, versions, aliases and their history' },
+          { name: 'endpoints', description: 'Which alias of a model its endpoint serves, and the traffic split' },
           { name: 'health', description: 'Liveness and queue health' },
           { name: 'metrics', description: 'Prometheus metrics' },
           { name: 'docs', description: "The repository's guides (docs/*.md), as Markdown" },

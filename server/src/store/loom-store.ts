@@ -7,6 +7,7 @@ import type { ArtifactStore, RunEvent, StepCache, StepStatus } from '@loom/runti
 import Database from 'better-sqlite3';
 import { EventProjection } from './event-projection.ts';
 import { migrate } from './migrations.ts';
+import { ModelRegistry } from './model-registry.ts';
 import { SqliteStepCache } from './sqlite-step-cache.ts';
 import {
   RUN_COLUMNS,
@@ -20,11 +21,19 @@ import {
 } from './store-rows.ts';
 import { prepareStatements } from './store-statements.ts';
 import type {
+  AliasMove,
+  Endpoint,
+  EndpointSettings,
   MetricPoint,
+  ModelEvent,
+  ModelSummary,
+  ModelVersion,
+  NewModelVersion,
   NewRun,
   PipelineSummary,
   PipelineVersion,
   PipelineVersionSummary,
+  RegisteredModelVersion,
   RunDefinition,
   RunListQuery,
   RunSummary,
@@ -66,12 +75,14 @@ export class LoomStore {
   readonly #statements;
   readonly #runQueries = new Map<string, Database.Statement<unknown[], RunRow>>();
   readonly #appendEvents: Database.Transaction<(events: readonly RunEvent[]) => void>;
+  readonly #models: ModelRegistry;
 
   private constructor(db: Database.Database, options: LoomStoreOptions) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
     this.#projection = new EventProjection(db);
     this.#statements = prepareStatements(db);
+    this.#models = new ModelRegistry(db, this.#now);
     const { bumpLastSeq, insertEvent } = this.#statements;
     this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
       // One update of each run's last seq per batch, not one per event.
@@ -378,6 +389,83 @@ export class LoomStore {
   /** The step cache kept in this store; `artifacts` is asked whether a cached result's blobs are still there. */
   stepCache(artifacts: ArtifactStore): StepCache {
     return new SqliteStepCache(this.#db, artifacts);
+  }
+
+  // The model registry (see ModelRegistry). Refusals throw ModelRegistryError: `not-found`, `invalid`
+  // (with the field) or `conflict`.
+
+  /**
+   * Registers an ONNX artifact as the model's next version, creating the model with its first. The same
+   * ONNX (sha256) registered again gives back its existing version with `created: false`.
+   */
+  registerModelVersion(version: NewModelVersion): RegisteredModelVersion {
+    return this.#models.registerModelVersion(version);
+  }
+
+  /** Every model, by name. */
+  listModels(): ModelSummary[] {
+    return this.#models.listModels();
+  }
+
+  getModel(name: string): ModelSummary | undefined {
+    return this.#models.getModel(name);
+  }
+
+  /** The model's versions, newest first; undefined when there is no such model. */
+  listModelVersions(name: string): ModelVersion[] | undefined {
+    return this.#models.listModelVersions(name);
+  }
+
+  getModelVersion(name: string, version: number): ModelVersion | undefined {
+    return this.#models.getModelVersion(name, version);
+  }
+
+  /** Points the alias (new or not) at a version: one `alias.moved` event, none when it already pointed there. */
+  setAlias(name: string, alias: string, version: number, by?: string): AliasMove {
+    return this.#models.setAlias(name, alias, version, by);
+  }
+
+  /** Removes an alias; refused while the model's endpoint serves it. */
+  removeAlias(name: string, alias: string, by?: string): void {
+    this.#models.removeAlias(name, alias, by);
+  }
+
+  /** Deletes a version; refused, naming them, while an alias points at it or the endpoint routes to it. */
+  deleteModelVersion(name: string, version: number, by?: string): void {
+    this.#models.deleteModelVersion(name, version, by);
+  }
+
+  /** The model's history, newest first; undefined when there is no such model. */
+  listModelEvents(name: string): ModelEvent[] | undefined {
+    return this.#models.listModelEvents(name);
+  }
+
+  /**
+   * Moves the alias back to the version it pointed at before its last move (one `alias.moved` event);
+   * rolling back again goes one further back. A canary split on the endpoint serving the alias is
+   * cleared. Refused when there is no earlier version, or it was deleted.
+   */
+  rollback(name: string, alias: string, by?: string): AliasMove {
+    return this.#models.rollback(name, alias, by);
+  }
+
+  /** Creates or replaces the model's endpoint: the alias it serves and an optional traffic split. */
+  setEndpoint(model: string, settings: EndpointSettings): Endpoint {
+    return this.#models.setEndpoint(model, settings);
+  }
+
+  getEndpoint(model: string): Endpoint | undefined {
+    return this.#models.getEndpoint(model);
+  }
+
+  /** Every endpoint, by model name. */
+  listEndpoints(): Endpoint[] {
+    return this.#models.listEndpoints();
+  }
+
+  /** Removes the model's endpoint; false when it had none. */
+  removeEndpoint(model: string): boolean {
+    return this.#models.removeEndpoint(model);
   }
 
   /** Run list queries differ only by their filters: one statement per combination, prepared once. */

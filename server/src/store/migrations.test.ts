@@ -34,12 +34,18 @@ describe('migrate', () => {
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
     expect(tables()).toEqual([
       'cache',
+      'endpoints',
       'events',
       'logs',
+      'model_aliases',
+      'model_events',
+      'model_versions',
+      'models',
       'pipeline_versions',
       'pipelines',
       'run_definitions',
       'runs',
+      'sqlite_sequence',
       'steps',
     ]);
     const indexes = db
@@ -48,6 +54,7 @@ describe('migrate', () => {
       .all();
     expect(indexes).toEqual([
       'logs_by_step',
+      'model_events_by_model',
       'pipelines_by_name',
       'pipelines_by_updated',
       'runs_by_pipeline',
@@ -115,6 +122,28 @@ describe('LoomStore.open', () => {
     const store = LoomStore.open(path);
     expect(store.getRunSummary('r1')).toMatchObject({ id: 'r1', status: 'succeeded', source: 'server' });
     store.close();
+  });
+
+  it('adds the model registry to a schema-2 store and keeps its pipelines and runs', () => {
+    const path = join(dir, 'v2.db');
+    const v2 = new Database(path);
+    migrate(v2, path, MIGRATIONS.slice(0, 2));
+    v2.exec(`INSERT INTO pipelines (id, name, latest_version, created_at, updated_at)
+             VALUES ('p', 'demo', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO pipeline_versions (pipeline_id, version, name, document, created_at)
+             VALUES ('p', 1, 'demo', '{"name":"demo"}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, source)
+             VALUES ('r1', 'p', 1, 'demo', '{}', 'succeeded', '2026-01-01T00:00:00.000Z', 'cli')`);
+    v2.close();
+    const store = LoomStore.open(path);
+    expect(store.listPipelines()).toEqual([expect.objectContaining({ id: 'p', name: 'demo', latestVersion: 1 })]);
+    expect(store.getRunSummary('r1')).toMatchObject({ status: 'succeeded', source: 'cli' });
+    expect(store.listModels()).toEqual([]);
+    expect(store.listEndpoints()).toEqual([]);
+    store.close();
+    const migrated = new Database(path);
+    expect(userVersion(migrated)).toBe(3);
+    migrated.close();
   });
 
   it('opens a store it migrated before without migrating again', () => {

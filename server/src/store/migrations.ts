@@ -134,6 +134,79 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'the model registry: models, their versions, aliases, alias history and endpoints',
+    up(db) {
+      db.exec(`
+        CREATE TABLE models (
+          name TEXT PRIMARY KEY,
+          description TEXT NOT NULL DEFAULT '',
+          -- The highest version number ever given: a deleted version's number is never given again,
+          -- so a number names one ONNX file for ever.
+          last_version INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE model_versions (
+          model TEXT NOT NULL REFERENCES models (name),
+          version INTEGER NOT NULL CHECK (version >= 1),
+          onnx_sha256 TEXT NOT NULL,
+          onnx_size INTEGER NOT NULL,
+          -- [{name, kind: 'number' | 'string'}]: the raw source columns the ONNX graph takes.
+          input_schema TEXT NOT NULL,
+          -- [{name, kind, shape}], shape with -1 for the row dimension.
+          output_schema TEXT NOT NULL,
+          task TEXT NOT NULL CHECK (task IN ('classification', 'regression')),
+          label TEXT NOT NULL,
+          label_kind TEXT NOT NULL CHECK (label_kind IN ('number', 'string')),
+          classes TEXT,
+          trained_by TEXT NOT NULL,
+          lineage TEXT,
+          metrics TEXT,
+          provenance TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (model, version),
+          -- Registering the same ONNX again finds this row instead of adding a version.
+          UNIQUE (model, onnx_sha256)
+        ) STRICT;
+
+        -- The foreign key keeps a version that an alias points at from being deleted.
+        CREATE TABLE model_aliases (
+          model TEXT NOT NULL,
+          alias TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (model, alias),
+          FOREIGN KEY (model, version) REFERENCES model_versions (model, version)
+        ) STRICT;
+
+        CREATE TABLE model_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          model TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('version.registered', 'alias.moved', 'alias.removed', 'version.deleted')),
+          alias TEXT,
+          from_version INTEGER,
+          to_version INTEGER,
+          -- On a rollback's alias.moved: the move it undid, so a second rollback goes one further back.
+          rollback_of INTEGER REFERENCES model_events (id),
+          at TEXT NOT NULL,
+          by TEXT
+        ) STRICT;
+        CREATE INDEX model_events_by_model ON model_events (model, id);
+
+        -- An endpoint serves its model's alias; a non-empty traffic split ([{version, percent}], summing
+        -- to 100) overrides that while a canary runs.
+        CREATE TABLE endpoints (
+          model TEXT PRIMARY KEY REFERENCES models (name),
+          alias TEXT NOT NULL,
+          traffic TEXT NOT NULL DEFAULT '[]',
+          updated_at TEXT NOT NULL,
+          FOREIGN KEY (model, alias) REFERENCES model_aliases (model, alias)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of Loom writes: the last migration's. */

@@ -143,3 +143,143 @@ export interface StepLogEntry {
   fields?: Record<string, unknown>;
   at: string;
 }
+
+// The model registry
+
+/** The kind of a model's input column, and of an output's values. */
+export type ModelValueKind = 'number' | 'string';
+
+/** One input of a model: a raw source column, sent as an [N, 1] tensor (float, NaN for NULL; or string). */
+export interface ModelInput {
+  name: string;
+  kind: ModelValueKind;
+}
+
+/** One output of a model's ONNX graph. */
+export interface ModelOutput {
+  name: string;
+  kind: ModelValueKind;
+  /** Its dimensions, -1 for the row dimension: `[-1]` for labels, `[-1, classes]` for probabilities. */
+  shape: number[];
+}
+
+/** Where a version came from; each field is null when not known (a version registered by hand). */
+export interface ModelProvenance {
+  pipelineId: string | null;
+  pipelineVersion: number | null;
+  runId: string | null;
+  stepId: string | null;
+}
+
+/** What a registered version holds: the ONNX artifact, what it takes and gives, and where it came from. */
+export interface NewModelVersion {
+  model: string;
+  /** The ONNX file's sha256 in the artifact store. */
+  onnxSha256: string;
+  onnxSize: number;
+  inputs: ModelInput[];
+  outputs: ModelOutput[];
+  task: 'classification' | 'regression';
+  label: string;
+  labelKind: ModelValueKind;
+  /** Classification: the class labels, in the order of the probabilities. */
+  classes?: string[] | number[];
+  /** The node type that trained it, e.g. `train.random_forest`. */
+  trainedBy: string;
+  /** How the inputs became the model's features (the training step's lineage). @default null */
+  lineage?: Record<string, unknown> | null;
+  /** The metrics of the validation that gated this version. @default null */
+  metrics?: Record<string, unknown> | null;
+  /** @default every field null */
+  provenance?: Partial<ModelProvenance>;
+  /** The model's description, when this version is its first. @default '' */
+  description?: string;
+  /** Who registered it, for the model's history. */
+  by?: string;
+}
+
+export interface ModelVersion
+  extends Omit<NewModelVersion, 'description' | 'by' | 'lineage' | 'metrics' | 'provenance'> {
+  /** Numbered from 1 within the model; a deleted version's number is never given again. */
+  version: number;
+  lineage: Record<string, unknown> | null;
+  metrics: Record<string, unknown> | null;
+  provenance: ModelProvenance;
+  createdAt: string;
+  /** The aliases that point at this version, by name. */
+  aliases: string[];
+}
+
+/** The answer to a registration: the version, and whether it is new (false: the same ONNX was there). */
+export interface RegisteredModelVersion {
+  version: ModelVersion;
+  created: boolean;
+}
+
+export interface ModelAlias {
+  alias: string;
+  version: number;
+  updatedAt: string;
+}
+
+export interface ModelSummary {
+  name: string;
+  description: string;
+  createdAt: string;
+  /** The newest version still registered; null when the model has none left. */
+  latestVersion: number | null;
+  versionCount: number;
+  /** By alias name. */
+  aliases: ModelAlias[];
+}
+
+/** What setting or rolling back an alias did. */
+export interface AliasMove {
+  alias: string;
+  version: number;
+  /** Null when the alias is new. */
+  previousVersion: number | null;
+  /** False when the alias already pointed at `version`: nothing changed and no event was recorded. */
+  moved: boolean;
+  updatedAt: string;
+}
+
+export type ModelEventKind = 'version.registered' | 'alias.moved' | 'alias.removed' | 'version.deleted';
+
+/** One entry in a model's history: each registration, alias move, alias removal and deletion. */
+export interface ModelEvent {
+  id: number;
+  model: string;
+  kind: ModelEventKind;
+  alias?: string;
+  fromVersion?: number;
+  toVersion?: number;
+  /** On a rollback: the id of the `alias.moved` event it undid. */
+  rollbackOf?: number;
+  at: string;
+  by?: string;
+}
+
+/** A share of an endpoint's requests. */
+export interface TrafficShare {
+  version: number;
+  /** An integer from 0 to 100; the shares of an endpoint sum to 100. */
+  percent: number;
+}
+
+export interface EndpointSettings {
+  /** The alias the endpoint serves. */
+  alias: string;
+  /** A split over explicit versions (a canary); empty or left out: every request to the alias's version. */
+  traffic?: TrafficShare[];
+}
+
+export interface Endpoint {
+  model: string;
+  alias: string;
+  /** The split as set; empty when the endpoint follows its alias. */
+  traffic: TrafficShare[];
+  /** Where requests go now: the split, or the alias's version at 100. */
+  routes: TrafficShare[];
+  updatedAt: string;
+}

@@ -1,0 +1,211 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { registerOnnxArtifact } from '../models/onnx-registration.ts';
+import { errorResponses } from '../schemas/common.ts';
+import {
+  AliasMoveSchema,
+  ChangeBodySchema,
+  ModelAliasParamsSchema,
+  ModelDetailSchema,
+  ModelEventListSchema,
+  ModelListSchema,
+  ModelNameParamsSchema,
+  ModelVersionListSchema,
+  ModelVersionParamsSchema,
+  ModelVersionSchema,
+  RegisteredVersionSchema,
+  RegisterVersionBodySchema,
+  SetAliasBodySchema,
+} from '../schemas/models.ts';
+import { answerRefusals } from './model-registry-reply.ts';
+
+const noModel = (name: string) => ({ error: 'not-found', message: `no model "${name}"` });
+
+/**
+ * The model registry: models with numbered versions (each an ONNX artifact with its input schema,
+ * metrics and provenance), aliases that point at versions, and the history of every change.
+ */
+export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/models',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Lists registered models',
+        response: { 200: ModelListSchema, ...errorResponses(401) },
+      },
+    },
+    async () => ({ models: app.store.listModels() }),
+  );
+
+  app.get(
+    '/api/models/:name',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'A model: its aliases, its latest version and its endpoint',
+        params: ModelNameParamsSchema,
+        response: { 200: ModelDetailSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.params;
+      const model = app.store.getModel(name);
+      if (model === undefined) return reply.code(404).send(noModel(name));
+      return { ...model, endpoint: app.store.getEndpoint(name) ?? null };
+    },
+  );
+
+  app.get(
+    '/api/models/:name/versions',
+    {
+      schema: {
+        tags: ['models'],
+        summary: "A model's versions, newest first",
+        params: ModelNameParamsSchema,
+        response: { 200: ModelVersionListSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.params;
+      const versions = app.store.listModelVersions(name);
+      if (versions === undefined) return reply.code(404).send(noModel(name));
+      return { model: name, versions };
+    },
+  );
+
+  app.post(
+    '/api/models/:name/versions',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Registers an ONNX artifact as the next version of a model',
+        description:
+          'Creates the model with its first version. The input schema, outputs, task and classes are read from the ONNX file’s Loom metadata. Registering an ONNX file the model already has answers 200 with that version and changes nothing.',
+        params: ModelNameParamsSchema,
+        body: RegisterVersionBodySchema,
+        response: { 200: RegisteredVersionSchema, 201: RegisteredVersionSchema, ...errorResponses(400, 401, 413) },
+      },
+    },
+    async (request, reply) =>
+      answerRefusals(reply, async () => {
+        const { name } = request.params;
+        const registered = await registerOnnxArtifact(app.store, app.artifacts, { ...request.body, model: name });
+        if (!registered.created) return reply.code(200).send(registered);
+        return reply
+          .code(201)
+          .header('location', `/api/models/${name}/versions/${registered.version.version}`)
+          .send(registered);
+      }),
+  );
+
+  app.get(
+    '/api/models/:name/versions/:version',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'One version of a model',
+        params: ModelVersionParamsSchema,
+        response: { 200: ModelVersionSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { name, version } = request.params;
+      const found = app.store.getModelVersion(name, version);
+      if (found !== undefined) return found;
+      if (app.store.getModel(name) === undefined) return reply.code(404).send(noModel(name));
+      return reply.code(404).send({ error: 'not-found', message: `model "${name}" has no version ${version}` });
+    },
+  );
+
+  app.delete(
+    '/api/models/:name/versions/:version',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Deletes a version',
+        description:
+          'Refused (409, naming them) while an alias points at it or the endpoint sends it traffic. Its number is never given again.',
+        params: ModelVersionParamsSchema,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      answerRefusals(reply, () => {
+        app.store.deleteModelVersion(request.params.name, request.params.version);
+        return reply.code(204).send();
+      }),
+  );
+
+  app.put(
+    '/api/models/:name/aliases/:alias',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Points an alias at a version',
+        description: 'Creates the alias or moves it: one `alias.moved` event, none when it already points there.',
+        params: ModelAliasParamsSchema,
+        body: SetAliasBodySchema,
+        response: { 200: AliasMoveSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) =>
+      answerRefusals(reply, () => {
+        const { name, alias } = request.params;
+        return app.store.setAlias(name, alias, request.body.version, request.body.by);
+      }),
+  );
+
+  app.delete(
+    '/api/models/:name/aliases/:alias',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Removes an alias',
+        description: 'Refused (409) while the model’s endpoint serves the alias.',
+        params: ModelAliasParamsSchema,
+        response: { 204: { type: 'null', description: 'Removed.' }, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      answerRefusals(reply, () => {
+        app.store.removeAlias(request.params.name, request.params.alias);
+        return reply.code(204).send();
+      }),
+  );
+
+  app.post(
+    '/api/models/:name/aliases/:alias/rollback',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Moves an alias back to its previous version',
+        description:
+          'One `alias.moved` event; rolling back again goes one further back. A canary split on the endpoint serving the alias is cleared, so only the version rolled back to serves. Refused (409) when the alias has no earlier version, or it was deleted.',
+        params: ModelAliasParamsSchema,
+        body: Type.Optional(ChangeBodySchema),
+        response: { 200: AliasMoveSchema, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      answerRefusals(reply, () => app.store.rollback(request.params.name, request.params.alias, request.body?.by)),
+  );
+
+  app.get(
+    '/api/models/:name/events',
+    {
+      schema: {
+        tags: ['models'],
+        summary: "A model's history: registrations, alias moves and removals, deletions",
+        params: ModelNameParamsSchema,
+        response: { 200: ModelEventListSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.params;
+      const events = app.store.listModelEvents(name);
+      if (events === undefined) return reply.code(404).send(noModel(name));
+      return { model: name, events };
+    },
+  );
+};
