@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { createNodeCommand } from './commands/create-node.ts';
+import { endpointsCommand } from './commands/endpoints.ts';
 import { formatCommand } from './commands/format.ts';
+import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
+import { DEFAULT_ROLLBACK_ALIAS, rollbackCommand } from './commands/rollback.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { startCommand } from './commands/start.ts';
@@ -87,6 +90,39 @@ program
   .option('--json', 'print the catalog as JSON')
   .action(async (type: string | undefined, options: { json?: boolean }) => {
     process.exitCode = nodesCommand(options, (await installedNodes()).registry, type);
+  });
+
+const HOME_OPTION = '--home <dir>';
+const HOME_HELP = 'the store of this state directory (default: $LOOM_HOME or ./.loom)';
+
+program
+  .command('models')
+  .description("list the registered models, or one model's versions with aliases, metrics and provenance")
+  .argument('[name]', 'a model: list its versions')
+  .option(HOME_OPTION, HOME_HELP)
+  .option('--json', 'print the models (or the model, its endpoint and versions) as JSON')
+  .action((name: string | undefined, options: { home?: string; json?: boolean }) => {
+    process.exitCode = modelsCommand(name, options);
+  });
+
+program
+  .command('endpoints')
+  .description("list each model's endpoint: the alias it serves and where its requests go")
+  .option(HOME_OPTION, HOME_HELP)
+  .option('--json', 'print the endpoints as JSON')
+  .action((options: { home?: string; json?: boolean }) => {
+    process.exitCode = endpointsCommand(options);
+  });
+
+program
+  .command('rollback')
+  .description('move a model alias back to its previous version (one recorded event) and print from → to')
+  .argument('<model>', 'the model')
+  .option('--alias <alias>', 'the alias to move back', DEFAULT_ROLLBACK_ALIAS)
+  .option(HOME_OPTION, HOME_HELP)
+  .option('--json', 'print the move and the endpoint as JSON')
+  .action((model: string, options: { alias: string; home?: string; json?: boolean }) => {
+    process.exitCode = rollbackCommand(model, options);
   });
 
 program

@@ -64,6 +64,23 @@ export function renderMetrics(title: string, metrics: Metrics): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+/**
+ * The first `count` headline numbers of a metrics record on one line, for a table cell: a model
+ * version's gating metrics in `loom models`. Entries that are not numbers are left out.
+ *
+ * @example
+ * metricsSummary({ f1_macro: 0.95, accuracy: 0.9667, confusion: matrix }) // 'accuracy 0.9667, f1_macro 0.95'
+ */
+export function metricsSummary(metrics: Record<string, unknown> | null, count = 3): string {
+  if (metrics === null) return '';
+  const headline = Object.entries(metrics)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && !entry[0].includes('/'))
+    .sort(([a], [b]) => headlineRank(a) - headlineRank(b));
+  const shown = headline.slice(0, count).map(([name, value]) => `${name} ${formatNumber(value)}`);
+  if (headline.length > count) shown.push(`+${headline.length - count} more`);
+  return shown.join(', ');
+}
+
 function renderMatrix(name: string, matrix: MetricMatrix): string {
   const header = [pc.dim('actual \\ predicted'), ...matrix.labels];
   const rows = matrix.values.map((row, i) => [matrix.labels[i] ?? '', ...row.map((v) => formatNumber(v))]);
