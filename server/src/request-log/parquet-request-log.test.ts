@@ -5,6 +5,7 @@ import { quoteLiteral, TableDatabase } from '@loom/tables';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InferenceLogEntry } from '../model-server/request-log-types.ts';
+import { createTestApp } from '../test-fixtures/test-app.ts';
 import { ParquetRequestLog, type ParquetRequestLogOptions, type RequestLogLogger } from './parquet-request-log.ts';
 import { listRequestLogFiles } from './request-log-files.ts';
 
@@ -66,7 +67,10 @@ describe('ParquetRequestLog', () => {
     const log = openLog();
     const at = new Date('2026-12-07T09:15:02.123Z');
     log.record(irisEntry(at));
-    log.record(irisEntry(new Date(at.getTime() + 1), { requestId: undefined, predictions: [{ label: 'versicolor' }] }));
+    const { requestId: _withoutId, ...anonymous } = irisEntry(new Date(at.getTime() + 1), {
+      predictions: [{ label: 'versicolor' }],
+    });
+    log.record(anonymous);
     await log.flush();
 
     const files = await listRequestLogFiles(home, 'iris');
@@ -340,6 +344,21 @@ describe('ParquetRequestLog', () => {
     second.record(irisEntry(new Date('2026-12-07T09:00:00Z')));
     await Promise.all([first.flush(), second.flush()]);
     expect(await metricsText(registry)).toContain('loom_request_log_rows_written_total{model="iris"} 4');
+  });
+
+  it("counts on the server's registry, so /metrics serves the counters", async () => {
+    const test = await createTestApp();
+    try {
+      const log = new ParquetRequestLog({ home: test.home, metricsRegistry: test.app.loomMetrics.registry });
+      log.record(irisEntry(new Date('2026-12-07T09:00:00Z')));
+      await log.close();
+      const reply = await test.app.inject({ url: '/metrics' });
+      expect(reply.body).toContain('# TYPE loom_request_log_rows_written_total counter');
+      expect(reply.body).toContain('loom_request_log_rows_written_total{model="iris"} 2');
+      expect(reply.body).toContain('# TYPE loom_request_log_rows_dropped_total counter');
+    } finally {
+      await test.close();
+    }
   });
 
   it('refuses options that are not positive integers, naming the option', () => {

@@ -61,6 +61,13 @@ interface Batch {
 
 const VALID_MODEL_NAME = new RegExp(MODEL_NAME_PATTERN);
 
+/**
+ * Numbers the files this process writes. Shared by every log in the process, and the name adds the
+ * pid, so two logs on one home (an app and its replacement, `loom start` and `loom serve`) never pick
+ * the same name in the same millisecond.
+ */
+let fileSeq = 0;
+
 const consoleLogger: RequestLogLogger = {
   warn: (details, message) => console.warn(`loom request log: ${message}`, details),
 };
@@ -98,7 +105,6 @@ export class ParquetRequestLog implements RequestLogSink {
     closed: 0,
   };
   readonly #reportedFailures = new Set<string>();
-  #fileSeq = 0;
   #database: Promise<TableDatabase> | undefined;
   #writing: Promise<void> | undefined;
   #writeAgain: Promise<void> | undefined;
@@ -209,7 +215,7 @@ export class ParquetRequestLog implements RequestLogSink {
 
   async #writeBatch(batch: Batch): Promise<void> {
     const folder = requestLogHourFolder(this.#home, batch.model, batch.hourStart);
-    const name = `v${batch.version}-${compactTime(new Date())}-${process.pid}-${String(++this.#fileSeq).padStart(6, '0')}.parquet`;
+    const name = `v${batch.version}-${compactTime(new Date())}-${process.pid}-${String(++fileSeq).padStart(6, '0')}.parquet`;
     const temporary = join(folder, `.${name}.tmp`);
     await mkdir(folder, { recursive: true });
     const [database, { writeRequestLogParquet }] = await Promise.all([
