@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { quoteLiteral, TableDatabase } from '@loom/tables';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -285,14 +287,27 @@ describe('ParquetRequestLog', () => {
     expect(warnings[0]).toMatch(/could not write request log rows \(.*(ENOTDIR|EEXIST)/);
   });
 
-  it.skipIf(process.getuid?.() === 0)('counts rows as dropped when the home is read-only', async () => {
-    const warnings: string[] = [];
+  it('counts rows as dropped when the home is read-only', async () => {
     await chmod(home, 0o555);
-    const log = openLog({ logger: { warn: (_details, message) => warnings.push(message) } });
-    expect(() => log.record(irisEntry(new Date('2026-12-07T09:00:00Z')))).not.toThrow();
-    await log.flush();
-    expect(log.stats()).toMatchObject({ writtenRows: 0, droppedRows: { write_failed: 2 } });
-    expect(warnings).toEqual([expect.stringMatching(/EACCES|EROFS/)]);
+    // Root writes through file modes: as root, the log runs as `nobody` in a child process of its own.
+    const asRoot = process.getuid?.() === 0;
+    const here = JSON.stringify(fileURLToPath(new URL('./parquet-request-log.ts', import.meta.url)));
+    const script = `
+      const { ParquetRequestLog } = await import(${here});
+      const warnings = [];
+      const log = new ParquetRequestLog({ home: ${JSON.stringify(home)}, logger: { warn: (_d, m) => warnings.push(m) } });
+      log.record({ model: 'iris', version: 1, at: new Date(), latencyMs: 1, inputs: { x: [1, 2] }, predictions: [{ value: 2 }, { value: 3 }] });
+      await log.close();
+      console.log(JSON.stringify({ stats: log.stats(), warnings }));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
+    });
+    const { stats, warnings } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    expect(stats).toMatchObject({ bufferedRows: 0, writtenRows: 0, droppedRows: { write_failed: 2 } });
+    expect(warnings).toEqual([expect.stringMatching(/EACCES|EROFS|permission denied/i)]);
+    expect(await readdir(home)).toEqual([]);
   });
 
   it('leaves no temporary file behind when DuckDB fails to write', async () => {
@@ -365,6 +380,28 @@ describe('ParquetRequestLog', () => {
     expect(() => new ParquetRequestLog({ home, maxBufferedRows: 0 })).toThrow(
       'ParquetRequestLog option maxBufferedRows must be a positive integer, got 0',
     );
+  });
+});
+
+describe('startup cost', () => {
+  it('loads DuckDB at the first write, not when the log is made or records', async () => {
+    const here = (file: string) => JSON.stringify(fileURLToPath(new URL(file, import.meta.url)));
+    const script = `
+      const duckdb = () => process.report.getReport().sharedObjects.filter((name) => name.includes('duckdb')).length;
+      const { ParquetRequestLog } = await import(${here('./parquet-request-log.ts')});
+      const log = new ParquetRequestLog({ home: ${JSON.stringify(home)} });
+      log.record({ model: 'iris', version: 1, at: new Date(), latencyMs: 1, inputs: { x: [1] }, predictions: [{ value: 2 }] });
+      const before = duckdb();
+      await log.close();
+      console.log(JSON.stringify({ before, after: duckdb(), written: log.stats().writtenRows }));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
+    const { before, after, written } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(0);
+    expect(written).toBe(1);
   });
 });
 
