@@ -75,8 +75,8 @@ export function EndpointsDialog() {
     <Dialog title="Models and endpoints" testId="endpoints-dialog" className="endpoints-dialog">
       <div className="endpoints-toolbar">
         {notice !== undefined && (
-          <div className={`endpoints-notice is-${notice.tone}`} role="status" data-testid="endpoints-notice">
-            {notice.message}
+          <div className={`endpoints-notice is-${notice.tone}`} role="status">
+            <span data-testid="endpoints-notice">{notice.message}</span>
             <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(undefined)}>
               ×
             </button>

@@ -203,7 +203,8 @@ export function refusal(cause: unknown, fields: readonly TryItField[]): TryItOut
       cause.retryAfterSeconds === undefined
         ? 'The model server cannot answer now; try again shortly.'
         : `The model server asks to try again in ${cause.retryAfterSeconds} s.`;
-  else if (cause.status === 404 && /^Route /.test(cause.message))
+  // The server's own answer to a path it has no route for (its errors plugin), not the model server's 404.
+  else if (cause.status === 404 && /^no route /.test(cause.message))
     outcome.hint = 'This server runs no model server (/v2): it was started with LOOM_MODEL_SERVER=off.';
   return outcome;
 }
