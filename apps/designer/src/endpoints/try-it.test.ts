@@ -99,7 +99,7 @@ describe('curlCommand', () => {
 });
 
 describe('sampleRow', () => {
-  const table = (columns: string[], row: Record<string, unknown>): ArtifactPreview => ({
+  const table = (columns: string[], row: Record<string, string | number | boolean | null>): ArtifactPreview => ({
     kind: 'table',
     columns: columns.map((name) => ({ name, type: 'DOUBLE', kind: 'number' })),
     rowCount: 150,
