@@ -205,7 +205,8 @@ export function refusal(cause: unknown, fields: readonly TryItField[]): TryItOut
         : `The model server asks to try again in ${cause.retryAfterSeconds} s.`;
   // The server's own answer to a path it has no route for (its errors plugin), not the model server's 404.
   else if (cause.status === 404 && /^no route /.test(cause.message))
-    outcome.hint = 'This server runs no model server (/v2): it was started with LOOM_MODEL_SERVER=off.';
+    outcome.hint =
+      'This server runs no model server at /v2: it was started with LOOM_MODEL_SERVER=off, or its Loom is older than the model server.';
   return outcome;
 }
 
