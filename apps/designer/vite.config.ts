@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-/** `vite` serves the designer on :5173 and forwards the API to a `loom start` on :8080. */
+/** `vite` serves the designer on :5173 and forwards the API and the model server to a `loom start` on :8080. */
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
@@ -14,6 +14,8 @@ export default defineConfig({
     proxy: {
       '/api': { target: process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
       '/docs': { target: process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
+      // The model server's routes, which "Try it" in Models and endpoints sends rows to.
+      '/v2': { target: process.env.LOOM_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
     },
   },
 });

@@ -1,8 +1,13 @@
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import type {
+  AliasMove,
   ArtifactPreview,
+  EndpointList,
   MetricPoint,
+  ModelEventList,
+  ModelList,
+  ModelVersionList,
   PipelineList,
   PipelineVersion,
   PipelineVersionList,
@@ -13,21 +18,48 @@ import type {
   StepLog,
   StoredRun,
 } from '@loom/server/api-types';
+import type { InferRowsReply, InferRowsRequest } from './inference-types.ts';
 
 /** The header of `GET /api/nodes` naming the registry revision the catalog comes from (see the server's routes/nodes.ts). */
 const CATALOG_REVISION_HEADER = 'x-loom-catalog-revision';
 
+/** The header of a model server's reply naming the version that answered (see the server's model-server routes). */
+const MODEL_VERSION_HEADER = 'x-loom-model-version';
+
+/** What else an error reply may say, beside its status, code and message. */
+export interface ApiErrorDetails {
+  /** Where in the request body the problem is, e.g. `rows[0].sepal_length` (the model server's 400s). */
+  path?: string;
+  /** How long the server asks to wait before trying again (its `Retry-After`, on a 503). */
+  retryAfterSeconds?: number;
+}
+
 /** An error reply from the server, with its diagnostics when the server compiled something. */
 export class ApiError extends Error {
+  readonly path: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly diagnostics: Diagnostic[] = [],
+    details: ApiErrorDetails = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.path = details.path;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
+}
+
+/** A model server's answer to a row-form request, with what the browser saw of it. */
+export interface InferRowsResult {
+  reply: InferRowsReply;
+  /** The version that answered, from the reply's header (or its body when the header is missing). */
+  version: string;
+  /** From sending the request to having the whole reply, measured in the browser. */
+  latencyMs: number;
 }
 
 /** Where the server is and how to authenticate; the designer is served by the server, so same origin. */
@@ -199,6 +231,61 @@ export class LoomApi {
     return `${this.baseUrl}/api/artifacts/${sha256}${query}`;
   }
 
+  /** Registered models, by name, each with its aliases. */
+  listModels(): Promise<ModelList> {
+    return this.#request('GET', '/api/models');
+  }
+
+  /** A model's versions, newest first: schema, metrics, provenance and the aliases at each. */
+  modelVersions(name: string): Promise<ModelVersionList> {
+    return this.#request('GET', `/api/models/${encodeURIComponent(name)}/versions`);
+  }
+
+  /** A model's history (registrations, alias moves and removals, deletions), newest first. */
+  modelEvents(name: string): Promise<ModelEventList> {
+    return this.#request('GET', `/api/models/${encodeURIComponent(name)}/events`);
+  }
+
+  /** Every endpoint: the alias it serves and where its requests go now. */
+  listEndpoints(): Promise<EndpointList> {
+    return this.#request('GET', '/api/endpoints');
+  }
+
+  /** Points an alias at a version (creating the alias when it is new). */
+  setAlias(model: string, alias: string, version: number): Promise<AliasMove> {
+    return this.#request('PUT', `/api/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`, {
+      version,
+    });
+  }
+
+  /** Moves an alias back to the version it pointed at before; refused (409) when it has none. */
+  rollbackAlias(model: string, alias: string): Promise<AliasMove> {
+    return this.#request(
+      'POST',
+      `/api/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}/rollback`,
+    );
+  }
+
+  /** The model server's address for a model's endpoint (Open Inference Protocol v2). */
+  inferUrl(model: string): string {
+    return `${this.baseUrl}/v2/models/${encodeURIComponent(model)}/infer`;
+  }
+
+  /**
+   * Sends rows to a model's endpoint in Loom's row form and times the answer. Errors are
+   * {@link ApiError}s: 400 naming the input (`path`), 404 for an unknown model, 503 with `retryAfterSeconds`.
+   */
+  async inferRows(model: string, request: InferRowsRequest): Promise<InferRowsResult> {
+    const started = performance.now();
+    const { body, headers } = await this.#exchange<InferRowsReply>(
+      'POST',
+      `/v2/models/${encodeURIComponent(model)}/infer`,
+      request,
+    );
+    const latencyMs = performance.now() - started;
+    return { reply: body, version: headers.get(MODEL_VERSION_HEADER) ?? String(body.model_version), latencyMs };
+  }
+
   /** The URL of a run's event stream (server-sent events). */
   runEventsUrl(runId: string, lastEventId: number): string {
     return `${this.baseUrl}/api/runs/${encodeURIComponent(runId)}/events?lastEventId=${lastEventId}`;
@@ -236,12 +323,17 @@ export class LoomApi {
       parsed = undefined;
     }
     if (!response.ok) {
-      const reply = (parsed ?? {}) as { error?: string; message?: string; diagnostics?: Diagnostic[] };
+      const reply = (parsed ?? {}) as { error?: string; message?: string; diagnostics?: Diagnostic[]; path?: unknown };
+      const details: ApiErrorDetails = {};
+      if (typeof reply.path === 'string') details.path = reply.path;
+      const retryAfter = response.headers.get('retry-after');
+      if (retryAfter !== null && /^\d+$/.test(retryAfter)) details.retryAfterSeconds = Number(retryAfter);
       throw new ApiError(
         response.status,
         reply.error ?? 'http',
         reply.message ?? `${method} ${path} answered ${response.status}`,
         reply.diagnostics ?? [],
+        details,
       );
     }
     return { body: parsed as T, headers: response.headers };

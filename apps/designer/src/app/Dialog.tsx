@@ -8,16 +8,24 @@ export function Dialog({
   testId,
   children,
   wide,
+  className,
 }: {
   title: string;
   testId: string;
   children: ReactNode;
   wide?: boolean;
+  /** A class of the dialog's own, for one that needs its own size or layout. */
+  className?: string;
 }) {
   const close = useEditor((state) => state.openDialog);
   return (
     <Overlay>
-      <div className={`dialog${wide === true ? ' wide' : ''}`} role="dialog" aria-label={title} data-testid={testId}>
+      <div
+        className={`dialog${wide === true ? ' wide' : ''}${className === undefined ? '' : ` ${className}`}`}
+        role="dialog"
+        aria-label={title}
+        data-testid={testId}
+      >
         <div className="dialog-header">
           <h2>{title}</h2>
           <button type="button" className="icon-button" aria-label="Close" onClick={() => close(undefined)}>

@@ -1,4 +1,5 @@
 import { HelpOverlay } from '../commands/HelpOverlay.tsx';
+import { EndpointsDialog } from '../endpoints/EndpointsDialog.tsx';
 import { ExamplesDialog } from '../files/ExamplesDialog.tsx';
 import { NameDialog } from '../files/NameDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
@@ -30,6 +31,8 @@ export function EditorDialogs() {
       return <QuickAdd />;
     case 'name':
       return <NameDialog />;
+    case 'endpoints':
+      return <EndpointsDialog />;
     default: {
       const unknown: never = dialog;
       return unknown;

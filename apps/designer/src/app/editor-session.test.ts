@@ -136,3 +136,19 @@ describe('EditorSession.save of a new pipeline', () => {
     expect(store.getState().dialog).toBeUndefined();
   });
 });
+
+describe('EditorSession.openRunById', () => {
+  it('says which run cannot be opened when the server no longer has it, and leaves the editor as it was', async () => {
+    const store = createEditorStore(testCatalog());
+    const api = {
+      getRun: async (id: string) => {
+        throw new ApiError(404, 'not-found', `no run "${id}"`);
+      },
+    } as unknown as LoomApi;
+    const before = store.getState().document;
+    await new EditorSession(store, api).openRunById('r9');
+    expect(store.getState().document).toBe(before);
+    expect(store.getState().runView).toBeUndefined();
+    expect(store.getState().toasts.at(-1)).toMatchObject({ tone: 'error', message: 'Cannot open run r9: no run "r9"' });
+  });
+});

@@ -295,7 +295,7 @@ export class EditorSession {
    * Opens a past run with the document it ran: the open document is replaced by that run's snapshot
    * when it differs (after asking, if there are unsaved changes).
    */
-  async openPastRun(run: RunSummary): Promise<void> {
+  async openPastRun(run: Pick<RunSummary, 'id' | 'pipelineId' | 'pipelineVersion'>): Promise<void> {
     const state = this.store.getState();
     const sameFile = state.file.pipelineId === run.pipelineId && state.file.version === run.pipelineVersion;
     if (!sameFile) {
@@ -313,6 +313,15 @@ export class EditorSession {
       }
     }
     await this.openRun(run.id);
+  }
+
+  /** Opens a past run known only by its id (a model version's provenance names the run that made it). */
+  async openRunById(runId: string): Promise<void> {
+    try {
+      await this.openPastRun(await this.api.getRun(runId));
+    } catch (cause) {
+      this.#error(`Cannot open run ${runId}: ${describe(cause)}`);
+    }
   }
 
   /** The run's plan, for telling which steps will re-run; a view without it just says less. */

@@ -267,6 +267,13 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     run: ({ store }) => store.getState().openDialog('runs'),
   },
   {
+    id: 'run.endpoints',
+    label: 'Models and endpoints…',
+    group: 'run',
+    shortcuts: ['Shift+M'],
+    run: ({ store }) => store.getState().openDialog('endpoints'),
+  },
+  {
     id: 'run.close',
     label: 'Back to editing (hide run)',
     group: 'run',

@@ -1,7 +1,16 @@
 import type { SliceCreator } from './editor-types.ts';
 
 /** Dialogs and overlays; one at a time. */
-export type DialogKind = 'open' | 'examples' | 'versions' | 'run' | 'help' | 'quick-add' | 'runs' | 'name';
+export type DialogKind =
+  | 'open'
+  | 'examples'
+  | 'versions'
+  | 'run'
+  | 'help'
+  | 'quick-add'
+  | 'runs'
+  | 'name'
+  | 'endpoints';
 
 export interface Toast {
   id: number;
