@@ -229,6 +229,8 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
     const started = performance.now();
     const body = request.body as Record<string, unknown>;
     const requestId = idOf(body, request.headers['x-request-id']);
+    // Echoed on errors too, so a client can match a refusal to what it sent.
+    if (requestId !== undefined) reply.header('x-request-id', requestId);
     // From choosing the version to queueing the inference nothing awaits, so a sync cannot unload
     // the chosen version in between.
     const where = table.resolve(model, version, requestId);
@@ -256,7 +258,6 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
     const header = { modelName: model, modelVersion: String(served.version), id: requestId };
     const response = rowForm ? encodeRowsResponse(header, outputs, served.info) : encodeInferResponse(header, outputs);
     reply.header('x-loom-model-version', header.modelVersion);
-    if (requestId !== undefined) reply.header('x-request-id', requestId);
     if (requestLog !== undefined) {
       try {
         const entry: InferenceLogEntry = {
