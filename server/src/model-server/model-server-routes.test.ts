@@ -352,11 +352,11 @@ describe('versions changing while requests run', () => {
           ? await api.inject('POST', '/v2/models/iris/infer', { id, rows: [irisRow(0)] })
           : await api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(0)] }, { 'x-request-id': id });
       expect(reply.headers['x-request-id']).toBe(id);
-      return reply.headers['x-loom-model-version'];
+      return String(reply.headers['x-loom-model-version']);
     };
     // In batches, well under the pool's queue bound: this is about routing, not overload.
     const inBatches = async (how: 'body' | 'header') => {
-      const versions: Array<string | string[] | undefined> = [];
+      const versions: string[] = [];
       for (let i = 0; i < ids.length; i += 50) {
         versions.push(...(await Promise.all(ids.slice(i, i + 50).map((id) => versionOf(id, how)))));
       }
