@@ -245,6 +245,7 @@ export class ServingTable {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    // Closing the pool first fails the loads a running sync waits for, so it ends at once.
     await this.#pool?.close();
     await this.#running;
   }
@@ -352,6 +353,8 @@ export class ServingTable {
           `its ONNX file (artifact ${sha256}) is not a Loom ONNX model: ${(error as Error).message}`,
         );
       }
+      // Closed while the file was read: no pool may start after close() has closed the last one.
+      if (this.#closed) return;
       this.#pool ??= this.#createPool();
       await this.#pool.load(key, bytes);
       const metadata = modelMetadata(model, [String(version)], info);
