@@ -33,8 +33,8 @@ import type { ServerOptions } from './server-options.ts';
 /**
  * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
  * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-designer`,
- * `loom-model-server` unless `modelServer` is false), then the routes. It does not listen (`startServer` does); tests call `app.inject()`. Close the app to close the
- * store and stop the runs.
+ * `loom-model-server` unless `modelServer` is false), then the routes. It does not listen (`startServer` does);
+ * tests call `app.inject()`. Close the app to close the store, stop the runs and the inference threads.
  *
  * @throws when `host` is not loopback and no `apiToken` is set: such a server would let anyone who
  *   reaches it run pipelines on this machine.
