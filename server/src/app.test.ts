@@ -148,9 +148,15 @@ describe('OpenAPI', () => {
         '/api/runs',
         '/healthz',
         '/metrics',
+        '/v2/health/ready',
+        '/v2/models/{name}',
+        '/v2/models/{name}/versions/{version}/infer',
       ]),
     );
-    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Diagnostic', 'Problem']));
+    expect(Object.keys(spec.components.schemas)).toEqual(
+      expect.arrayContaining(['Error', 'Diagnostic', 'Problem', 'InferenceError']),
+    );
+    expect(spec.paths['/v2/models/{name}/infer'].post.tags).toEqual(['inference']);
     const create = spec.paths['/api/pipelines'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '413']));
     expect(spec.paths['/api/pipelines/{id}/versions/{version}'].get.parameters).toEqual(

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import './plugins/decorators.ts';
+import { modelServerPlugin } from './model-server/model-server-plugin.ts';
 import { artifactsPlugin } from './plugins/artifacts-plugin.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { configPlugin, resolveConfig } from './plugins/config-plugin.ts';
@@ -31,9 +32,9 @@ import type { ServerOptions } from './server-options.ts';
 
 /**
  * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
- * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-designer`), then the
- * routes. It does not listen (`startServer` does); tests call `app.inject()`. Close the app to close the
- * store and stop the runs.
+ * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-designer`,
+ * `loom-model-server` unless `modelServer` is false), then the routes. It does not listen (`startServer` does);
+ * tests call `app.inject()`. Close the app to close the store, stop the runs and the inference threads.
  *
  * @throws when `host` is not loopback and no `apiToken` is set: such a server would let anyone who
  *   reaches it run pipelines on this machine.
@@ -62,6 +63,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(authPlugin);
   await app.register(runsPlugin);
   await app.register(designerPlugin);
+  if (options.modelServer !== false) await app.register(modelServerPlugin, { settings: options.modelServer ?? {} });
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -43,7 +43,7 @@ export type RequestVerdict =
 /** Methods that change state and carry a body: they must send JSON. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Paths any host may read: a health check names the container or pod (`server:8080`) and reveals nothing. */
-const OPEN_TO_ANY_HOST = new Set(['/healthz']);
+const OPEN_TO_ANY_HOST = new Set(['/healthz', '/v2/health/live', '/v2/health/ready']);
 
 /**
  * Checks one request against the policy, in this order: the `Host`, then the `Origin` (or, without one,

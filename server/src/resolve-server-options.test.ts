@@ -64,4 +64,18 @@ describe('resolveServerOptions', () => {
     expect(options.allowedOrigins).toEqual(['https://dash.example.com']);
     expect('allowedHosts' in resolveServerOptions({ registry }, { LOOM_ALLOWED_HOSTS: '' })).toBe(false);
   });
+
+  it('turns the model server off with LOOM_MODEL_SERVER=off, and refuses other values naming the variable', () => {
+    expect(resolveServerOptions({ registry }, { LOOM_MODEL_SERVER: 'off' }).modelServer).toBe(false);
+    expect(resolveServerOptions({ registry }, { LOOM_MODEL_SERVER: 'OFF' }).modelServer).toBe(false);
+    expect('modelServer' in resolveServerOptions({ registry }, { LOOM_MODEL_SERVER: 'on' })).toBe(false);
+    expect('modelServer' in resolveServerOptions({ registry }, {})).toBe(false);
+    const given = { threads: 2 };
+    expect(resolveServerOptions({ registry, modelServer: given }, { LOOM_MODEL_SERVER: 'off' }).modelServer).toBe(
+      given,
+    );
+    expect(() => resolveServerOptions({ registry }, { LOOM_MODEL_SERVER: 'no' })).toThrow(
+      'LOOM_MODEL_SERVER must be "on" or "off", not "no"',
+    );
+  });
 });

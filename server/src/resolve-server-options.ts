@@ -10,7 +10,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
  * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
  * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
  * `LOOM_DESIGNER_DIR`, `LOOM_EXAMPLES_DIR` (default this repository's `examples/`, when it is there),
- * and `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated).
+ * `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated), and `LOOM_MODEL_SERVER` (`off`: no
+ * model server in this process).
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -44,6 +45,7 @@ export function resolveServerOptions(
   if (allowedHosts !== undefined) options.allowedHosts = allowedHosts;
   const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
+  if (given.modelServer === undefined && modelServerOff(read('LOOM_MODEL_SERVER'))) options.modelServer = false;
   return options;
 }
 
@@ -51,6 +53,13 @@ export function resolveServerOptions(
 function bundledExamples(): string | undefined {
   const dir = fileURLToPath(new URL('../../examples', import.meta.url));
   return existsSync(dir) ? dir : undefined;
+}
+
+/** @throws naming the variable when it is neither `on` nor `off`. */
+function modelServerOff(value: string | undefined): boolean {
+  if (value === undefined || value.toLowerCase() === 'on') return false;
+  if (value.toLowerCase() === 'off') return true;
+  throw new Error(`LOOM_MODEL_SERVER must be "on" or "off", not ${JSON.stringify(value)}`);
 }
 
 function listFromEnv(value: string | undefined): string[] | undefined {

@@ -1,4 +1,5 @@
 import type { NodeRegistry } from '@loom/sdk';
+import type { ModelServerOptions } from './model-server/model-server-options.ts';
 import type { NodeRegistrySource } from './node-registry-source.ts';
 
 /** How a Loom server is set up; `buildApp` fills in the defaults. */
@@ -65,4 +66,10 @@ export interface ServerOptions {
    * @default in `resolveServerOptions`: `LOOM_EXAMPLES_DIR`, or this repository's `examples/`
    */
   examplesDir?: string;
+  /**
+   * The model server on the same port (`/v2`, the Open Inference Protocol), serving the registry's
+   * endpoints; false: none (`loom serve` can serve them in a process of its own).
+   * @default on, with the defaults of {@link ModelServerOptions}; `LOOM_MODEL_SERVER=off` turns it off
+   */
+  modelServer?: false | ModelServerOptions;
 }

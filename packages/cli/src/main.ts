@@ -8,6 +8,7 @@ import { nodesCommand } from './commands/nodes.ts';
 import { DEFAULT_ROLLBACK_ALIAS, rollbackCommand } from './commands/rollback.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { validateCommand } from './commands/validate.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -63,6 +64,20 @@ program
   .action(async (options: { host?: string; port?: string; home?: string; dev?: boolean; outliveParent?: boolean }) => {
     process.exitCode = await startCommand(options, await installedNodes());
   });
+
+program
+  .command('serve')
+  .description('serve the model registry’s endpoints (Open Inference Protocol v2 under /v2) in a process of its own')
+  .option('--host <host>', 'interface to listen on; anything but loopback needs LOOM_API_TOKEN', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', '8081')
+  .option('--home <dir>', 'state directory whose registry and artifacts to serve (default: $LOOM_HOME or ./.loom)')
+  .option('--threads <n>', 'inference threads (default: the number of CPUs)')
+  .option('--outlive-parent', 'keep serving after the process that started it exits (for nohup or setsid)')
+  .action(
+    async (options: { host?: string; port?: string; home?: string; threads?: string; outliveParent?: boolean }) => {
+      process.exitCode = await serveCommand(options);
+    },
+  );
 
 program
   .command('worker')

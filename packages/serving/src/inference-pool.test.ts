@@ -282,4 +282,11 @@ describe('InferencePool under load and failure', () => {
     await Promise.all([running, queued]);
     await expect(small.infer('iris@1', {})).rejects.toThrow('the inference pool is closed');
   });
+
+  it('rejects a load still going when it closes, instead of waiting on threads that are gone', async () => {
+    const small = new InferencePool({ size: 1 });
+    const loading = small.load('iris@1', iris.onnx);
+    await small.close();
+    await expect(loading).rejects.toThrow(ModelLoadError);
+  });
 });

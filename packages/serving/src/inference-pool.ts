@@ -436,6 +436,8 @@ export class InferencePool {
   }
 
   #control(thread: Thread, key: string, message: (id: number) => ToThreadMessage): Promise<FromThreadMessage> {
+    // A closed pool's threads are gone and would never answer (a failed load unloads what it loaded).
+    if (this.#closed) return Promise.reject(new Error('the inference pool is closed'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       thread.controls.set(id, { key, resolve, reject });

@@ -3,7 +3,11 @@ import { createTestApp, type TestApp } from '../test-fixtures/test-app.ts';
 import { bearerMatches, isProtectedPath } from './auth-plugin.ts';
 
 describe('isProtectedPath', () => {
-  it('guards the API and the metrics, not health checks or docs', () => {
+  it('guards the API, the model server’s models and the metrics, not health checks or docs', () => {
+    expect(isProtectedPath('/v2/models/iris/infer')).toBe(true);
+    expect(isProtectedPath('/v2/models/iris?x=1')).toBe(true);
+    expect(isProtectedPath('/v2/health/ready')).toBe(false);
+    expect(isProtectedPath('/v2/health/live')).toBe(false);
     expect(isProtectedPath('/api')).toBe(true);
     expect(isProtectedPath('/api/nodes?x=1')).toBe(true);
     expect(isProtectedPath('/metrics')).toBe(true);

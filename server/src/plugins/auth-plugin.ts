@@ -1,11 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 
-/** Whether a request path needs the API token: the API and the metrics, not health checks or docs. */
+/**
+ * Whether a request path needs the API token: the API, the model server's models (`/v2/models/…`) and
+ * the metrics, not health checks or docs.
+ */
 export function isProtectedPath(url: string): boolean {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  return path === '/api' || path.startsWith('/api/') || path === '/metrics';
+  return (
+    path === '/api' ||
+    path.startsWith('/api/') ||
+    path === '/metrics' ||
+    (path.startsWith('/v2/') && !path.startsWith('/v2/health/'))
+  );
 }
 
 /** Digests have one length, so comparing them takes the same time whatever the token's length or content. */
@@ -20,8 +28,8 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 }
 
 /**
- * `loom-auth`: when `apiToken` is set, every `/api/*` and `/metrics` request must carry
- * `Authorization: Bearer <token>` (401 otherwise); `/healthz` and `/docs` stay open, so load balancers
+ * `loom-auth`: when `apiToken` is set, every `/api/*`, `/v2/*` (but `/v2/health/*`) and `/metrics`
+ * request must carry `Authorization: Bearer <token>` (401 otherwise); `/healthz` and `/docs` stay open, so load balancers
  * and people reading the docs need no secret. Without a token it adds nothing: `buildApp` has already
  * refused a token-less server on anything but loopback.
  */

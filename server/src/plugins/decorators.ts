@@ -6,6 +6,7 @@
  */
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import type { ServingTable } from '../model-server/serving-table.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
 import type { LoomStore } from '../store/loom-store.ts';
@@ -28,5 +29,10 @@ declare module 'fastify' {
     loomMetrics: LoomMetrics;
     /** Starts, watches and cancels runs (`loom-runs`). */
     runs: RunManager;
+    /**
+     * What the model server serves (`loom-model-server`); absent when it is off. Call `notify()` after
+     * changing aliases, endpoints or versions, so it switches at once rather than at its next poll.
+     */
+    modelServing?: ServingTable;
   }
 }

@@ -78,7 +78,7 @@ describe('loom-designer with a built designer', () => {
     }
   });
 
-  it('leaves /api, /docs, /metrics and /healthz to the server, even for pages', async () => {
+  it('leaves /api, /docs, /metrics, /healthz and /v2 to the server, even for pages', async () => {
     const unknownApi = await test.app.inject({ url: '/api/nope', headers: HTML });
     expect(unknownApi.statusCode).toBe(404);
     expect(unknownApi.json()).toEqual({ error: 'not-found', message: 'no route GET /api/nope' });
@@ -90,6 +90,8 @@ describe('loom-designer with a built designer', () => {
     expect(metrics.body).toContain('loom_runs');
     const unknownDocs = await test.app.inject({ url: '/docs/nope/deeper', headers: HTML });
     expect(unknownDocs.body).not.toBe(INDEX);
+    const unknownInference = await test.app.inject({ url: '/v2/repository/index', headers: HTML });
+    expect(unknownInference.json()).toEqual({ error: 'not-found', message: 'no route GET /v2/repository/index' });
   });
 
   it('never sends a dotfile or a file outside the folder', async () => {

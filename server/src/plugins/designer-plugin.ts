@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** First path segments that belong to the server, never to the designer's client-side routes. */
-const SERVER_SEGMENTS = new Set(['api', 'docs', 'guides', 'metrics', 'healthz']);
+const SERVER_SEGMENTS = new Set(['api', 'docs', 'guides', 'metrics', 'healthz', 'v2']);
 
 /** Vite names everything under `assets/` by its content hash: a changed file gets a new name. */
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
@@ -30,11 +30,11 @@ The API works meanwhile: see <a href="/docs">/docs</a>.</p>
  * - a file that exists is sent as is: `assets/*` with a year-long immutable cache, the rest `no-cache`;
  * - `/`, and any other GET that asks for HTML (a reload or a link into a client-side route such as
  *   `/runs/42`), gets `index.html`, `no-cache`;
- * - paths under `/api`, `/docs`, `/guides`, `/metrics` and `/healthz` are never the designer's: the app's JSON 404
+ * - paths under `/api`, `/docs`, `/guides`, `/metrics`, `/healthz` and `/v2` (the model server) are never the designer's: the app's JSON 404
  *   answers them when no route does;
  * - without an `index.html`, those pages answer 503 with how to build the designer; the API is unaffected.
  *
- * The files need no token: `loom-auth` guards only `/api` and `/metrics`, and the designer sends the
+ * The files need no token: `loom-auth` guards only `/api`, `/v2/models` and `/metrics`, and the designer sends the
  * token with its own API calls. The directory is read on each request, so a designer built after the
  * server started is served without a restart.
  */

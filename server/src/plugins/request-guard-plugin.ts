@@ -33,8 +33,8 @@ export const requestGuardPlugin = fp(
       await fastify.register(fastifyCors, {
         origin: [...requestPolicy.allowedOrigins],
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-        allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'accept'],
-        exposedHeaders: ['etag', 'location', 'x-loom-catalog-revision'],
+        allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'accept', 'x-request-id'],
+        exposedHeaders: ['etag', 'location', 'x-loom-catalog-revision', 'x-loom-model-version', 'x-request-id'],
         maxAge: 600,
       });
     }

@@ -7,7 +7,7 @@ const noEndpoint = (model: string) => ({ error: 'not-found', message: `model "${
 
 /**
  * Endpoints: which alias of a model its endpoint serves, and the traffic split over versions while a
- * canary runs. The model server reads these; this only records them.
+ * canary runs. The model server serves them (`/v2`); each change notifies it.
  */
 export const endpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -56,7 +56,13 @@ export const endpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: EndpointSchema, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request, reply) => answerRefusals(reply, () => app.store.setEndpoint(request.params.model, request.body)),
+    async (request, reply) =>
+      answerRefusals(reply, () => {
+        const endpoint = app.store.setEndpoint(request.params.model, request.body);
+        // The model server loads what the endpoint now routes to at once, not at its next poll.
+        app.modelServing?.notify();
+        return endpoint;
+      }),
   );
 
   app.delete(
@@ -72,6 +78,7 @@ export const endpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { model } = request.params;
       if (!app.store.removeEndpoint(model)) return reply.code(404).send(noEndpoint(model));
+      app.modelServing?.notify();
       return reply.code(204).send();
     },
   );

@@ -92,6 +92,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { name } = request.params;
         const registered = await registerOnnxArtifact(app.store, app.artifacts, { ...request.body, model: name });
         if (!registered.created) return reply.code(200).send(registered);
+        app.modelServing?.notify();
         return reply
           .code(201)
           .header('location', `/api/models/${name}/versions/${registered.version.version}`)
@@ -133,6 +134,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       answerRefusals(reply, () => {
         app.store.deleteModelVersion(request.params.name, request.params.version);
+        app.modelServing?.notify();
         return reply.code(204).send();
       }),
   );
@@ -152,7 +154,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       answerRefusals(reply, () => {
         const { name, alias } = request.params;
-        return app.store.setAlias(name, alias, request.body.version, request.body.by);
+        const move = app.store.setAlias(name, alias, request.body.version, request.body.by);
+        // The model server switches at once, not at its next poll.
+        if (move.moved) app.modelServing?.notify();
+        return move;
       }),
   );
 
@@ -170,6 +175,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       answerRefusals(reply, () => {
         app.store.removeAlias(request.params.name, request.params.alias);
+        app.modelServing?.notify();
         return reply.code(204).send();
       }),
   );
@@ -188,7 +194,11 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRefusals(reply, () => app.store.rollback(request.params.name, request.params.alias, request.body?.by)),
+      answerRefusals(reply, () => {
+        const move = app.store.rollback(request.params.name, request.params.alias, request.body?.by);
+        app.modelServing?.notify();
+        return move;
+      }),
   );
 
   app.get(

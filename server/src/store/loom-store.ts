@@ -468,6 +468,15 @@ export class LoomStore {
     return this.#models.removeEndpoint(model);
   }
 
+  /**
+   * A value that changes whenever what the model server should serve may have changed: an endpoint
+   * set, changed or removed, an alias moved or removed, a version registered or deleted, by this
+   * process or another on the same database. One cheap query, for polling.
+   */
+  servingRevision(): string {
+    return this.#models.servingRevision();
+  }
+
   /** Run list queries differ only by their filters: one statement per combination, prepared once. */
   #runQuery(sql: string): Database.Statement<unknown[], RunRow> {
     let statement = this.#runQueries.get(sql);

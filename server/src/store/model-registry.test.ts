@@ -425,6 +425,40 @@ describe('endpoints', () => {
   });
 });
 
+describe('servingRevision', () => {
+  it('changes with every change to what endpoints serve, and only then', () => {
+    const seen = new Set<string>();
+    const changed = (what: string) => {
+      const revision = store.servingRevision();
+      expect(seen.has(revision), what).toBe(false);
+      seen.add(revision);
+    };
+    changed('empty store');
+    registerVersions('iris', 2);
+    changed('versions registered');
+    store.setAlias('iris', 'production', 1);
+    changed('alias set');
+    store.setEndpoint('iris', { alias: 'production' });
+    changed('endpoint set');
+    const before = store.servingRevision();
+    store.listEndpoints();
+    store.getModelVersion('iris', 1);
+    expect(store.servingRevision(), 'reads change nothing').toBe(before);
+    store.setEndpoint('iris', {
+      alias: 'production',
+      traffic: [
+        { version: 2, percent: 10 },
+        { version: 1, percent: 90 },
+      ],
+    });
+    changed('canary split');
+    store.setAlias('iris', 'production', 2);
+    changed('alias moved');
+    store.removeEndpoint('iris');
+    changed('endpoint removed');
+  });
+});
+
 describe('two processes on one store', () => {
   const SCRIPT = fileURLToPath(new URL('./test-fixtures/register-same-onnx.ts', import.meta.url));
   const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -244,6 +244,10 @@ export class ModelRegistry {
     return this.#sql.deleteEndpoint.run(model).changes > 0;
   }
 
+  servingRevision(): string {
+    return this.#sql.servingRevision.get() as string;
+  }
+
   #checkTraffic(model: string, traffic: readonly TrafficShare[]): void {
     const seen = new Set<number>();
     let total = 0;

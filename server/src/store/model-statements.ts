@@ -101,5 +101,13 @@ export function prepareModelStatements(db: BetterSqlite3.Database) {
       'UPDATE endpoints SET traffic = ?, updated_at = ? WHERE model = ?',
     ),
     deleteEndpoint: db.prepare<[string]>('DELETE FROM endpoints WHERE model = ?'),
+    // Every alias move, removal and version change records an event; endpoint changes do not, so their
+    // rows themselves (few) are part of the revision.
+    servingRevision: db
+      .prepare<[], string>(
+        `SELECT (SELECT coalesce(max(id), 0) FROM model_events) || '|' || coalesce((SELECT group_concat(
+           model || ' ' || alias || ' ' || traffic || ' ' || updated_at, ';') FROM (SELECT * FROM endpoints ORDER BY model)), '')`,
+      )
+      .pluck(),
   };
 }
