@@ -27,6 +27,14 @@ export {
   nodeCatalog,
   registryFromCatalog,
 } from './node-catalog.ts';
+export {
+  ALIAS_PATTERN,
+  type DeployRequest,
+  type DeployResult,
+  type DeployTrafficShare,
+  MODEL_NAME_PATTERN,
+  type ModelRegistryAccess,
+} from './model-registry-access.ts';
 export { NodeError } from './node-error.ts';
 export {
   type NodeRegistration,
