@@ -64,4 +64,15 @@ describe('resolveServerOptions', () => {
     expect(options.allowedOrigins).toEqual(['https://dash.example.com']);
     expect('allowedHosts' in resolveServerOptions({ registry }, { LOOM_ALLOWED_HOSTS: '' })).toBe(false);
   });
+
+  it('takes the model server address from LOOM_MODEL_SERVER_URL, unless one is given', () => {
+    expect(resolveServerOptions({ registry }, { LOOM_MODEL_SERVER_URL: 'https://models.example.com' })).toMatchObject({
+      modelServerUrl: 'https://models.example.com',
+    });
+    expect(
+      resolveServerOptions({ registry, modelServerUrl: 'http://given:9' }, { LOOM_MODEL_SERVER_URL: 'http://env:1' })
+        .modelServerUrl,
+    ).toBe('http://given:9');
+    expect('modelServerUrl' in resolveServerOptions({ registry }, {})).toBe(false);
+  });
 });

@@ -19,6 +19,7 @@ export {
   resolveDocumentPath,
   resolvePath,
 } from './execute-attempt.ts';
+export { type HttpModelRegistryOptions, httpModelRegistry } from './http-model-registry.ts';
 export { InlineTransport, type InlineTransportOptions, type StepTransport } from './inline-transport.ts';
 export {
   type DeployProvenance,
