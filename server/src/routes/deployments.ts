@@ -27,10 +27,11 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       answerRefusals(reply, async () => {
         const { name } = request.params;
-        const { provenance, ...body } = request.body;
+        const { provenance, trafficPercent, ...body } = request.body;
         const deployed = await deployModel(app.store, app.artifacts, {
           ...body,
           model: name,
+          trafficPercent: trafficPercent ?? 100,
           ...(provenance === undefined ? {} : { provenance }),
         });
         // Where this server was reached, unless the model server is set to live elsewhere.

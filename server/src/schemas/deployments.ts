@@ -11,13 +11,14 @@ export const DeploymentBodySchema = Type.Object(
       pattern: ALIAS_PATTERN,
       description: 'The alias the model’s endpoint serves, e.g. `production`.',
     }),
-    trafficPercent: Type.Integer({
-      minimum: 1,
-      maximum: 100,
-      default: 100,
-      description:
-        'The share of the endpoint’s requests the version gets. 100 moves the alias to it; less, while the alias points at another version, starts a canary: the alias stays and the endpoint splits its requests between the two.',
-    }),
+    trafficPercent: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description:
+          'The share of the endpoint’s requests the version gets (default 100). 100 moves the alias to it; less, while the alias points at another version, starts a canary: the alias stays and the endpoint splits its requests between the two.',
+      }),
+    ),
     metrics: Type.Optional(
       Type.Object({}, { additionalProperties: true, description: 'The validation that gated the version.' }),
     ),
