@@ -84,7 +84,13 @@ describe('deploy.endpoint', () => {
   it('deploys when every require_metrics rule holds, reporting the metrics it judged', async () => {
     const models = registry();
     const result = await run({
-      params: { model: 'iris', require_metrics: [{ metric: 'accuracy', min: 0.9 }, { metric: 'f1_macro', min: 0.9, max: 1 }] },
+      params: {
+        model: 'iris',
+        require_metrics: [
+          { metric: 'accuracy', min: 0.9 },
+          { metric: 'f1_macro', min: 0.9, max: 1 },
+        ],
+      },
       inputs: { onnx, metrics: validation },
       models,
     });
@@ -96,7 +102,10 @@ describe('deploy.endpoint', () => {
     const models = registry();
     await expect(
       run({
-        params: { model: 'iris', require_metrics: [{ metric: 'accuracy', min: 0.97 }, { metric: 'auc', min: 0.9 }, { metric: 'rows' }] },
+        params: {
+          model: 'iris',
+          require_metrics: [{ metric: 'accuracy', min: 0.97 }, { metric: 'auc', min: 0.9 }, { metric: 'rows' }],
+        },
         inputs: { onnx, metrics: validation },
         models,
       }),

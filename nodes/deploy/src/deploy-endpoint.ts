@@ -20,7 +20,8 @@ export const deployEndpoint = defineNode({
     onnx: input('onnx', { description: 'The model to serve, from export.onnx.' }),
     metrics: input('metrics', {
       required: false,
-      description: 'The validation that gated it (validate.model): kept with the version, and checked by require_metrics.',
+      description:
+        'The validation that gated it (validate.model): kept with the version, and checked by require_metrics.',
     }),
   },
   params: Type.Object({
@@ -76,7 +77,11 @@ export const deployEndpoint = defineNode({
 type Rule = { metric: string; min?: number; max?: number };
 
 /** Refuses (not retryable: the same metrics fail again) when a rule fails or there are no metrics to check. */
-function checkRules(rules: readonly Rule[], metrics: Metrics | undefined, report: (name: string, value: number) => void) {
+function checkRules(
+  rules: readonly Rule[],
+  metrics: Metrics | undefined,
+  report: (name: string, value: number) => void,
+) {
   if (rules.length === 0) return;
   if (metrics === undefined) {
     throw new NodeError(
@@ -92,9 +97,12 @@ function checkRules(rules: readonly Rule[], metrics: Metrics | undefined, report
       continue;
     }
     report(rule.metric, found);
-    if (rule.min === undefined && rule.max === undefined) problems.push(`rule for "${rule.metric}" sets neither min nor max`);
-    if (rule.min !== undefined && found < rule.min) problems.push(`${rule.metric} = ${found} is below the minimum ${rule.min}`);
-    if (rule.max !== undefined && found > rule.max) problems.push(`${rule.metric} = ${found} is above the maximum ${rule.max}`);
+    if (rule.min === undefined && rule.max === undefined)
+      problems.push(`rule for "${rule.metric}" sets neither min nor max`);
+    if (rule.min !== undefined && found < rule.min)
+      problems.push(`${rule.metric} = ${found} is below the minimum ${rule.min}`);
+    if (rule.max !== undefined && found > rule.max)
+      problems.push(`${rule.metric} = ${found} is above the maximum ${rule.max}`);
   }
   if (problems.length > 0) throw new NodeError(`not deployed: ${problems.join('; ')}`, { retryable: false });
 }

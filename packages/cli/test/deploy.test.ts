@@ -53,7 +53,11 @@ describe('deploy.endpoint in loom run', { timeout: 180_000 }, () => {
       events: store.listModelEvents('iris'),
       run: store.getRunSummary(first.runId),
     }));
-    expect(registered.model).toMatchObject({ latestVersion: 1, versionCount: 1, aliases: [{ alias: 'production', version: 1 }] });
+    expect(registered.model).toMatchObject({
+      latestVersion: 1,
+      versionCount: 1,
+      aliases: [{ alias: 'production', version: 1 }],
+    });
     expect(registered.version).toMatchObject({
       task: 'classification',
       label: 'species',
@@ -73,7 +77,11 @@ describe('deploy.endpoint in loom run', { timeout: 180_000 }, () => {
       'petal_length',
       'petal_width',
     ]);
-    expect(registered.endpoint).toMatchObject({ alias: 'production', traffic: [], routes: [{ version: 1, percent: 100 }] });
+    expect(registered.endpoint).toMatchObject({
+      alias: 'production',
+      traffic: [],
+      routes: [{ version: 1, percent: 100 }],
+    });
     expect(registered.events?.map((event) => event.kind)).toEqual(['alias.moved', 'version.registered']);
 
     const endpointFile = deploy?.outputs.find((output) => output.port === 'endpoint')?.path ?? '';
@@ -86,7 +94,10 @@ describe('deploy.endpoint in loom run', { timeout: 180_000 }, () => {
 
     const second = await runIris();
     expect(second.steps.find((step) => step.id === 'deploy')).toMatchObject({ status: 'cached', cached: true });
-    const after = withStore((store) => ({ events: store.listModelEvents('iris'), endpoint: store.getEndpoint('iris') }));
+    const after = withStore((store) => ({
+      events: store.listModelEvents('iris'),
+      endpoint: store.getEndpoint('iris'),
+    }));
     expect(after.events).toEqual(registered.events);
     expect(after.endpoint).toEqual(registered.endpoint);
   });

@@ -98,7 +98,11 @@ describe('loom worker', () => {
     const server = startLoom(['start', '--port', '0'], env, /serving on/);
     const base = (/serving on (http:\/\/[^ ]+)/.exec(await server.line)?.[1] ?? '') as string;
     // The worker deploys through the server's API, as one on another machine would.
-    const worker = startLoom(['worker', '--concurrency', '2'], { ...env, LOOM_API_URL: base }, /loom worker.*taking cpu steps/);
+    const worker = startLoom(
+      ['worker', '--concurrency', '2'],
+      { ...env, LOOM_API_URL: base },
+      /loom worker.*taking cpu steps/,
+    );
     expect(await worker.line).toContain(`deploying through ${base}`);
     expect(await json<{ transport: string; redis: string }>(await fetch(`${base}/healthz`))).toMatchObject({
       transport: 'bullmq',

@@ -203,7 +203,12 @@ describe('executeAttempt: ctx.models', () => {
     ]);
     if (!outcome.ok) return;
     const endpoint = JSON.parse(Buffer.from(await ws.store.read(outcome.outputs.endpoint?.sha256 ?? '')).toString());
-    expect(endpoint).toEqual({ url: 'http://models.test/v2/models/iris', model: 'iris', version: 3, alias: 'production' });
+    expect(endpoint).toEqual({
+      url: 'http://models.test/v2/models/iris',
+      model: 'iris',
+      version: 3,
+      alias: 'production',
+    });
   });
 
   it('fails the step, not retryable, saying where deploying works, when the host offers no registry', async () => {
@@ -212,7 +217,11 @@ describe('executeAttempt: ctx.models', () => {
       recorder().hooks,
       environment(),
     );
-    expect(outcome).toMatchObject({ ok: false, retryable: false, failure: { reason: 'error', message: NO_MODEL_REGISTRY } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: { reason: 'error', message: NO_MODEL_REGISTRY },
+    });
     expect(NO_MODEL_REGISTRY).toMatch(/loom start.*loom run.*loom worker.*LOOM_API_URL/);
   });
 

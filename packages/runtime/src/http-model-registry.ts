@@ -33,7 +33,8 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
       if (request.metrics !== undefined) body.metrics = request.metrics;
       if (request.description !== undefined) body.description = request.description;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (options.apiToken !== undefined && options.apiToken !== '') headers.authorization = `Bearer ${options.apiToken}`;
+      if (options.apiToken !== undefined && options.apiToken !== '')
+        headers.authorization = `Bearer ${options.apiToken}`;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -43,9 +44,12 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (cause) {
-        throw new Error(`deploying model "${request.model}": the Loom server at ${base} did not answer: ${reason(cause)}`, {
-          cause,
-        });
+        throw new Error(
+          `deploying model "${request.model}": the Loom server at ${base} did not answer: ${reason(cause)}`,
+          {
+            cause,
+          },
+        );
       }
       const text = await response.text();
       if (response.ok) return JSON.parse(text) as DeployResult;

@@ -283,7 +283,9 @@ describe('runNode', () => {
           onnx: ctx.inputs.onnx,
           trafficPercent: 100,
         });
-        return { endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: 'production' } };
+        return {
+          endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: 'production' },
+        };
       },
     });
     const onnx = { sha256: 'a'.repeat(64), size: 3, path: '/tmp/model.onnx' };
@@ -295,13 +297,25 @@ describe('runNode', () => {
         models: {
           deploy: async (request) => {
             asked.push(request);
-            return { model: 'm', version: 4, created: true, alias: 'production', traffic: [], url: 'http://x/v2/models/m' };
+            return {
+              model: 'm',
+              version: 4,
+              created: true,
+              alias: 'production',
+              traffic: [],
+              url: 'http://x/v2/models/m',
+            };
           },
         },
       });
       cleanups.push(result.cleanup);
       expect(asked).toEqual([{ model: 'm', alias: 'production', onnx, trafficPercent: 100 }]);
-      expect(result.outputs.endpoint).toEqual({ url: 'http://x/v2/models/m', model: 'm', version: 4, alias: 'production' });
+      expect(result.outputs.endpoint).toEqual({
+        url: 'http://x/v2/models/m',
+        model: 'm',
+        version: 4,
+        alias: 'production',
+      });
     });
 
     it('rejects a deploy, saying to pass one, when the test passes none', async () => {

@@ -3,8 +3,8 @@ import { ModelRegistryError } from '../store/model-registry-error.ts';
 import { newRun, pipelineDocument, runId } from '../store/test-fixtures/runs.ts';
 import { exampleOnnx } from '../test-fixtures/onnx-models.ts';
 import { createTestApp, type TestApp } from '../test-fixtures/test-app.ts';
-import { storeModelRegistry } from './deploy-host.ts';
 import { deployModel, type ModelDeployment } from './deploy.ts';
+import { storeModelRegistry } from './deploy-host.ts';
 
 let test: TestApp;
 let first: string;
@@ -18,15 +18,35 @@ beforeEach(async () => {
 afterEach(() => test.close());
 
 const deploy = (onnx: string, extra: Partial<ModelDeployment> = {}) =>
-  deployModel(test.app.store, test.app.artifacts, { model: 'churn', alias: 'production', trafficPercent: 100, onnx, ...extra });
-const kinds = () => (test.app.store.listModelEvents('churn') ?? []).map((e) => `${e.kind} ${e.fromVersion ?? '-'}→${e.toVersion ?? '-'}`);
+  deployModel(test.app.store, test.app.artifacts, {
+    model: 'churn',
+    alias: 'production',
+    trafficPercent: 100,
+    onnx,
+    ...extra,
+  });
+const kinds = () =>
+  (test.app.store.listModelEvents('churn') ?? []).map((e) => `${e.kind} ${e.fromVersion ?? '-'}→${e.toVersion ?? '-'}`);
 
 describe('deployModel', () => {
   it('registers version 1, sets the alias and an endpoint that follows it', async () => {
     const result = await deploy(first, { metrics: { accuracy: 0.93 }, description: 'Who leaves' });
-    expect(result).toEqual({ model: 'churn', version: 1, created: true, alias: 'production', traffic: [{ version: 1, percent: 100 }] });
-    expect(test.app.store.getEndpoint('churn')).toMatchObject({ alias: 'production', traffic: [], routes: [{ version: 1, percent: 100 }] });
-    expect(test.app.store.getModelVersion('churn', 1)).toMatchObject({ metrics: { accuracy: 0.93 }, aliases: ['production'] });
+    expect(result).toEqual({
+      model: 'churn',
+      version: 1,
+      created: true,
+      alias: 'production',
+      traffic: [{ version: 1, percent: 100 }],
+    });
+    expect(test.app.store.getEndpoint('churn')).toMatchObject({
+      alias: 'production',
+      traffic: [],
+      routes: [{ version: 1, percent: 100 }],
+    });
+    expect(test.app.store.getModelVersion('churn', 1)).toMatchObject({
+      metrics: { accuracy: 0.93 },
+      aliases: ['production'],
+    });
     expect(test.app.store.getModel('churn')?.description).toBe('Who leaves');
     expect(kinds()).toEqual(['alias.moved -→1', 'version.registered -→1']);
   });
@@ -35,7 +55,13 @@ describe('deployModel', () => {
     await deploy(first);
     const before = test.app.store.getEndpoint('churn');
     const again = await deploy(first);
-    expect(again).toEqual({ model: 'churn', version: 1, created: false, alias: 'production', traffic: [{ version: 1, percent: 100 }] });
+    expect(again).toEqual({
+      model: 'churn',
+      version: 1,
+      created: false,
+      alias: 'production',
+      traffic: [{ version: 1, percent: 100 }],
+    });
     expect(test.app.store.getEndpoint('churn')).toEqual(before);
     expect(kinds()).toHaveLength(2);
   });
@@ -57,11 +83,21 @@ describe('deployModel', () => {
   it('below 100% starts a canary: the alias stays, the endpoint splits between new and old', async () => {
     await deploy(first);
     const result = await deploy(second, { trafficPercent: 10 });
-    expect(result).toMatchObject({ version: 2, previousVersion: 1, traffic: [{ version: 2, percent: 10 }, { version: 1, percent: 90 }] });
+    expect(result).toMatchObject({
+      version: 2,
+      previousVersion: 1,
+      traffic: [
+        { version: 2, percent: 10 },
+        { version: 1, percent: 90 },
+      ],
+    });
     expect(test.app.store.getModel('churn')?.aliases).toMatchObject([{ alias: 'production', version: 1 }]);
     expect(test.app.store.getEndpoint('churn')).toMatchObject({
       alias: 'production',
-      traffic: [{ version: 2, percent: 10 }, { version: 1, percent: 90 }],
+      traffic: [
+        { version: 2, percent: 10 },
+        { version: 1, percent: 90 },
+      ],
     });
     // Promoting the canary: the alias moves and the split goes.
     const promoted = await deploy(second);
@@ -71,21 +107,35 @@ describe('deployModel', () => {
 
   it('below 100% with no alias yet sets the alias, with nothing to split', async () => {
     const result = await deploy(first, { trafficPercent: 25 });
-    expect(result).toEqual({ model: 'churn', version: 1, created: true, alias: 'production', traffic: [{ version: 1, percent: 100 }] });
+    expect(result).toEqual({
+      model: 'churn',
+      version: 1,
+      created: true,
+      alias: 'production',
+      traffic: [{ version: 1, percent: 100 }],
+    });
     expect(test.app.store.getEndpoint('churn')?.traffic).toEqual([]);
   });
 
   it('points the endpoint at the alias deployed to', async () => {
     await deploy(first);
     await deploy(second, { alias: 'staging' });
-    expect(test.app.store.getEndpoint('churn')).toMatchObject({ alias: 'staging', routes: [{ version: 2, percent: 100 }] });
-    expect(test.app.store.getModel('churn')?.aliases.map((a) => `${a.alias}@${a.version}`)).toEqual(['production@1', 'staging@2']);
+    expect(test.app.store.getEndpoint('churn')).toMatchObject({
+      alias: 'staging',
+      routes: [{ version: 2, percent: 100 }],
+    });
+    expect(test.app.store.getModel('churn')?.aliases.map((a) => `${a.alias}@${a.version}`)).toEqual([
+      'production@1',
+      'staging@2',
+    ]);
   });
 
   it("fills the run's pipeline and version into the provenance from its run id", async () => {
     const pipeline = test.app.store.createPipeline(pipelineDocument('churn-pipeline', ['export', 'deploy']));
     const id = runId(1);
-    test.app.store.createRun(newRun(id, ['export', 'deploy'], { pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version }));
+    test.app.store.createRun(
+      newRun(id, ['export', 'deploy'], { pipelineId: pipeline.pipelineId, pipelineVersion: pipeline.version }),
+    );
     await deploy(first, { provenance: { runId: id, stepId: 'deploy' } });
     expect(test.app.store.getModelVersion('churn', 1)?.provenance).toEqual({
       pipelineId: pipeline.pipelineId,

@@ -112,7 +112,10 @@ describe('httpModelRegistry against the real API', () => {
         message: expect.stringMatching(/^deploying model "churn": .*\/api\/models\/churn\/deployments answered 401: /),
       });
       await expect(
-        httpModelRegistry({ apiUrl: address, apiToken: 'sesame' }).deploy({ ...request, onnx: { ...onnx, sha256: 'd'.repeat(64), path: '' } }),
+        httpModelRegistry({ apiUrl: address, apiToken: 'sesame' }).deploy({
+          ...request,
+          onnx: { ...onnx, sha256: 'd'.repeat(64), path: '' },
+        }),
       ).rejects.toMatchObject({
         retryable: false,
         message: expect.stringContaining(`answered 400: the artifact store holds no artifact ${'d'.repeat(64)}`),
@@ -130,7 +133,9 @@ describe('httpModelRegistry against the real API', () => {
       trafficPercent: 100,
       provenance: { runId: 'r', stepId: 's', attempt: 1 },
     });
-    await expect(refused).rejects.toThrow(/^deploying model "churn": the Loom server at http:\/\/127\.0\.0\.1:9 did not answer: /);
+    await expect(refused).rejects.toThrow(
+      /^deploying model "churn": the Loom server at http:\/\/127\.0\.0\.1:9 did not answer: /,
+    );
     await expect(refused).rejects.not.toHaveProperty('retryable', false);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { endpointUrl } from '../models/deploy-host.ts';
 import { deployModel } from '../models/deploy.ts';
+import { endpointUrl } from '../models/deploy-host.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { DeploymentBodySchema, DeploymentSchema } from '../schemas/deployments.ts';
 import { ModelNameParamsSchema } from '../schemas/models.ts';

@@ -16,8 +16,10 @@ export const runsPlugin = fp(
     const baseDir = config.dataRoots[0] ?? process.cwd();
     // Steps run here deploy into this server's registry; their endpoints are served by this server
     // unless the model server is said to live elsewhere. (Workers on Redis deploy over the HTTP API.)
-    const models = storeModelRegistry(store, artifacts, () =>
-      config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
+    const models = storeModelRegistry(
+      store,
+      artifacts,
+      () => config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
     );
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;

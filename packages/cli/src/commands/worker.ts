@@ -44,7 +44,10 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   const apiUrl = nonEmpty(process.env.LOOM_API_URL);
   const apiToken = nonEmpty(process.env.LOOM_API_TOKEN);
   if (apiUrl !== undefined && !URL.canParse(apiUrl)) {
-    throw new UserError(`LOOM_API_URL must be the server's address, e.g. http://loom.internal:8080, not "${apiUrl}"`, 2);
+    throw new UserError(
+      `LOOM_API_URL must be the server's address, e.g. http://loom.internal:8080, not "${apiUrl}"`,
+      2,
+    );
   }
   const pool = new StepRunnerPool({
     registryModule: WORKER_REGISTRY_MODULE,
@@ -55,7 +58,9 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     // One process per running step, so that a step that crashes or leaks takes nothing else with it.
     size: concurrency,
     // Deploys go to the server's registry over its API; without its address, a deploy step fails saying so.
-    ...(apiUrl === undefined ? {} : { models: httpModelRegistry({ apiUrl, ...(apiToken === undefined ? {} : { apiToken }) }) }),
+    ...(apiUrl === undefined
+      ? {}
+      : { models: httpModelRegistry({ apiUrl, ...(apiToken === undefined ? {} : { apiToken }) }) }),
   });
   const worker = new StepWorker({
     connection: redisUrl,

@@ -47,7 +47,10 @@ describe('StepRunnerPool: ctx.models', () => {
   it("relays a child's deploy to the pool's host, with the provenance of the attempt running there", async () => {
     const { host, asked } = recordingModelHost();
     const runner = makePool({ models: host });
-    const outcome = await runner.run(attemptRequest(deployStep(), { runId: 'run-7', attempt: 2 }), recordingHooks().hooks);
+    const outcome = await runner.run(
+      attemptRequest(deployStep(), { runId: 'run-7', attempt: 2 }),
+      recordingHooks().hooks,
+    );
     expect(outcome.ok).toBe(true);
     expect(asked).toEqual([
       {
@@ -68,7 +71,9 @@ describe('StepRunnerPool: ctx.models', () => {
   });
 
   it("passes the host's refusal back as the step's error, not retryable when the host says so", async () => {
-    const { host } = recordingModelHost(new NodeError('model name "iris" is taken by a regression', { retryable: false }));
+    const { host } = recordingModelHost(
+      new NodeError('model name "iris" is taken by a regression', { retryable: false }),
+    );
     const outcome = await makePool({ models: host }).run(attemptRequest(deployStep()), recordingHooks().hooks);
     expect(outcome).toMatchObject({
       ok: false,

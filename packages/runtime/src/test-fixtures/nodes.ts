@@ -240,9 +240,16 @@ export const deployNode = defineNode({
     const onnx = await ctx.artifacts.write('stand-in onnx');
     await new Promise((resolveLater) => setTimeout(resolveLater, ctx.params.waitMs));
     try {
-      const deployed = await ctx.models.deploy({ model: ctx.params.model, alias: 'production', onnx, trafficPercent: 100 });
+      const deployed = await ctx.models.deploy({
+        model: ctx.params.model,
+        alias: 'production',
+        onnx,
+        trafficPercent: 100,
+      });
       activity.deploys.push({ version: deployed.version });
-      return { endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias } };
+      return {
+        endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias },
+      };
     } catch (error) {
       activity.deploys.push({ error: (error as Error).message, retryable: (error as NodeError).retryable ?? true });
       throw error;

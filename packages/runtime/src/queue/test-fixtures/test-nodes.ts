@@ -157,11 +157,20 @@ export const deployNode = defineNode({
     const note = (text: string) =>
       ctx.params.notePath === '' ? Promise.resolve() : appendFile(ctx.params.notePath, `${text}\n`);
     try {
-      const deployed = await ctx.models.deploy({ model: ctx.params.model, alias: 'production', onnx, trafficPercent: 100 });
+      const deployed = await ctx.models.deploy({
+        model: ctx.params.model,
+        alias: 'production',
+        onnx,
+        trafficPercent: 100,
+      });
       await note(`deployed version ${deployed.version}`);
-      return { endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias } };
+      return {
+        endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias },
+      };
     } catch (error) {
-      await note(`${(error as Error).name}: ${(error as Error).message} (retryable: ${(error as NodeError).retryable})`);
+      await note(
+        `${(error as Error).name}: ${(error as Error).message} (retryable: ${(error as NodeError).retryable})`,
+      );
       throw error;
     }
   },
@@ -169,9 +178,11 @@ export const deployNode = defineNode({
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(
-    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode, deployNode].map((definition) => ({
-      definition,
-      source: 'queue-test-fixtures',
-    })),
+    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode, deployNode].map(
+      (definition) => ({
+        definition,
+        source: 'queue-test-fixtures',
+      }),
+    ),
   );
 }
