@@ -20,7 +20,7 @@ test('Cancel stops the running step and ends the run as cancelled', async ({ pag
   const document = await irisWaitingFor(waiting.flag('never'), { id: 'wait', position: { x: 1300, y: 320 } });
   document.name = 'iris-cancelled';
   await openDesigner(page);
-  await importDocument(page, { name: 'iris-cancelled.loom.json', text: JSON.stringify(document) }, 8);
+  await importDocument(page, { name: 'iris-cancelled.loom.json', text: JSON.stringify(document) }, 9);
   const runId = await startRun(page);
   await expectStatuses(page, IRIS_STEPS, 'succeeded');
   await expect(node(page, 'wait')).toHaveAttribute('data-status', 'running');

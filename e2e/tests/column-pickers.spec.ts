@@ -18,7 +18,7 @@ async function offeredColumns(page: Page, testId: string): Promise<string[]> {
 
 test('the label field offers the iris columns, and a misspelt column is a problem before running', async ({ page }) => {
   await openDesigner(page);
-  await importDocument(page, join(EXAMPLES, 'iris-classification', 'pipeline.loom.json'), 7);
+  await importDocument(page, join(EXAMPLES, 'iris-classification', 'pipeline.loom.json'), 8);
 
   // Before any run: the CSV's header, read by the server, through the split and the rescale.
   await selectNode(page, 'train');

@@ -5,7 +5,7 @@ import { expect, test } from '../fixtures.ts';
 import { pageErrors } from './support/designer.ts';
 import { IRIS_EXAMPLE, openDocument, type PipelineJson } from './support/documents.ts';
 
-/** The iris example rewired: CSV → normalize → split → train → export.onnx → validate.model. */
+/** The iris example rewired: CSV → normalize → split → train → export.onnx → validate.model → deploy.endpoint. */
 async function normalizeBeforeSplit(): Promise<PipelineJson> {
   const iris = JSON.parse(await readFile(IRIS_EXAMPLE, 'utf8')) as PipelineJson;
   const edge = (from: string, to: string) => {
@@ -24,6 +24,8 @@ async function normalizeBeforeSplit(): Promise<PipelineJson> {
       edge('train.model', 'onnx.model'),
       edge('onnx.onnx', 'validate.onnx'),
       edge('split.test', 'validate.table'),
+      edge('onnx.onnx', 'deploy.onnx'),
+      edge('validate.metrics', 'deploy.metrics'),
     ],
   };
 }

@@ -57,8 +57,8 @@ test('a document in another layout is exported in canonical form', async ({ page
   expect(expected).toBe(await readFile(IRIS_EXAMPLE, 'utf8'));
 
   await openDesigner(page);
-  await importDocument(page, { name: 'minified.loom.json', text }, 7);
-  await expect(canvasNodes(page)).toHaveCount(7);
+  await importDocument(page, { name: 'minified.loom.json', text }, 8);
+  await expect(canvasNodes(page)).toHaveCount(8);
   const exported = await exportJson(page);
   expect(exported.text).toBe(expected);
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);

@@ -15,15 +15,15 @@ import {
 } from './support/designer.ts';
 import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
 
-/** The steps that succeed whatever the validation does. */
-const UPSTREAM = IRIS_STEPS.filter((id) => id !== 'validate');
+/** The steps that succeed whatever the validation does (the deploy after it is skipped when it fails). */
+const UPSTREAM = IRIS_STEPS.filter((id) => id !== 'validate' && id !== 'deploy');
 
 test('a failed validation shows its error and logs; fixed in the inspector, Resume finishes the run', async ({
   page,
   loom,
 }) => {
   await openDesigner(page);
-  await importDocument(page, IRIS_EXAMPLE, 7);
+  await importDocument(page, IRIS_EXAMPLE, IRIS_STEPS.length);
 
   // Make the validation impossible: an accuracy above 1 (the parameter has no upper bound).
   const inspector = await selectNode(page, 'validate');
@@ -39,7 +39,7 @@ test('a failed validation shows its error and logs; fixed in the inspector, Resu
   await expect(page.getByTestId('status-validate')).toBeVisible();
   await expect(node(page, 'validate')).toContainText('quality gate failed');
   await expect(page.getByTestId('resume-button')).toBeVisible();
-  // The status bar says what failed, never "7/7" for a failed run.
+  // The status bar says what failed, never "8/8" for a failed run.
   await expect(page.getByTestId('run-counts')).toHaveText(/^\d+ done, 1 failed/);
 
   // The step drawer: the failure, and the step's log lines (the drawer opens on the logs of a failed step).
@@ -88,7 +88,8 @@ test('a failed validation shows its error and logs; fixed in the inspector, Resu
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await expect(node(page, 'validate')).toHaveAttribute('data-status', 'succeeded');
   await expectStatuses(page, UPSTREAM, 'succeeded');
-  await expect(page.getByTestId('run-counts')).toHaveText('7/7');
+  await expect(node(page, 'deploy')).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByTestId('run-counts')).toHaveText('8/8');
   // Resume saved the fix first (version 2) and kept showing the same run.
   await expect(page.getByTestId('save-state')).toHaveText('saved · v2');
   expect(runIdFromUrl(page)).toBe(runId);

@@ -11,11 +11,11 @@ import {
   pane,
   waitForCanvasToSettle,
 } from './support/designer.ts';
-import { IRIS_EXAMPLE } from './support/documents.ts';
+import { IRIS_EXAMPLE, IRIS_STEPS } from './support/documents.ts';
 
 test('a note is added with N, written in place, exported, and undone in one step', async ({ page }) => {
   await openDesigner(page);
-  await importDocument(page, IRIS_EXAMPLE, 7);
+  await importDocument(page, IRIS_EXAMPLE, IRIS_STEPS.length);
   await waitForCanvasToSettle(page);
 
   const box = await pane(page).boundingBox();
@@ -47,7 +47,7 @@ test('a note is added with N, written in place, exported, and undone in one step
 
 test('a Shift-drag box selects the nodes inside it', async ({ page }) => {
   await openDesigner(page);
-  await importDocument(page, IRIS_EXAMPLE, 7);
+  await importDocument(page, IRIS_EXAMPLE, IRIS_STEPS.length);
   await waitForCanvasToSettle(page);
 
   const first = await node(page, 'iris').boundingBox();

@@ -52,6 +52,7 @@ test('run only this, run from here, and why a step will re-run', async ({ page, 
     onnx: 'succeeded',
     validate: 'succeeded',
     importance: 'succeeded',
+    deploy: 'succeeded',
   });
 
   // Against the shown run: an unchanged step will reuse its result; a changed parameter re-runs the

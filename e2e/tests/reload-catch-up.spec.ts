@@ -34,7 +34,7 @@ test('a reload mid-run restores the pipeline and the run from the address and ca
 
   try {
     await openDesigner(page);
-    await importDocument(page, { name: 'iris-waiting.loom.json', text: JSON.stringify(document) }, 8);
+    await importDocument(page, { name: 'iris-waiting.loom.json', text: JSON.stringify(document) }, 9);
     const runId = await startRun(page);
     const address = page.url();
 
@@ -48,13 +48,13 @@ test('a reload mid-run restores the pipeline and the run from the address and ca
     // The pipeline comes back from the address: its name, nodes and edges, saved as version 1.
     await expect(page.getByTestId('document-title')).toContainText('iris-waiting');
     await expect(page.getByTestId('save-state')).toHaveText('saved · v1');
-    await expect(canvasNodes(page)).toHaveCount(8);
-    await expect(canvasEdges(page)).toHaveCount(8);
+    await expect(canvasNodes(page)).toHaveCount(9);
+    await expect(canvasEdges(page)).toHaveCount(10);
     // And the run, where it is: finished steps finished, the waiting one still running.
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
     await expectStatuses(page, IRIS_STEPS, 'succeeded');
     await expect(node(page, 'wait')).toHaveAttribute('data-status', 'running');
-    await expect(page.getByTestId('run-counts')).toHaveText('7/8');
+    await expect(page.getByTestId('run-counts')).toHaveText('8/9');
     await expect(page.getByTestId('cancel-button')).toBeVisible();
     await expectCanvasMatchesServer(page, loom, runId);
 
@@ -62,7 +62,7 @@ test('a reload mid-run restores the pipeline and the run from the address and ca
     await writeFile(flag, 'go\n');
     await expect(node(page, 'wait')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded');
-    await expect(page.getByTestId('run-counts')).toHaveText('8/8');
+    await expect(page.getByTestId('run-counts')).toHaveText('9/9');
     await expect(page.getByTestId('stream-reconnecting')).toHaveCount(0);
     await expectCanvasMatchesServer(page, loom, runId);
     expect((await getRun(loom, runId)).status).toBe('succeeded');
@@ -70,7 +70,7 @@ test('a reload mid-run restores the pipeline and the run from the address and ca
     // A reload after the end shows the finished run the same way.
     await page.reload();
     await expect(page).toHaveURL(address);
-    await expect(canvasNodes(page)).toHaveCount(8);
+    await expect(canvasNodes(page)).toHaveCount(9);
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded');
     await expectStatuses(page, [...IRIS_STEPS, 'wait'], 'succeeded');
     await expectCanvasMatchesServer(page, loom, runId);

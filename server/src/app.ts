@@ -16,6 +16,7 @@ import { artifactRoutes } from './routes/artifacts.ts';
 import { compileRoutes } from './routes/compile.ts';
 import { dataColumnRoutes } from './routes/data-columns.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { exampleRoutes } from './routes/examples.ts';
 import { guideRoutes } from './routes/guides.ts';
@@ -75,6 +76,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(pipelineRoutes);
   await app.register(artifactRoutes);
   await app.register(modelRoutes);
+  await app.register(deploymentRoutes);
   await app.register(endpointRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);

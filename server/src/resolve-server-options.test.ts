@@ -78,4 +78,15 @@ describe('resolveServerOptions', () => {
       'LOOM_MODEL_SERVER must be "on" or "off", not "no"',
     );
   });
+
+  it('takes the model server address from LOOM_MODEL_SERVER_URL, unless one is given', () => {
+    expect(resolveServerOptions({ registry }, { LOOM_MODEL_SERVER_URL: 'https://models.example.com' })).toMatchObject({
+      modelServerUrl: 'https://models.example.com',
+    });
+    expect(
+      resolveServerOptions({ registry, modelServerUrl: 'http://given:9' }, { LOOM_MODEL_SERVER_URL: 'http://env:1' })
+        .modelServerUrl,
+    ).toBe('http://given:9');
+    expect('modelServerUrl' in resolveServerOptions({ registry }, {})).toBe(false);
+  });
 });

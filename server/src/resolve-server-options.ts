@@ -10,8 +10,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
  * Completes server options from the environment: `LOOM_HOME` (default `./.loom`), `LOOM_DATA_ROOTS`
  * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
  * `LOOM_DESIGNER_DIR`, `LOOM_EXAMPLES_DIR` (default this repository's `examples/`, when it is there),
- * `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated), and `LOOM_MODEL_SERVER` (`off`: no
- * model server in this process).
+ * `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_MODEL_SERVER` (`off`: no
+ * model server in this process) and `LOOM_MODEL_SERVER_URL`.
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -46,6 +46,8 @@ export function resolveServerOptions(
   const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
   if (given.modelServer === undefined && modelServerOff(read('LOOM_MODEL_SERVER'))) options.modelServer = false;
+  const modelServerUrl = given.modelServerUrl ?? read('LOOM_MODEL_SERVER_URL');
+  if (modelServerUrl !== undefined) options.modelServerUrl = modelServerUrl;
   return options;
 }
 

@@ -52,6 +52,11 @@ export interface ServerOptions {
     registryModule: string;
     registryOptions?: unknown;
   };
+  /**
+   * The model server's address as clients reach it (`https://models.example.com`): deployed endpoints are
+   * `<modelServerUrl>/v2/models/<model>`. @default `LOOM_MODEL_SERVER_URL`, or this server's own address
+   */
+  modelServerUrl?: string;
   /** Fastify's (pino) logger setting. @default false */
   logger?: boolean | { level: string };
   /**

@@ -12,7 +12,7 @@ import { exportJson, importDocument, openDesigner, waitForCanvasToSettle } from 
 /** The iris example's document (7 nodes), as a user would import it. */
 export const IRIS_EXAMPLE = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
 /** The iris example's steps, in document order. */
-export const IRIS_STEPS = ['iris', 'split', 'normalize', 'train', 'onnx', 'validate', 'importance'];
+export const IRIS_STEPS = ['iris', 'split', 'normalize', 'train', 'onnx', 'validate', 'importance', 'deploy'];
 
 /** A node of a document (the fields these tests write or read). */
 export interface DocumentNode {

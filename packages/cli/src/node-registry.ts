@@ -10,6 +10,7 @@ export const BUILTIN_PLUGIN_PACKAGES = [
   '@loom/nodes-transform',
   '@loom/nodes-train',
   '@loom/nodes-evaluate',
+  '@loom/nodes-deploy',
 ] as const;
 
 const require = createRequire(import.meta.url);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreNodes } from '@loom/nodes-core';
 import { dataNodes } from '@loom/nodes-data';
+import { deployNodes } from '@loom/nodes-deploy';
 import { evaluateNodes } from '@loom/nodes-evaluate';
 import { trainNodes } from '@loom/nodes-train';
 import { transformNodes } from '@loom/nodes-transform';
@@ -11,7 +12,7 @@ import { EXAMPLES, FIXTURES, loomWithHome as loom } from './loom-process.ts';
 
 type Schema = Record<string, unknown>;
 
-const builtinNodes = [...coreNodes, ...dataNodes, ...transformNodes, ...trainNodes, ...evaluateNodes];
+const builtinNodes = [...coreNodes, ...dataNodes, ...transformNodes, ...trainNodes, ...evaluateNodes, ...deployNodes];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -32,6 +32,20 @@ async function accuracyOf(base: string, run: RunView): Promise<number> {
   return preview.value.accuracy;
 }
 
+/** The endpoint the run's deploy step reported, and the registry's view of the iris model. */
+async function deployedIris(base: string, run: RunView) {
+  const endpoint = run.steps.find((s) => s.id === 'deploy')?.outputs.endpoint;
+  if (endpoint === undefined) throw new Error(`no endpoint: ${JSON.stringify(run.steps)}`);
+  const preview = await json<{ value: unknown }>(await fetch(`${base}/api/artifacts/${endpoint.sha256}/preview`));
+  const model = await json<{ aliases: unknown; endpoint: { routes: unknown } }>(await fetch(`${base}/api/models/iris`));
+  return { endpoint: preview.value, aliases: model.aliases, routes: model.endpoint.routes };
+}
+
+const IRIS_VERSION_1 = {
+  aliases: [{ alias: 'production', version: 1, updatedAt: expect.any(String) }],
+  routes: [{ version: 1, percent: 100 }],
+};
+
 describe('loom start', () => {
   it('serves the API, runs the iris example in its step-runner processes, and stops cleanly on SIGTERM', async () => {
     const home = await test.tempDir('loom-start-');
@@ -47,6 +61,11 @@ describe('loom start', () => {
     const run = await runIris(base);
     expect(run.status).toBe('succeeded');
     expect(await accuracyOf(base, run)).toBeGreaterThanOrEqual(0.9);
+    // Deployed from a step-runner process into this server's registry, served at this server's address.
+    expect(await deployedIris(base, run)).toEqual({
+      endpoint: { url: `${base}/v2/models/iris`, model: 'iris', version: 1, alias: 'production' },
+      ...IRIS_VERSION_1,
+    });
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -76,10 +95,15 @@ describe('loom worker', () => {
     test.later(() => redis.stop());
     const home = await test.tempDir('loom-start-');
     const env = { REDIS_URL: redis.url, LOOM_HOME: home, LOOM_DATA_ROOTS: IRIS, LOOM_QUEUE_PREFIX: 'cli-test' };
-    const worker = startLoom(['worker', '--concurrency', '2'], env, /loom worker.*taking cpu steps/);
     const server = startLoom(['start', '--port', '0'], env, /serving on/);
-    await worker.line;
     const base = (/serving on (http:\/\/[^ ]+)/.exec(await server.line)?.[1] ?? '') as string;
+    // The worker deploys through the server's API, as one on another machine would.
+    const worker = startLoom(
+      ['worker', '--concurrency', '2'],
+      { ...env, LOOM_API_URL: base },
+      /loom worker.*taking cpu steps/,
+    );
+    expect(await worker.line).toContain(`deploying through ${base}`);
     expect(await json<{ transport: string; redis: string }>(await fetch(`${base}/healthz`))).toMatchObject({
       transport: 'bullmq',
       redis: 'up',
@@ -88,6 +112,10 @@ describe('loom worker', () => {
     const run = await runIris(base);
     expect(run.status).toBe('succeeded');
     expect(await accuracyOf(base, run)).toBeGreaterThanOrEqual(0.9);
+    expect(await deployedIris(base, run)).toEqual({
+      endpoint: { url: `${base}/v2/models/iris`, model: 'iris', version: 1, alias: 'production' },
+      ...IRIS_VERSION_1,
+    });
 
     worker.child.kill('SIGTERM');
     server.child.kill('SIGTERM');

@@ -2,9 +2,11 @@ import type { PlanStep } from '@loom/compiler';
 import { NodeRegistry } from '@loom/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AttemptHooks, type AttemptRequest, executeAttempt, resolvePath } from './execute-attempt.ts';
+import { NO_MODEL_REGISTRY } from './model-registry-host.ts';
 import type { OutputRecord } from './output-record.ts';
 import { type DocNode, pipeline, TestWorkspace } from './test-fixtures/harness.ts';
 import { activity, resetActivity } from './test-fixtures/nodes.ts';
+import { recordingModelHost } from './test-fixtures/recording-model-host.ts';
 
 let ws: TestWorkspace;
 
@@ -180,6 +182,68 @@ describe('executeAttempt', () => {
     expect(await ws.tempEntries()).toEqual([]);
   });
 });
+
+describe('executeAttempt: ctx.models', () => {
+  it("hands a deploy to the host's registry with the step's provenance", async () => {
+    const { host, asked } = recordingModelHost();
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'ship', type: 'fixture.deploy', params: { model: 'iris' } })),
+      recorder().hooks,
+      { ...environment(), models: host },
+    );
+    expect(outcome.ok).toBe(true);
+    expect(asked).toEqual([
+      {
+        model: 'iris',
+        alias: 'production',
+        onnx: expect.objectContaining({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+        trafficPercent: 100,
+        provenance: { runId: 'run-1', stepId: 'ship', attempt: 1 },
+      },
+    ]);
+    if (!outcome.ok) return;
+    const endpoint = JSON.parse(Buffer.from(await ws.store.read(outcome.outputs.endpoint?.sha256 ?? '')).toString());
+    expect(endpoint).toEqual({
+      url: 'http://models.test/v2/models/iris',
+      model: 'iris',
+      version: 3,
+      alias: 'production',
+    });
+  });
+
+  it('fails the step, not retryable, saying where deploying works, when the host offers no registry', async () => {
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'ship', type: 'fixture.deploy', params: { model: 'iris' } })),
+      recorder().hooks,
+      environment(),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: { reason: 'error', message: NO_MODEL_REGISTRY },
+    });
+    expect(NO_MODEL_REGISTRY).toMatch(/loom start.*loom run.*loom worker.*LOOM_API_URL/);
+  });
+
+  it('refuses a deploy from an attempt that already timed out', async () => {
+    const { host, asked } = recordingModelHost();
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'late', type: 'fixture.deploy', params: { model: 'iris', waitMs: 300 }, timeoutMs: 30 })),
+      recorder().hooks,
+      { ...environment(), models: host },
+    );
+    expect(outcome).toMatchObject({ ok: false, failure: { reason: 'timeout' } });
+    await until(() => activity.deploys.length > 0);
+    expect(activity.deploys).toEqual([
+      { error: 'deploy of model "iris" refused: the attempt that asked has ended', retryable: false },
+    ]);
+    expect(asked).toEqual([]);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolveSoon) => setTimeout(resolveSoon, 10));
+}
 
 describe('resolvePath', () => {
   it('takes relative paths from the base directory and keeps absolute ones', () => {

@@ -16,6 +16,7 @@ import { NodeError } from '@loom/sdk';
 import type { ArtifactStore } from './artifact-store.ts';
 import { type AttemptOutcome, cancelledOutcome, errorMessage, errorOutcome, formatMs } from './attempt-outcomes.ts';
 import { installedNode } from './installed-node.ts';
+import { deployRefused, type ModelRegistryHost, NO_MODEL_REGISTRY } from './model-registry-host.ts';
 import type { OutputRecord } from './output-record.ts';
 import { confinePath } from './path-confinement.ts';
 import type { StepFailure } from './run-events.ts';
@@ -63,6 +64,11 @@ export interface AttemptEnvironment {
   dataRoots?: readonly string[];
   /** How failures name this machine, e.g. `worker gpu-3 (pid 4242)`. @default 'this machine' */
   machine?: string;
+  /**
+   * The model registry `ctx.models` reaches; each call carries the step's provenance.
+   * @default none: `ctx.models.deploy` rejects, saying where deploying works
+   */
+  models?: ModelRegistryHost;
 }
 
 /**
@@ -155,6 +161,19 @@ async function attemptOnce(
     },
     artifacts,
     resolvePath: (path) => resolveDocumentPath(environment, path),
+    models: {
+      deploy: async (deploy) => {
+        // A node that ignored its signal must not change what serves after its attempt was given up.
+        if (ended || signal.aborted) {
+          throw deployRefused(`deploy of model "${deploy.model}" refused: the attempt that asked has ended`);
+        }
+        if (environment.models === undefined) throw deployRefused(NO_MODEL_REGISTRY);
+        return environment.models.deploy({
+          ...deploy,
+          provenance: { runId: request.runId, stepId: step.id, attempt: request.attempt },
+        });
+      },
+    },
     step: {
       runId: request.runId,
       stepId: step.id,

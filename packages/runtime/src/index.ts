@@ -19,7 +19,15 @@ export {
   resolveDocumentPath,
   resolvePath,
 } from './execute-attempt.ts';
+export { type HttpModelRegistryOptions, httpModelRegistry } from './http-model-registry.ts';
 export { InlineTransport, type InlineTransportOptions, type StepTransport } from './inline-transport.ts';
+export {
+  type DeployProvenance,
+  deployRefused,
+  type HostDeployRequest,
+  type ModelRegistryHost,
+  NO_MODEL_REGISTRY,
+} from './model-registry-host.ts';
 export type { OutputRecord } from './output-record.ts';
 export { confinePath } from './path-confinement.ts';
 export {

@@ -19,6 +19,14 @@ export {
 } from './define-node.ts';
 export { INPUT_FILE_KEYWORD, inputFile, isInputFileSchema } from './input-file.ts';
 export {
+  ALIAS_PATTERN,
+  type DeployRequest,
+  type DeployResult,
+  type DeployTrafficShare,
+  MODEL_NAME_PATTERN,
+  type ModelRegistryAccess,
+} from './model-registry-access.ts';
+export {
   type CatalogInputPort,
   type CatalogNode,
   type CatalogOutputPort,

@@ -37,10 +37,16 @@ export type MetricValue = number | MetricCurve | MetricMatrix;
 /** Named numbers, curves and matrices. */
 export type Metrics = Record<string, MetricValue>;
 
-/** A deployed model's address and version. */
+/** A deployed model's address and version: what `deploy.endpoint` gives. */
 export interface Endpoint {
+  /** Where to send inference requests (Open Inference Protocol v2), e.g. `http://127.0.0.1:8080/v2/models/iris`. */
   url: string;
-  version: string;
+  /** The model's name in the registry, which is also the endpoint's name. */
+  model: string;
+  /** The registered version that was deployed. */
+  version: number;
+  /** The alias the endpoint serves, e.g. `production`. */
+  alias: string;
 }
 
 /**

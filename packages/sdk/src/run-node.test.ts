@@ -267,6 +267,64 @@ describe('runNode', () => {
     expect(result.outputs.aborted).toBe(true);
   });
 
+  describe('ctx.models', () => {
+    const deployer = defineNode({
+      type: 'test.deployer',
+      version: '1.0.0',
+      title: 'Deployer',
+      description: '',
+      category: 'deploy',
+      inputs: { onnx: input('onnx') },
+      outputs: { endpoint: output('endpoint') },
+      run: async (ctx) => {
+        const deployed = await ctx.models.deploy({
+          model: 'm',
+          alias: 'production',
+          onnx: ctx.inputs.onnx,
+          trafficPercent: 100,
+        });
+        return {
+          endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: 'production' },
+        };
+      },
+    });
+    const onnx = { sha256: 'a'.repeat(64), size: 3, path: '/tmp/model.onnx' };
+
+    it('is the registry the test passes', async () => {
+      const asked: unknown[] = [];
+      const result = await runNode(deployer, {
+        inputs: { onnx },
+        models: {
+          deploy: async (request) => {
+            asked.push(request);
+            return {
+              model: 'm',
+              version: 4,
+              created: true,
+              alias: 'production',
+              traffic: [],
+              url: 'http://x/v2/models/m',
+            };
+          },
+        },
+      });
+      cleanups.push(result.cleanup);
+      expect(asked).toEqual([{ model: 'm', alias: 'production', onnx, trafficPercent: 100 }]);
+      expect(result.outputs.endpoint).toEqual({
+        url: 'http://x/v2/models/m',
+        model: 'm',
+        version: 4,
+        alias: 'production',
+      });
+    });
+
+    it('rejects a deploy, saying to pass one, when the test passes none', async () => {
+      await expect(runNode(deployer, { inputs: { onnx } })).rejects.toThrow(
+        /test\.deployer@1\.0\.0: ctx\.models\.deploy was called, but runNode was given no model registry: pass options\.models/,
+      );
+    });
+  });
+
   it('runs an erased definition through asDefinition', async () => {
     const erased = [echoParams][0];
     if (erased === undefined) throw new Error('unreachable');

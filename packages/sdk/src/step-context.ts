@@ -1,3 +1,4 @@
+import type { ModelRegistryAccess } from './model-registry-access.ts';
 import type { ArtifactRef } from './port-types.ts';
 
 /** The levels of {@link StepLogger}, lowest first. */
@@ -78,4 +79,9 @@ export interface StepContext<P, I> {
   resolvePath(path: string): string;
   /** Which run, step and attempt this is. */
   step: StepIdentity;
+  /**
+   * The model registry: `deploy` registers an ONNX model as a version and points its endpoint at it.
+   * Offered by the host; where there is none, `deploy` rejects saying where deploying works.
+   */
+  models: ModelRegistryAccess;
 }

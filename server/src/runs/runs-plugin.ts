@@ -1,5 +1,6 @@
 import { BullMqTransport, InlineTransport, ProcessTransport, type StepTransport } from '@loom/runtime';
 import fp from 'fastify-plugin';
+import { DEFAULT_MODEL_SERVER_URL, storeModelRegistry } from '../models/deploy-host.ts';
 import { RunManager } from './run-manager.ts';
 
 /**
@@ -13,6 +14,13 @@ export const runsPlugin = fp(
   async (fastify) => {
     const { config, store, artifacts, registry, loomMetrics } = fastify;
     const baseDir = config.dataRoots[0] ?? process.cwd();
+    // Steps run here deploy into this server's registry; their endpoints are served by this server
+    // unless the model server is said to live elsewhere. (Workers on Redis deploy over the HTTP API.)
+    const models = storeModelRegistry(
+      store,
+      artifacts,
+      () => config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
+    );
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;
     let processes: ProcessTransport | undefined;
@@ -24,6 +32,7 @@ export const runsPlugin = fp(
         baseDir,
         dataRoots: config.dataRoots,
         size: config.inlineConcurrency,
+        models,
       });
       transport = processes;
       // A new registry (a dev loop reloaded plugins): later steps load the new code.
@@ -31,7 +40,7 @@ export const runsPlugin = fp(
       fastify.addHook('onClose', async () => unsubscribe());
     } else if (config.redisUrl === undefined) {
       transport = new InlineTransport({
-        environment: { registry, store: artifacts, baseDir, dataRoots: config.dataRoots },
+        environment: { registry, store: artifacts, baseDir, dataRoots: config.dataRoots, models },
         concurrency: config.inlineConcurrency,
       });
     } else {

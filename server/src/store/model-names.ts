@@ -1,16 +1,8 @@
+import { ALIAS_PATTERN, MODEL_NAME_PATTERN } from '@loom/sdk';
 import { ModelRegistryError } from './model-registry-error.ts';
 
-/**
- * A model name: it appears in URLs (`/api/models/{name}`, `/v2/models/{name}/infer`) and file names,
- * so letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 128 characters.
- */
-export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
-
-/**
- * An alias (`production`, `staging`, `canary-eu`): starts with a letter, so it is never mistaken for a
- * version number where either may stand; letters, digits, `_` and `-`, at most 64 characters.
- */
-export const ALIAS_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,63}$';
+// The rules live in the SDK, so that a node (deploy.endpoint) checks a name as the registry will.
+export { ALIAS_PATTERN, MODEL_NAME_PATTERN } from '@loom/sdk';
 
 const MODEL_NAME = new RegExp(MODEL_NAME_PATTERN);
 const ALIAS = new RegExp(ALIAS_PATTERN);

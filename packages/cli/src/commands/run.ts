@@ -4,6 +4,7 @@ import { compileDocument } from '@loom/compiler';
 import { type Diagnostic, type PipelineDocument, parseDocument, parseParameterText } from '@loom/graph';
 import { LocalArtifactStore, newRunId, ProcessTransport, type RunResult, runPlan, sha256 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import { DEFAULT_MODEL_SERVER_URL, storeModelRegistry } from '@loom/server/models';
 import pc from 'picocolors';
 import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
 import { formatDuration, formatNumber, renderTable } from '../format.ts';
@@ -66,6 +67,8 @@ export async function runCommand(file: string, options: RunOptions, registry: No
       storeRoot: home,
       baseDir,
       size: concurrency ?? availableParallelism(),
+      // deploy.endpoint registers into this home's registry, which `loom start` on the same home serves.
+      models: storeModelRegistry(store, artifacts, () => modelServerUrl()),
     });
     transport.pool.warm();
 
@@ -154,6 +157,12 @@ function parseParameterFlags(document: PipelineDocument, flags: string[]): Recor
     values[name] = parsed.value;
   }
   return values;
+}
+
+/** Where the deployed endpoints answer: `LOOM_MODEL_SERVER_URL`, else where `loom start` listens by default. */
+function modelServerUrl(): string {
+  const given = process.env.LOOM_MODEL_SERVER_URL?.trim();
+  return given === undefined || given === '' ? DEFAULT_MODEL_SERVER_URL : given;
 }
 
 function parseConcurrency(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
+import { httpModelRegistry, LocalArtifactStore, StepRunnerPool, StepWorker } from '@loom/runtime';
 import { dataRootsFromEnv } from '@loom/server';
 import pc from 'picocolors';
 import { installedNodes } from '../installed-nodes.ts';
@@ -41,6 +41,14 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   const home = resolveLoomHome(options.home);
   const dataRoots = dataRootsFromEnv(process.env).map((root) => resolve(root));
   const store = new LocalArtifactStore(home);
+  const apiUrl = nonEmpty(process.env.LOOM_API_URL);
+  const apiToken = nonEmpty(process.env.LOOM_API_TOKEN);
+  if (apiUrl !== undefined && !URL.canParse(apiUrl)) {
+    throw new UserError(
+      `LOOM_API_URL must be the server's address, e.g. http://loom.internal:8080, not "${apiUrl}"`,
+      2,
+    );
+  }
   const pool = new StepRunnerPool({
     registryModule: WORKER_REGISTRY_MODULE,
     registryOptions: pluginSources(),
@@ -49,6 +57,10 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     dataRoots,
     // One process per running step, so that a step that crashes or leaks takes nothing else with it.
     size: concurrency,
+    // Deploys go to the server's registry over its API; without its address, a deploy step fails saying so.
+    ...(apiUrl === undefined
+      ? {}
+      : { models: httpModelRegistry({ apiUrl, ...(apiToken === undefined ? {} : { apiToken }) }) }),
   });
   const worker = new StepWorker({
     connection: redisUrl,
@@ -60,11 +72,16 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   });
   await worker.start();
   process.stderr.write(
-    `${pc.green('loom worker')} taking ${options.backend} steps (concurrency ${concurrency}, ${registry.all().length} node types from ${plugins.length} plugins, artifacts in ${home})\n`,
+    `${pc.green('loom worker')} taking ${options.backend} steps (concurrency ${concurrency}, ${registry.all().length} node types from ${plugins.length} plugins, artifacts in ${home}, ${apiUrl === undefined ? 'no LOOM_API_URL: deploy steps fail' : `deploying through ${apiUrl}`})\n`,
   );
   await untilSignal();
   process.stderr.write('stopping: finishing running steps…\n');
   await worker.close();
   await pool.close();
   return 0;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }

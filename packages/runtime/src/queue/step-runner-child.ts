@@ -6,10 +6,12 @@
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { NodeRegistry } from '@loom/sdk';
+import type { DeployResult, NodeRegistry } from '@loom/sdk';
+import { NodeError } from '@loom/sdk';
 import { LocalArtifactStore } from '../artifact-store.ts';
 import { errorMessage, errorOutcome } from '../attempt-outcomes.ts';
 import { type AttemptEnvironment, type AttemptOutcome, executeAttempt } from '../execute-attempt.ts';
+import type { ModelRegistryHost } from '../model-registry-host.ts';
 import type {
   AttemptRequestData,
   FromChildMessage,
@@ -19,7 +21,11 @@ import type {
 } from './step-runner-messages.ts';
 
 let environment: Promise<AttemptEnvironment> | undefined;
+let offersModels = false;
 const controllers = new Map<number, AbortController>();
+/** `ctx.models.deploy` calls waiting for the parent's answer, by call number. */
+const deployCalls = new Map<number, { resolve(result: DeployResult): void; reject(cause: Error): void }>();
+let nextCall = 0;
 
 let outbox: FromChildMessage[] = [];
 
@@ -69,6 +75,18 @@ async function loadEnvironment(config: StepRunnerChildConfig): Promise<AttemptEn
   return built;
 }
 
+/** The parent's registry, reached over the channel on behalf of attempt `id`. */
+function relayedModels(id: number): ModelRegistryHost {
+  return {
+    deploy: (request) =>
+      new Promise<DeployResult>((resolve, reject) => {
+        const call = ++nextCall;
+        deployCalls.set(call, { resolve, reject });
+        send({ kind: 'deploy', id, call, request });
+      }),
+  };
+}
+
 async function run(id: number, request: AttemptRequestData): Promise<void> {
   const controller = new AbortController();
   controllers.set(id, controller);
@@ -98,7 +116,7 @@ async function attempt(id: number, request: AttemptRequestData, signal: AbortSig
       metric: (name, value, step) =>
         send(step === undefined ? { kind: 'metric', id, name, value } : { kind: 'metric', id, name, value, step }),
     },
-    env,
+    offersModels ? { ...env, models: relayedModels(id) } : env,
   );
 }
 
@@ -109,6 +127,7 @@ process.on('message', (batch: MessageBatch<ToChildMessage>) => {
 function receive(message: ToChildMessage): void {
   switch (message.kind) {
     case 'init':
+      offersModels = message.config.models === true;
       environment ??= loadEnvironment(message.config);
       // Reported per attempt; an unobserved rejection must not end the process.
       environment.catch(() => undefined);
@@ -118,6 +137,14 @@ function receive(message: ToChildMessage): void {
       return;
     case 'abort':
       controllers.get(message.id)?.abort();
+      return;
+    case 'deployed':
+      deployCalls.get(message.call)?.resolve(message.result);
+      deployCalls.delete(message.call);
+      return;
+    case 'deploy-failed':
+      deployCalls.get(message.call)?.reject(new NodeError(message.message, { retryable: message.retryable }));
+      deployCalls.delete(message.call);
       return;
   }
 }

@@ -1,5 +1,6 @@
-import type { LogLevel } from '@loom/sdk';
+import type { DeployResult, LogLevel } from '@loom/sdk';
 import type { AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
+import type { HostDeployRequest } from '../model-registry-host.ts';
 
 /** An attempt as it crosses the process boundary: everything but the signal (abort is a message). */
 export type AttemptRequestData = Omit<AttemptRequest, 'signal'>;
@@ -12,6 +13,8 @@ export interface StepRunnerChildConfig {
   storeRoot: string;
   baseDir: string;
   dataRoots?: readonly string[];
+  /** Whether the parent offers a model registry: `ctx.models.deploy` is relayed to it (`deploy` messages). */
+  models?: boolean;
 }
 
 /**
@@ -27,7 +30,10 @@ export interface MessageBatch<M> {
 export type ToChildMessage =
   | { kind: 'init'; config: StepRunnerChildConfig }
   | { kind: 'run'; id: number; request: AttemptRequestData }
-  | { kind: 'abort'; id: number };
+  | { kind: 'abort'; id: number }
+  /** The answer to the `deploy` call numbered `call`. */
+  | { kind: 'deployed'; call: number; result: DeployResult }
+  | { kind: 'deploy-failed'; call: number; message: string; retryable: boolean };
 
 /** Child → parent. `ready` answers once its message handler listens, so nothing sent earlier is lost. */
 export type FromChildMessage =
@@ -36,4 +42,6 @@ export type FromChildMessage =
   | { kind: 'progress'; id: number; fraction: number; message?: string }
   | { kind: 'log'; id: number; level: LogLevel; message: string; fields?: Record<string, unknown> }
   | { kind: 'metric'; id: number; name: string; value: number; step?: number }
-  | { kind: 'outcome'; id: number; outcome: AttemptOutcome };
+  | { kind: 'outcome'; id: number; outcome: AttemptOutcome }
+  /** Attempt `id` calls `ctx.models.deploy`; `call` numbers the calls within the child. */
+  | { kind: 'deploy'; id: number; call: number; request: HostDeployRequest };

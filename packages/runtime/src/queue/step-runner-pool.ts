@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cancelledOutcome, errorOutcome, formatMs, timeoutOutcome } from '../attempt-outcomes.ts';
+import { NodeError } from '@loom/sdk';
+import { cancelledOutcome, errorMessage, errorOutcome, formatMs, timeoutOutcome } from '../attempt-outcomes.ts';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
+import { type HostDeployRequest, type ModelRegistryHost, NO_MODEL_REGISTRY } from '../model-registry-host.ts';
 import type { FromChildMessage, MessageBatch, StepRunnerChildConfig, ToChildMessage } from './step-runner-messages.ts';
 
 export interface StepRunnerPoolOptions {
@@ -28,6 +30,11 @@ export interface StepRunnerPoolOptions {
   killGraceMs?: number;
   /** Where the children's stdout and stderr are copied besides the attempt's log. @default process.stderr */
   output?: NodeJS.WritableStream | null;
+  /**
+   * The model registry the children's `ctx.models.deploy` calls reach, relayed over their IPC channel.
+   * @default none: a deploy fails its step, saying where deploying works
+   */
+  models?: ModelRegistryHost;
 }
 
 /** The smallest JavaScript heap a step runner gets, whatever its node declares. */
@@ -248,6 +255,7 @@ export class StepRunnerPool {
     };
     if (this.#options.registryOptions !== undefined) config.registryOptions = this.#options.registryOptions;
     if (this.#options.dataRoots !== undefined) config.dataRoots = this.#options.dataRoots;
+    if (this.#options.models !== undefined) config.models = true;
     runner.backlog.push({ kind: 'init', config });
     child.stdout?.on('data', (chunk: Buffer) => this.#output(runner, 'stdout', chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.#output(runner, 'stderr', chunk));
@@ -298,6 +306,10 @@ export class StepRunnerPool {
       for (const queued of runner.backlog.splice(0)) this.#send(runner, queued);
       return;
     }
+    if (message.kind === 'deploy') {
+      void this.#deploy(runner, message.id, message.call, message.request);
+      return;
+    }
     const running = runner.attempt;
     if (running === undefined || running.id !== message.id) return;
     const { hooks } = running;
@@ -319,6 +331,35 @@ export class StepRunnerPool {
         if (runner.retireWhenIdle) this.#stop(runner);
         this.#dispatch();
         return;
+    }
+  }
+
+  /**
+   * Answers a child's `ctx.models.deploy`: only for the attempt running in it now, and not once it was
+   * cancelled; the provenance is the one this side knows, whatever the child said.
+   */
+  async #deploy(runner: Runner, id: number, call: number, asked: HostDeployRequest): Promise<void> {
+    const running = runner.attempt;
+    const refuse = (message: string) => this.#send(runner, { kind: 'deploy-failed', call, message, retryable: false });
+    if (running === undefined || running.id !== id || running.request.signal.aborted) {
+      refuse(`deploy of model "${asked.model}" refused: the attempt that asked has ended`);
+      return;
+    }
+    const models = this.#options.models;
+    if (models === undefined) {
+      refuse(NO_MODEL_REGISTRY);
+      return;
+    }
+    const { request } = running;
+    try {
+      const result = await models.deploy({
+        ...asked,
+        provenance: { runId: request.runId, stepId: request.step.id, attempt: request.attempt },
+      });
+      this.#send(runner, { kind: 'deployed', call, result });
+    } catch (cause) {
+      const retryable = !(cause instanceof NodeError) || cause.retryable;
+      this.#send(runner, { kind: 'deploy-failed', call, message: errorMessage(cause), retryable });
     }
   }
 

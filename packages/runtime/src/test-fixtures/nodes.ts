@@ -19,6 +19,8 @@ export const activity = {
   runs: [] as string[],
   /** `ctx.sources` as each `fixture.sum` step saw it, by step id. */
   sources: {} as Record<string, Record<string, Array<{ node: string; port: string }>>>,
+  /** What each `fixture.deploy` call came to: the version deployed, or the error's message. */
+  deploys: [] as Array<{ version: number } | { error: string; retryable: boolean }>,
 };
 
 export function resetActivity(): void {
@@ -27,6 +29,7 @@ export function resetActivity(): void {
   activity.aborted = [];
   activity.runs = [];
   activity.sources = {};
+  activity.deploys = [];
 }
 
 function noteRun(ctx: { step: { stepId: string; attempt: number } }): void {
@@ -220,6 +223,40 @@ export const zombieNode = defineNode({
   },
 });
 
+/**
+ * Writes a stand-in ONNX file and deploys it through `ctx.models` after `waitMs`, ignoring its signal
+ * meanwhile (so a short timeout ends the attempt before the call), and notes what the call came to.
+ */
+export const deployNode = defineNode({
+  type: 'fixture.deploy',
+  version: '1.0.0',
+  title: 'Deploy',
+  description: 'Deploys a stand-in model through ctx.models.',
+  category: 'deploy',
+  params: Type.Object({ model: Type.String(), waitMs: Type.Integer({ minimum: 0, default: 0 }) }),
+  outputs: { endpoint: output('endpoint') },
+  async run(ctx) {
+    noteRun(ctx);
+    const onnx = await ctx.artifacts.write('stand-in onnx');
+    await new Promise((resolveLater) => setTimeout(resolveLater, ctx.params.waitMs));
+    try {
+      const deployed = await ctx.models.deploy({
+        model: ctx.params.model,
+        alias: 'production',
+        onnx,
+        trafficPercent: 100,
+      });
+      activity.deploys.push({ version: deployed.version });
+      return {
+        endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias },
+      };
+    } catch (error) {
+      activity.deploys.push({ error: (error as Error).message, retryable: (error as NodeError).retryable ?? true });
+      throw error;
+    }
+  },
+});
+
 /** Returns something other than its declared outputs, in the way `mode` names. */
 export const wrongOutputNode = defineNode({
   type: 'fixture.wrong_output',
@@ -338,6 +375,7 @@ export const fixtureNodes: readonly AnyNodeDefinition[] = [
   writeThenFailNode,
   hangNode,
   zombieNode,
+  deployNode,
   wrongOutputNode,
   writeFileNode,
   readFileNode,

@@ -5,6 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Static, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { AnyNodeDefinition, NodeDefinition } from '../define-node.ts';
+import type { ModelRegistryAccess } from '../model-registry-access.ts';
+import { NodeError } from '../node-error.ts';
 import type { ArtifactRef } from '../port-types.ts';
 import type { InputPorts, InputValues, OutputPorts, OutputValues } from '../ports.ts';
 import type { ArtifactAccess, InputSource, LogLevel, StepContext } from '../step-context.ts';
@@ -28,6 +30,11 @@ export interface RunNodeOptions<P extends TObject, I extends InputPorts> {
   baseDir?: string;
   /** Becomes `ctx.signal`; abort it to test how the node stops. Left out, `ctx.signal` never aborts. */
   signal?: AbortSignal;
+  /**
+   * Becomes `ctx.models`: a registry of the test's own, e.g. one that records what the node deployed.
+   * @default a registry whose `deploy` rejects, saying to pass `models`
+   */
+  models?: ModelRegistryAccess;
 }
 
 /** What {@link runNode} returns: the node's outputs and everything it reported, in order. */
@@ -129,6 +136,7 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
     },
     artifacts,
     resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
+    models: options.models ?? noModelRegistry(definition),
     step: {
       runId: 'test-run',
       stepId: 'test-step',
@@ -144,6 +152,17 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
     }
   }
   return { ...record, outputs };
+}
+
+function noModelRegistry(definition: AnyNodeDefinition): ModelRegistryAccess {
+  return {
+    deploy: async () => {
+      throw new NodeError(
+        `${definition.type}@${definition.version}: ctx.models.deploy was called, but runNode was given no model registry: pass options.models`,
+        { retryable: false },
+      );
+    },
+  };
 }
 
 function inputSources(

@@ -2,8 +2,9 @@
  * Node types for the queue tests, loaded by step runner children through `registryModule` (so this
  * module is imported in another process: it keeps no shared state with the tests).
  */
+import { appendFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineNode, input, NodeRegistry, output, Type } from '@loom/sdk';
+import { defineNode, input, type NodeError, NodeRegistry, output, Type } from '@loom/sdk';
 
 /** Emits `{ ok: true }` and a log line, a progress report and a metric. */
 export const noopNode = defineNode({
@@ -131,11 +132,57 @@ export const printNode = defineNode({
   },
 });
 
+/**
+ * Deploys a stand-in model through `ctx.models`, after busy-looping `spinMs` (so that an abort cannot
+ * reach it before it asks); what the call came to is appended to the file `notePath` when one is given.
+ */
+export const deployNode = defineNode({
+  type: 'test.deploy',
+  version: '1.0.0',
+  title: 'Deploy',
+  description: 'Deploys a stand-in model.',
+  category: 'deploy',
+  params: Type.Object({
+    model: Type.String(),
+    spinMs: Type.Integer({ minimum: 0, default: 0 }),
+    notePath: Type.String({ default: '' }),
+  }),
+  outputs: { endpoint: output('endpoint') },
+  async run(ctx) {
+    const onnx = await ctx.artifacts.write(`stand-in onnx of ${ctx.params.model}`);
+    const until = Date.now() + ctx.params.spinMs;
+    while (Date.now() < until) {
+      // CPU-bound on purpose: the abort message waits behind this loop.
+    }
+    const note = (text: string) =>
+      ctx.params.notePath === '' ? Promise.resolve() : appendFile(ctx.params.notePath, `${text}\n`);
+    try {
+      const deployed = await ctx.models.deploy({
+        model: ctx.params.model,
+        alias: 'production',
+        onnx,
+        trafficPercent: 100,
+      });
+      await note(`deployed version ${deployed.version}`);
+      return {
+        endpoint: { url: deployed.url, model: deployed.model, version: deployed.version, alias: deployed.alias },
+      };
+    } catch (error) {
+      await note(
+        `${(error as Error).name}: ${(error as Error).message} (retryable: ${(error as NodeError).retryable})`,
+      );
+      throw error;
+    }
+  },
+});
+
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(
-    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode].map((definition) => ({
-      definition,
-      source: 'queue-test-fixtures',
-    })),
+    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode, deployNode].map(
+      (definition) => ({
+        definition,
+        source: 'queue-test-fixtures',
+      }),
+    ),
   );
 }
