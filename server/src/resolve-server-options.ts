@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestLogSettingsFromEnv } from './model-server/model-server-options.ts';
 import type { ServerOptions } from './server-options.ts';
 
 /** What a caller sets itself; the rest comes from the environment or the defaults. */
@@ -11,7 +12,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
  * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
  * `LOOM_DESIGNER_DIR`, `LOOM_EXAMPLES_DIR` (default this repository's `examples/`, when it is there),
  * `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_MODEL_SERVER` (`off`: no
- * model server in this process) and `LOOM_MODEL_SERVER_URL`.
+ * model server in this process), `LOOM_MODEL_SERVER_URL`, and `LOOM_REQUEST_LOG` / `LOOM_REQUEST_LOG_SAMPLE`
+ * (see `requestLogSettingsFromEnv`).
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
  * @example
@@ -45,7 +47,13 @@ export function resolveServerOptions(
   if (allowedHosts !== undefined) options.allowedHosts = allowedHosts;
   const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
-  if (given.modelServer === undefined && modelServerOff(read('LOOM_MODEL_SERVER'))) options.modelServer = false;
+  if (given.modelServer === undefined) {
+    if (modelServerOff(read('LOOM_MODEL_SERVER'))) options.modelServer = false;
+    else {
+      const logging = requestLogSettingsFromEnv(read);
+      if (Object.keys(logging).length > 0) options.modelServer = logging;
+    }
+  }
   const modelServerUrl = given.modelServerUrl ?? read('LOOM_MODEL_SERVER_URL');
   if (modelServerUrl !== undefined) options.modelServerUrl = modelServerUrl;
   return options;

@@ -15,7 +15,7 @@ import { typeBoxValidatorCompiler } from '../plugins/validation.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { SHARED_SCHEMAS } from '../schemas/common.ts';
 import type { ServerOptions } from '../server-options.ts';
-import type { ModelServerOptions } from './model-server-options.ts';
+import { type ModelServerOptions, requestLogSettingsFromEnv } from './model-server-options.ts';
 import { modelServerPlugin } from './model-server-plugin.ts';
 
 /** How `loom serve` is set up: the parts of {@link ServerOptions} a model server uses, and its own. */
@@ -29,7 +29,7 @@ export type ModelServerAppOptions = Pick<
 /**
  * Completes `loom serve`'s options from the environment as `resolveServerOptions` does for `loom
  * start`: `LOOM_HOME` (default `./.loom`), `LOOM_API_TOKEN`, `LOOM_ALLOWED_HOSTS` and
- * `LOOM_ALLOWED_ORIGINS` (comma-separated). Options given explicitly win; an empty variable is unset.
+ * `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_REQUEST_LOG` and `LOOM_REQUEST_LOG_SAMPLE`. Options given explicitly win; an empty variable is unset.
  *
  * @example
  * const options = resolveModelServerOptions({ host: '0.0.0.0', modelServer: { threads: 4 } }, process.env);
@@ -58,6 +58,10 @@ export function resolveModelServerOptions(
   if (allowedHosts !== undefined) options.allowedHosts = allowedHosts;
   const allowedOrigins = given.allowedOrigins ?? list('LOOM_ALLOWED_ORIGINS');
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
+  if (given.modelServer === undefined) {
+    const logging = requestLogSettingsFromEnv(read);
+    if (Object.keys(logging).length > 0) options.modelServer = logging;
+  }
   return options;
 }
 

@@ -15,6 +15,66 @@ export interface ModelServerOptions {
    * same home), in ms; changes through this server's own API apply at once. 0: never. @default 500
    */
   pollIntervalMs?: number;
-  /** Told of every answered inference (the request log). @default none */
-  requestLog?: RequestLogSink;
+  /**
+   * Told of every answered inference. @default a `ParquetRequestLog` on the home (`<home>/request-logs/`);
+   * `false`: nothing is logged.
+   */
+  requestLog?: RequestLogSink | false;
+  /**
+   * The share of requests the default request log keeps, from 0 to 1: one for every endpoint, or per
+   * model with `*` for the rest (`LOOM_REQUEST_LOG_SAMPLE`, e.g. `iris=0.1,*=1`). @default 1
+   */
+  requestLogSampleRate?: number | Readonly<Record<string, number>>;
+}
+
+/**
+ * The request-log settings in the environment: `LOOM_REQUEST_LOG=off` logs nothing;
+ * `LOOM_REQUEST_LOG_SAMPLE` is one rate (`0.25`) or rates per model (`iris=0.1,*=1`).
+ *
+ * @throws naming the variable and the entry that is not understood.
+ */
+export function requestLogSettingsFromEnv(
+  read: (name: string) => string | undefined,
+): Pick<ModelServerOptions, 'requestLog' | 'requestLogSampleRate'> {
+  const settings: Pick<ModelServerOptions, 'requestLog' | 'requestLogSampleRate'> = {};
+  const off = read('LOOM_REQUEST_LOG');
+  if (off !== undefined) {
+    if (off.toLowerCase() === 'off') settings.requestLog = false;
+    else if (off.toLowerCase() !== 'on') {
+      throw new Error(`LOOM_REQUEST_LOG must be "on" or "off", not ${JSON.stringify(off)}`);
+    }
+  }
+  const sample = read('LOOM_REQUEST_LOG_SAMPLE');
+  if (sample !== undefined) settings.requestLogSampleRate = parseSampleRates(sample);
+  return settings;
+}
+
+function parseSampleRates(text: string): number | Record<string, number> {
+  const rate = (value: string, entry: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
+      throw new Error(`LOOM_REQUEST_LOG_SAMPLE: "${entry}" is not a rate from 0 to 1`);
+    }
+    return parsed;
+  };
+  if (!text.includes('=')) return rate(text, text);
+  const rates: Record<string, number> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
+    const [model, value, extra] = entry.split('=');
+    if (model === undefined || model.trim() === '' || value === undefined || extra !== undefined) {
+      throw new Error(`LOOM_REQUEST_LOG_SAMPLE: "${entry}" is not model=rate`);
+    }
+    rates[model.trim()] = rate(value, entry);
+  }
+  return rates;
+}
+
+/** The rate {@link ModelServerOptions.requestLogSampleRate} gives one model. */
+export function sampleRateOf(setting: ModelServerOptions['requestLogSampleRate'], model: string): number {
+  if (setting === undefined) return 1;
+  if (typeof setting === 'number') return setting;
+  return setting[model] ?? setting['*'] ?? 1;
 }

@@ -1,7 +1,8 @@
 import { InferencePool } from '@loom/serving';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { ModelServerOptions } from './model-server-options.ts';
+import { ParquetRequestLog } from '../request-log/parquet-request-log.ts';
+import { type ModelServerOptions, sampleRateOf } from './model-server-options.ts';
 import { modelServerRoutes } from './model-server-routes.ts';
 import { ServingTable } from './serving-table.ts';
 
@@ -73,11 +74,26 @@ export const modelServerPlugin = fp<{ settings: ModelServerOptions }>(
       });
     }
 
+    // The default log writes Parquet under the home; DuckDB loads only at its first write.
+    let requestLog = settings.requestLog;
+    if (requestLog === undefined) {
+      const { requestLogSampleRate } = settings;
+      const parquet = new ParquetRequestLog({
+        home: fastify.config.home,
+        sampleRate: (model) => sampleRateOf(requestLogSampleRate, model),
+        ...(fastify.hasDecorator('loomMetrics') ? { metricsRegistry: fastify.loomMetrics.registry } : {}),
+        logger: fastify.log,
+      });
+      // Added after the table's hook, so it runs first: what was answered before the close is written.
+      fastify.addHook('onClose', async () => parquet.close());
+      requestLog = parquet;
+    }
+
     await fastify.register(modelServerRoutes, {
       table,
       ...(settings.maxRowsPerRequest === undefined ? {} : { maxRowsPerRequest: settings.maxRowsPerRequest }),
       ...(settings.bodyLimit === undefined ? {} : { bodyLimit: settings.bodyLimit }),
-      ...(settings.requestLog === undefined ? {} : { requestLog: settings.requestLog }),
+      ...(requestLog === false ? {} : { requestLog }),
     });
   },
   { name: 'loom-model-server', fastify: '5.x', dependencies: ['loom-config', 'loom-store', 'loom-artifacts'] },

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { buildOnnxModel } from '@loom/onnx';
 import { diabetesExample, irisExample, type TrainedExample } from '@loom/serving/testing';
+import { quoteLiteral, TableDatabase } from '@loom/tables';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
+import { listRequestLogFiles } from '../request-log/request-log-files.ts';
 import { createTestApp, type TestApp, testRegistry } from '../test-fixtures/test-app.ts';
 import type { InferenceLogEntry } from './request-log-types.ts';
 import { fnv1a32 } from './traffic-choice.ts';
@@ -509,6 +511,44 @@ describe('starting and stopping', () => {
       expect((await api.inject('GET', '/v2/health/live')).statusCode).toBe(200);
     } finally {
       await test.close();
+    }
+  });
+
+  it('keeps a Parquet request log on its home by default, with the sample rate set per model', async () => {
+    const test = await createTestApp({
+      modelServer: { threads: 1, pollIntervalMs: 0, requestLogSampleRate: { diabetes: 0, '*': 1 } },
+    });
+    const { home } = test;
+    try {
+      const api = client(test);
+      await api.deploy('iris', iris.onnx);
+      await api.deploy('diabetes', diabetes.onnx);
+      const rows = [irisRow(0), irisRow(60), irisRow(120)];
+      expect((await api.inject('POST', '/v2/models/iris/infer', { id: 'r-1', rows })).statusCode).toBe(200);
+      const diabetesRow = Object.fromEntries(
+        Object.entries(diabetes.columns).map(([name, values]) => [name, values[0] as number]),
+      );
+      expect((await api.inject('POST', '/v2/models/diabetes/infer', { rows: [diabetesRow] })).statusCode).toBe(200);
+      // Closing writes what the log still holds.
+      await test.app.close();
+      const files = await listRequestLogFiles(home, 'iris');
+      expect(files.map((file) => file.version)).toEqual([1]);
+      expect(await listRequestLogFiles(home, 'diabetes')).toEqual([]);
+      const db = await TableDatabase.open({ threads: 1 });
+      try {
+        const read = await db.all(
+          `SELECT request_id, prediction FROM read_parquet(${quoteLiteral(files[0]?.path ?? '')}) ORDER BY ALL`,
+        );
+        expect(read.map((row) => [row.request_id, row.prediction])).toEqual([
+          ['r-1', 'setosa'],
+          ['r-1', 'versicolor'],
+          ['r-1', 'virginica'],
+        ]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 

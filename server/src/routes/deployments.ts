@@ -34,6 +34,7 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           trafficPercent: trafficPercent ?? 100,
           ...(provenance === undefined ? {} : { provenance }),
         });
+        app.modelServing?.notify();
         // Where this server was reached, unless the model server is set to live elsewhere.
         const base = app.config.modelServerUrl ?? `${request.protocol}://${request.host}`;
         return reply.code(deployed.created ? 201 : 200).send({ ...deployed, url: endpointUrl(base, name) });

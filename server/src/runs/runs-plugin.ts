@@ -16,11 +16,19 @@ export const runsPlugin = fp(
     const baseDir = config.dataRoots[0] ?? process.cwd();
     // Steps run here deploy into this server's registry; their endpoints are served by this server
     // unless the model server is said to live elsewhere. (Workers on Redis deploy over the HTTP API.)
-    const models = storeModelRegistry(
+    const storeRegistry = storeModelRegistry(
       store,
       artifacts,
       () => config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
     );
+    // The embedded model server switches as soon as a step deploys, not at its next look at the store.
+    const models: typeof storeRegistry = {
+      async deploy(request) {
+        const deployed = await storeRegistry.deploy(request);
+        fastify.modelServing?.notify();
+        return deployed;
+      },
+    };
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;
     let processes: ProcessTransport | undefined;
