@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { DATA_ROOTS, EXAMPLES } from '../../fixtures.ts';
 import { exportJson, importDocument, openDesigner, waitForCanvasToSettle } from './designer.ts';
 
-/** The iris example's document (7 nodes), as a user would import it. */
+/** The iris example's document (8 nodes, the last deploys it), as a user would import it. */
 export const IRIS_EXAMPLE = join(EXAMPLES, 'iris-classification', 'pipeline.loom.json');
 /** The iris example's steps, in document order. */
 export const IRIS_STEPS = ['iris', 'split', 'normalize', 'train', 'onnx', 'validate', 'importance', 'deploy'];

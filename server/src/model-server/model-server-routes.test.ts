@@ -13,7 +13,8 @@ import { fnv1a32 } from './traffic-choice.ts';
 /*
  * The /v2 routes of the embedded model server, on real ONNX models (logistic regression on iris,
  * linear regression on diabetes) in a real inference pool, registered through the API as a user would.
- * Polling is off: the API's notify() and explicit syncs drive the switches, so nothing here waits on time.
+ * Polling is off: the API's routes answer once the model server serves their change, so a request sent
+ * after a reply goes where the change says, and nothing here waits on time or syncs by hand.
  */
 
 let iris: TrainedExample;
@@ -53,19 +54,15 @@ function client(test: TestApp) {
       const reply = await inject('PUT', `/api/endpoints/${model}`, { alias: 'production', traffic });
       expect(reply.statusCode, reply.body).toBe(200);
     },
-    /** Registers, points `production` at it and serves it; resolves once the model server serves it. */
+    /** Registers, points `production` at it and serves it; resolves once the model server serves it (the endpoint route waits for that). */
     async deploy(model: string, onnx: Uint8Array): Promise<number> {
       const version = await this.register(model, onnx);
       await this.setAlias(model, version);
       await this.setEndpoint(model);
-      await synced(test);
       return version;
     },
   };
 }
-
-/** Waits for a sync that started after every change made so far. */
-const synced = (test: TestApp) => test.app.modelServing?.sync();
 
 /** One iris row per request, in the row form. */
 function irisRow(index: number): Record<string, number> {
@@ -310,8 +307,8 @@ describe('versions changing while requests run', () => {
   it('moves to a new version with no failed request, then unloads the old one', async () => {
     const load = traffic(4);
     await api.setAlias('iris', 2);
-    await synced(test);
-    // Requests that chose version 1 before the switch may still be answering; these chose after it.
+    // Requests that chose version 1 before the switch may still be answering; these are sent after the
+    // alias route answered, so after the switch.
     const after = await Promise.all(
       Array.from({ length: 8 }, (_, i) => api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(i)] })),
     );
@@ -332,7 +329,6 @@ describe('versions changing while requests run', () => {
     const load = traffic(2);
     const rollback = await api.inject('POST', '/api/models/iris/aliases/production/rollback');
     expect(rollback.json()).toMatchObject({ version: 1, previousVersion: 2 });
-    await synced(test);
     const after = await api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(0)] });
     const answers = await load.stop();
     expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
@@ -344,7 +340,6 @@ describe('versions changing while requests run', () => {
       { version: 2, percent: 10 },
       { version: 1, percent: 90 },
     ]);
-    await synced(test);
     const metadata = (await api.inject('GET', '/v2/models/iris')).json();
     expect(metadata.versions).toEqual(['2', '1']);
     const ids = Array.from({ length: 300 }, (_, i) => `customer-${i}`);
@@ -388,7 +383,6 @@ describe('versions changing while requests run', () => {
     const broken = registered.version.version;
     const load = traffic(2);
     await api.setAlias('iris', broken);
-    await synced(test);
     const after = await api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(0)] });
     const answers = await load.stop();
     expect(answers.filter((answer) => answer.status !== 200 || answer.version !== '1')).toEqual([]);
@@ -416,7 +410,6 @@ describe('versions changing while requests run', () => {
     }).version;
     await api.setAlias('lonely', lonely);
     await api.setEndpoint('lonely');
-    await synced(test);
     const refused = await api.inject('POST', '/v2/models/lonely/infer', { rows: [irisRow(0)] });
     expect(refused.statusCode).toBe(503);
     expect(refused.json().message).toMatch(/^model "lonely" cannot serve: version 1 failed to load: /);
@@ -503,7 +496,6 @@ describe('starting and stopping', () => {
       await api.inject('POST', '/api/models/iris/versions', { onnx: sha256 }, auth);
       await api.inject('PUT', '/api/models/iris/aliases/production', { version: 1 }, auth);
       await api.inject('PUT', '/api/endpoints/iris', { alias: 'production' }, auth);
-      await synced(test);
       expect((await api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(0)] })).statusCode).toBe(401);
       expect((await api.inject('GET', '/v2/models/iris')).statusCode).toBe(401);
       expect((await api.inject('POST', '/v2/models/iris/infer', { rows: [irisRow(0)] }, auth)).statusCode).toBe(200);

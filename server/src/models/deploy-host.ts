@@ -16,15 +16,19 @@ export function endpointUrl(base: string, model: string): string {
  * The registry in `store` as a host offers it to its steps (the server's step runners, `loom run`):
  * each deploy goes through {@link deployModel} with the step's run and step as its provenance and its
  * author. The registry's refusals fail the step without retries; `modelServerUrl` is read at each deploy,
- * since a server learns its address only once it listens.
+ * since a server learns its address only once it listens. With `servedHere` (the model server of this
+ * process, read at each deploy since it may be registered later), a deploy resolves only once that
+ * server has synced with the change: when the step ends, its endpoint answers with the new version
+ * (or keeps the old one, should the new one fail to load).
  *
  * @example
- * const models = storeModelRegistry(store, artifacts, () => 'http://127.0.0.1:8080');
+ * const models = storeModelRegistry(store, artifacts, () => 'http://127.0.0.1:8080', () => app.modelServing);
  */
 export function storeModelRegistry(
   store: LoomStore,
   artifacts: ArtifactStore,
   modelServerUrl: () => string,
+  servedHere: () => { sync(): Promise<void> } | undefined = () => undefined,
 ): ModelRegistryHost {
   return {
     async deploy(request: HostDeployRequest): Promise<DeployResult> {
@@ -45,6 +49,7 @@ export function storeModelRegistry(
           },
           by: `run ${provenance.runId} step ${provenance.stepId}`,
         });
+        await servedHere()?.sync();
         return { ...deployed, url: endpointUrl(modelServerUrl(), request.model) };
       } catch (cause) {
         if (cause instanceof ModelRegistryError) {

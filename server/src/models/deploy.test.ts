@@ -178,6 +178,17 @@ describe('storeModelRegistry', () => {
     expect(test.app.store.listModelEvents('churn')?.every((e) => e.by === 'run r1 step deploy')).toBe(true);
   });
 
+  it('with the model server of this process, resolves once that server serves what was deployed', async () => {
+    const serving = test.app.modelServing;
+    if (serving === undefined) throw new Error('the test app has no model server');
+    const host = storeModelRegistry(test.app.store, test.app.artifacts, () => 'http://x', () => serving);
+    await host.deploy(request(first));
+    expect(serving.endpoint('churn')?.routes).toEqual([{ version: 1, percent: 100 }]);
+    await host.deploy(request(second));
+    expect(serving.endpoint('churn')?.routes).toEqual([{ version: 2, percent: 100 }]);
+    expect(serving.served('churn', 1)).toBeUndefined();
+  });
+
   it("turns the registry's refusal into an error the step does not retry", async () => {
     const host = storeModelRegistry(test.app.store, test.app.artifacts, () => 'http://x');
     await expect(host.deploy(request(first, 'bad name'))).rejects.toMatchObject({

@@ -34,6 +34,14 @@ describe('POST /api/models/:name/deployments', () => {
     expect(again.json()).toMatchObject({ version: 1, created: false });
   });
 
+  it('answers once the embedded model server serves the deployed version', async () => {
+    await deploy('churn', { onnx: first, alias: 'production' });
+    const served = () => test.app.inject({ method: 'GET', url: '/v2/models/churn' });
+    expect((await served()).json().versions).toEqual(['1']);
+    await deploy('churn', { onnx: second, alias: 'production' });
+    expect((await served()).json().versions).toEqual(['2']);
+  });
+
   it('starts a canary below 100%', async () => {
     await deploy('churn', { onnx: first, alias: 'production' });
     const canary = await deploy('churn', { onnx: second, alias: 'production', trafficPercent: 20 });

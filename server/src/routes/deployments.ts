@@ -34,7 +34,8 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           trafficPercent: trafficPercent ?? 100,
           ...(provenance === undefined ? {} : { provenance }),
         });
-        app.modelServing?.notify();
+        // Answered once the embedded model server serves the deployed version (see the alias routes).
+        await app.modelServing?.sync();
         // Where this server was reached, unless the model server is set to live elsewhere.
         const base = app.config.modelServerUrl ?? `${request.protocol}://${request.host}`;
         return reply.code(deployed.created ? 201 : 200).send({ ...deployed, url: endpointUrl(base, name) });

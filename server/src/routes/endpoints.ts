@@ -57,10 +57,11 @@ export const endpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRefusals(reply, () => {
+      answerRefusals(reply, async () => {
         const endpoint = app.store.setEndpoint(request.params.model, request.body);
-        // The model server loads what the endpoint now routes to at once, not at its next poll.
-        app.modelServing?.notify();
+        // Answered once the embedded model server has loaded what the endpoint now routes to and
+        // switched (or kept the old routes, when a version fails to load).
+        await app.modelServing?.sync();
         return endpoint;
       }),
   );
@@ -78,7 +79,7 @@ export const endpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { model } = request.params;
       if (!app.store.removeEndpoint(model)) return reply.code(404).send(noEndpoint(model));
-      app.modelServing?.notify();
+      await app.modelServing?.sync();
       return reply.code(204).send();
     },
   );

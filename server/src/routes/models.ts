@@ -152,11 +152,12 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRefusals(reply, () => {
+      answerRefusals(reply, async () => {
         const { name, alias } = request.params;
         const move = app.store.setAlias(name, alias, request.body.version, request.body.by);
-        // The model server switches at once, not at its next poll.
-        if (move.moved) app.modelServing?.notify();
+        // Answered once the embedded model server serves the move (or has kept the old version, when
+        // the new one fails to load), so a request sent after this reply goes where the alias points.
+        if (move.moved) await app.modelServing?.sync();
         return move;
       }),
   );
@@ -194,9 +195,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRefusals(reply, () => {
+      answerRefusals(reply, async () => {
         const move = app.store.rollback(request.params.name, request.params.alias, request.body?.by);
-        app.modelServing?.notify();
+        // As for a move: a request sent after this reply gets the version rolled back to.
+        await app.modelServing?.sync();
         return move;
       }),
   );

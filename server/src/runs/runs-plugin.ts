@@ -16,19 +16,14 @@ export const runsPlugin = fp(
     const baseDir = config.dataRoots[0] ?? process.cwd();
     // Steps run here deploy into this server's registry; their endpoints are served by this server
     // unless the model server is said to live elsewhere. (Workers on Redis deploy over the HTTP API.)
-    const storeRegistry = storeModelRegistry(
+    // A deploy step ends once the embedded model server serves what it deployed, not at its next look
+    // at the store: a request sent when the run shows the step done gets the new version.
+    const models = storeModelRegistry(
       store,
       artifacts,
       () => config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
+      () => fastify.modelServing,
     );
-    // The embedded model server switches as soon as a step deploys, not at its next look at the store.
-    const models: typeof storeRegistry = {
-      async deploy(request) {
-        const deployed = await storeRegistry.deploy(request);
-        fastify.modelServing?.notify();
-        return deployed;
-      },
-    };
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;
     let processes: ProcessTransport | undefined;
