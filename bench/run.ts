@@ -11,6 +11,7 @@ import { benchInline } from './inline.ts';
 import { benchPlugins } from './plugins.ts';
 import { benchQueueChain } from './queue-chain.ts';
 import { benchQueueFanout } from './queue-fanout.ts';
+import { benchServe } from './serve.ts';
 import { benchServePool } from './serve-pool.ts';
 import { benchTrain } from './train.ts';
 import { benchValidate } from './validate.ts';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   plugins: benchPlugins,
   'queue-chain': benchQueueChain,
   'queue-fanout': benchQueueFanout,
+  serve: benchServe,
   'serve-pool': benchServePool,
   train: benchTrain,
   validate: benchValidate,

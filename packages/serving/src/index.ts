@@ -7,7 +7,13 @@ export {
 } from './errors.ts';
 export { InferencePool, type InferencePoolOptions, type InferOptions } from './inference-pool.ts';
 export { modelMetadata } from './oip-metadata.ts';
-export { DEFAULT_MAX_ROWS, type DecodedInferRequest, type DecodeOptions, decodeInferRequest } from './oip-request.ts';
+export {
+  DEFAULT_MAX_ROWS,
+  type DecodedInferRequest,
+  type DecodeOptions,
+  decodeInferRequest,
+  flattenData,
+} from './oip-request.ts';
 export { encodeInferResponse } from './oip-response.ts';
 export type {
   OipDatatype,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeInferRequest } from './oip-request.ts';
+import { decodeInferRequest, flattenData } from './oip-request.ts';
 import type { OipModelMetadata } from './oip-types.ts';
 import { RequestError } from './request-error.ts';
 
@@ -108,6 +108,10 @@ describe('decodeInferRequest', () => {
     expect(refusal({ inputs: [age([1]), city([7])] }).message).toBe(
       "inputs[1].data[0]: input 'city' takes strings (null for a missing value), got 7",
     );
+    // A [rows, 1] input takes its data flat or one list deep, and no deeper.
+    expect(refusal({ inputs: [age([[[1]], [2]], [2, 1]), city(['a', 'b'])] }).message).toBe(
+      "inputs[0].data[0]: input 'age' takes finite numbers (null for a missing value), got a list",
+    );
   });
 
   it('refuses more rows than the limit', () => {
@@ -131,5 +135,15 @@ describe('decodeInferRequest', () => {
     expect(refusal({ inputs: [age([1]), city(['a'])], outputs: [{ name: 'score' }] }).message).toBe(
       "outputs[0].name: the model has no output 'score'; its outputs are label, probabilities",
     );
+  });
+});
+
+describe('flattenData', () => {
+  it('gives a flat list back as it is, and flattens nested lists to the depth asked', () => {
+    const flat = [1, 2, 3];
+    expect(flattenData(flat, 1)).toBe(flat);
+    expect(flattenData([[1], [2, [3]]], 1)).toEqual([1, 2, [3]]);
+    expect(flattenData([[1], [2, [3]]])).toEqual([1, 2, 3]);
+    expect(flattenData([[1], [2]], 0)).toEqual([[1], [2]]);
   });
 });
