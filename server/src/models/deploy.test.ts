@@ -181,7 +181,12 @@ describe('storeModelRegistry', () => {
   it('with the model server of this process, resolves once that server serves what was deployed', async () => {
     const serving = test.app.modelServing;
     if (serving === undefined) throw new Error('the test app has no model server');
-    const host = storeModelRegistry(test.app.store, test.app.artifacts, () => 'http://x', () => serving);
+    const host = storeModelRegistry(
+      test.app.store,
+      test.app.artifacts,
+      () => 'http://x',
+      () => serving,
+    );
     await host.deploy(request(first));
     expect(serving.endpoint('churn')?.routes).toEqual([{ version: 1, percent: 100 }]);
     await host.deploy(request(second));
