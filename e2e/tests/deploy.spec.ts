@@ -1,5 +1,6 @@
 // Deploying from the designer, as a user does it: the iris example opened from File → Open example…
-// and run deploys model `iris` to `production`; Models and endpoints shows v1 serving and "Try it"
+// and run deploys model `iris` to `production`; the deploy step's output gives the endpoint's address and
+// opens Models and endpoints on it, which shows v1 serving, and "Try it"
 // gets an answer from the model server embedded in `loom start`. A changed training parameter and a
 // second run register and serve v2; Roll back puts v1 back, and the history says so. Nothing is mocked.
 import type { Locator, Page } from '@playwright/test';
@@ -60,8 +61,17 @@ test('the iris example deploys from the designer, serves v1 then v2 through Try 
   await expect(page.getByTestId('problems-count')).toHaveText('✓ No problems');
 
   await runToSuccess(page);
-  await clickEmptyCanvas(page);
-  await page.keyboard.press('Shift+M');
+  // The deploy step's output says what it deployed and where, and leads to the endpoint.
+  const deployStep = await selectNode(page, 'deploy');
+  await deployStep.getByTestId('open-step').click();
+  const deployed = page.getByTestId('step-drawer').getByTestId('output-endpoint').getByTestId('endpoint-preview');
+  await expect(deployed.getByTestId('endpoint-model')).toHaveText(MODEL);
+  await expect(deployed.getByTestId('endpoint-version')).toHaveText('v1');
+  await expect(deployed.getByTestId('endpoint-alias')).toHaveText('production');
+  await expect(deployed.getByTestId('endpoint-address')).toHaveText(
+    new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v2/models/${MODEL}/infer$`),
+  );
+  await deployed.getByTestId('endpoint-open').click();
   let dialog = await modelsDialog(page);
   await expect(dialog.getByTestId(`model-item-${MODEL}`)).toContainText('1 version · latest v1');
   await expect(dialog.getByTestId(`model-item-${MODEL}`)).toContainText('serving v1 (production)');
@@ -71,6 +81,7 @@ test('the iris example deploys from the designer, serves v1 then v2 through Try 
   await tryIt(dialog, 1);
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
+  await clickEmptyCanvas(page);
 
   // A weaker L2 penalty trains other coefficients: another ONNX file, so another version.
   const inspector = await selectNode(page, 'train');
@@ -79,7 +90,8 @@ test('the iris example deploys from the designer, serves v1 then v2 through Try 
   await expect(inspector.getByTestId('param-error-regularization')).toHaveCount(0);
   await runToSuccess(page);
 
-  await runCommand(page, 'run', 'run.endpoints');
+  await clickEmptyCanvas(page);
+  await page.keyboard.press('Shift+M');
   dialog = await modelsDialog(page);
   await expect(dialog.getByTestId(`model-item-${MODEL}`)).toContainText('2 versions · latest v2');
   await expect(dialog.getByTestId('alias-production').getByTestId('alias-version')).toHaveText('v2');

@@ -27,6 +27,9 @@ interface Notice {
 export function EndpointsDialog() {
   const session = useSession();
   const close = useEditor((state) => state.openDialog);
+  const openedOn = useEditor((state) => state.endpointsModel);
+  // Read once: the dialog opens on that model, and the user picks others from then on.
+  const firstModel = useRef(openedOn);
   const [overview, setOverview] = useState<EndpointsOverview | undefined>(undefined);
   const [detail, setDetail] = useState<ModelDetail | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -53,7 +56,7 @@ export function EndpointsDialog() {
     [session],
   );
   useEffect(() => {
-    void refresh(undefined);
+    void refresh(firstModel.current);
   }, [refresh]);
 
   const change = async (action: () => Promise<AliasMove>, rollback: boolean) => {

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useSession } from '../commands/use-commands.tsx';
 import { useEditor } from '../store/editor-context.tsx';
 import { downloadName, outputTypesOf } from './download-name.ts';
+import { EndpointView, isEndpoint } from './previews/EndpointView.tsx';
 import { JsonPreview } from './previews/JsonPreview.tsx';
 import { MetricsView } from './previews/MetricsView.tsx';
 import { TableGrid } from './previews/TableGrid.tsx';
@@ -56,15 +57,32 @@ export function OutputPreview({ port, output }: { port: string; output: Output }
 }
 
 function PreviewBody({ type, preview }: { type: string; preview: ArtifactPreview }) {
+  const openEndpoints = useEditor((state) => state.openEndpoints);
+  const toast = useEditor((state) => state.toast);
   switch (preview.kind) {
     case 'table':
       return <TableGrid columns={preview.columns} rows={preview.rows} rowCount={preview.rowCount} />;
     case 'json':
-      return type === 'metrics' && isRecord(preview.value) ? (
-        <MetricsView metrics={preview.value as Metrics} />
-      ) : (
-        <JsonPreview value={preview.value} />
-      );
+      if (type === 'metrics' && isRecord(preview.value)) return <MetricsView metrics={preview.value as Metrics} />;
+      if (type === 'endpoint' && isEndpoint(preview.value)) {
+        return (
+          <EndpointView
+            endpoint={preview.value}
+            onOpen={openEndpoints}
+            onCopy={async (text) => {
+              try {
+                await navigator.clipboard.writeText(text);
+                toast('success', 'Copied the endpoint address');
+                return true;
+              } catch {
+                toast('error', 'The browser did not let Loom copy; select the address and copy it');
+                return false;
+              }
+            }}
+          />
+        );
+      }
+      return <JsonPreview value={preview.value} />;
     case 'text':
       return <TextPreview text={preview.text} truncated={preview.truncated} />;
     case 'binary':

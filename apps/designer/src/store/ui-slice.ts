@@ -33,6 +33,8 @@ export const CANVAS_TOAST_MS = 4000;
 /** Editor state that is neither document nor run: open panels, messages, requests to the canvas. */
 export interface UiSlice {
   dialog: DialogKind | undefined;
+  /** The model Models and endpoints opens on, when it was opened for one (from a step's endpoint output). */
+  endpointsModel: string | undefined;
   /** The step whose logs and outputs the drawer shows. */
   drawerStep: string | undefined;
   toasts: readonly Toast[];
@@ -45,6 +47,8 @@ export interface UiSlice {
   /** Where the pointer last was on the canvas, in flow coordinates: where pasted and quick-added nodes go. */
   pointer: { x: number; y: number } | undefined;
   openDialog(dialog: DialogKind | undefined): void;
+  /** Opens Models and endpoints on `model`. */
+  openEndpoints(model: string): void;
   openDrawer(stepId: string | undefined): void;
   toast(tone: Toast['tone'], message: string, options?: ToastOptions): void;
   dismissToast(id: number): void;
@@ -60,6 +64,7 @@ let toastIds = 0;
 
 export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   dialog: undefined,
+  endpointsModel: undefined,
   drawerStep: undefined,
   toasts: [],
   connectionRefusal: undefined,
@@ -67,7 +72,10 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   fitRequest: undefined,
   pointer: undefined,
   openDialog(dialog) {
-    set({ dialog });
+    set({ dialog, endpointsModel: undefined });
+  },
+  openEndpoints(model) {
+    set({ dialog: 'endpoints', endpointsModel: model });
   },
   openDrawer(stepId) {
     set({ drawerStep: stepId });
