@@ -11,6 +11,7 @@ import {
   node,
   openDesigner,
   pageErrors,
+  rollBackConfirmed,
   runCommand,
   selectNode,
   startRun,
@@ -100,16 +101,7 @@ test('the iris example deploys from the designer, serves v1 then v2 through Try 
   await tryIt(dialog, 2);
 
   await dialog.getByTestId('model-tab-versions').click();
-  const rollback = dialog.getByTestId('rollback-production');
-  await expect(rollback).toHaveText('↶ Roll back to v1');
-  const asked: string[] = [];
-  page.once('dialog', (question) => {
-    asked.push(question.message());
-    void question.accept();
-  });
-  await rollback.click();
-  await expect(dialog.getByTestId('endpoints-notice')).toHaveText(`Rolled production of ${MODEL} back from v2 to v1`);
-  expect(asked).toEqual([`Roll production of ${MODEL} back from v2 to v1?`]);
+  await rollBackConfirmed(page, dialog, { model: MODEL, alias: 'production', from: 2, to: 1 });
   await expect(dialog.getByTestId('alias-production').getByTestId('alias-version')).toHaveText('v1');
   await expect(dialog.getByTestId('traffic-split').getByTestId('traffic-v1')).toHaveText('v1 · 100%');
   await tryIt(dialog, 1);

@@ -5,7 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect, type LoomServer, test } from '../fixtures.ts';
-import { type ApiRun, canvasNodes, getRun, openDesigner, pageErrors, runCommand } from './support/designer.ts';
+import {
+  type ApiRun,
+  canvasNodes,
+  getRun,
+  openDesigner,
+  pageErrors,
+  rollBackConfirmed,
+  runCommand,
+} from './support/designer.ts';
 import { IRIS_EXAMPLE, type PipelineJson } from './support/documents.ts';
 
 /** The model the tests register; not the example's own name, so a deploy step in the example never shares it. */
@@ -162,16 +170,7 @@ test('moves an alias to another version, rolls it back after asking, and the his
   const aliases = await loom.api<{ aliases: Array<{ alias: string; version: number }> }>(`/api/models/${MODEL}`);
   expect(aliases.aliases).toContainEqual(expect.objectContaining({ alias: 'production', version: 2 }));
 
-  const rollback = dialog.getByTestId('rollback-production');
-  await expect(rollback).toHaveText('↶ Roll back to v1');
-  const asked: string[] = [];
-  page.once('dialog', (question) => {
-    asked.push(question.message());
-    void question.accept();
-  });
-  await rollback.click();
-  await expect(dialog.getByTestId('endpoints-notice')).toHaveText(`Rolled production of ${MODEL} back from v2 to v1`);
-  expect(asked).toEqual([`Roll production of ${MODEL} back from v2 to v1?`]);
+  await rollBackConfirmed(page, dialog, { model: MODEL, alias: 'production', from: 2, to: 1 });
   await expect(production.getByTestId('alias-version')).toHaveText('v1');
   // A rollback ends the canary: every request goes to the version rolled back to.
   await expect(dialog.getByTestId('traffic-split').getByTestId('traffic-v1')).toHaveText('v1 · 100%');

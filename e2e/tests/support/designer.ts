@@ -405,3 +405,26 @@ export async function expectStatuses(
 ): Promise<void> {
   for (const id of ids) await expect(node(page, id), `node ${id}`).toHaveAttribute('data-status', status, { timeout });
 }
+
+/**
+ * In Models and endpoints, rolls `alias` of `model` back from `from` to `to` with its button, accepting
+ * the question it asks; expects the question and the notice to name both versions.
+ */
+export async function rollBackConfirmed(
+  page: Page,
+  dialog: Locator,
+  { model, alias, from, to }: { model: string; alias: string; from: number; to: number },
+): Promise<void> {
+  const rollback = dialog.getByTestId(`rollback-${alias}`);
+  await expect(rollback).toHaveText(`↶ Roll back to v${to}`);
+  const asked: string[] = [];
+  page.once('dialog', (question) => {
+    asked.push(question.message());
+    void question.accept();
+  });
+  await rollback.click();
+  await expect(dialog.getByTestId('endpoints-notice')).toHaveText(
+    `Rolled ${alias} of ${model} back from v${from} to v${to}`,
+  );
+  expect(asked).toEqual([`Roll ${alias} of ${model} back from v${from} to v${to}?`]);
+}

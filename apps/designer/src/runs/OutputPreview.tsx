@@ -69,16 +69,12 @@ function PreviewBody({ type, preview }: { type: string; preview: ArtifactPreview
           <EndpointView
             endpoint={preview.value}
             onOpen={openEndpoints}
-            onCopy={async (text) => {
-              try {
-                await navigator.clipboard.writeText(text);
-                toast('success', 'Copied the endpoint address');
-                return true;
-              } catch {
-                toast('error', 'The browser did not let Loom copy; select the address and copy it');
-                return false;
-              }
-            }}
+            onCopy={(text) =>
+              navigator.clipboard.writeText(text).then(
+                () => toast('success', 'Copied the endpoint address'),
+                () => toast('error', 'The browser did not let Loom copy; select the address and copy it'),
+              )
+            }
           />
         );
       }

@@ -5,8 +5,8 @@ export interface EndpointViewProps {
   endpoint: Endpoint;
   /** Opens Models and endpoints on the endpoint's model. */
   onOpen(model: string): void;
-  /** Copies the infer address; resolves false when the browser refused. */
-  onCopy(text: string): Promise<boolean>;
+  /** Copies the infer address (and says whether the browser let it). */
+  onCopy(text: string): void;
 }
 
 /** Whether a port's JSON value is an endpoint as `deploy.endpoint` gives it. */
@@ -58,7 +58,7 @@ export function EndpointView({ endpoint, onOpen, onCopy }: EndpointViewProps) {
           className="button small"
           data-testid="endpoint-copy"
           title="Copy the address"
-          onClick={() => void onCopy(address)}
+          onClick={() => onCopy(address)}
         >
           Copy
         </button>
