@@ -78,7 +78,7 @@ module.exports = {
       name: 'node-libraries-below-sdk-users',
       severity: 'error',
       comment: 'ml, tables and onnx are libraries for nodes: they know nothing of Loom’s pipeline machinery.',
-      from: { path: '^packages/(ml|tables|onnx)/' },
+      from: { path: '^packages/(ml|tables|onnx|drift)/' },
       to: { path: '^(packages/(graph|sdk|compiler|runtime|cli)|nodes)/' },
     },
     {
@@ -94,6 +94,14 @@ module.exports = {
       severity: 'error',
       comment: 'The numeric kernels and formats run anywhere, the browser included.',
       from: { path: '^packages/ml/src/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core', 'npm'] },
+    },
+    {
+      name: 'drift-is-pure',
+      severity: 'error',
+      comment:
+        'Profiles and drift metrics are numbers in, numbers out: they run anywhere, the browser included, and know nothing of pipelines.',
+      from: { path: '^packages/drift/src/', pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['core', 'npm'] },
     },
   ],
