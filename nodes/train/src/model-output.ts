@@ -1,6 +1,7 @@
+import { profileData } from '@loom/drift';
 import { argmaxRows, type Estimator, type ModelFile, predictEstimator, requiredSources } from '@loom/ml';
 import type { ArtifactRef, StepContext } from '@loom/sdk';
-import { buildParitySample } from './parity-sample.ts';
+import { buildParitySample, rebuildSourceValues } from './parity-sample.ts';
 import type { TrainingData } from './training-data.ts';
 
 export const MODEL_MEDIA_TYPE = 'application/vnd.loom.model+json';
@@ -33,21 +34,48 @@ export async function writeModel(
     sample: {},
     training: { rows: data.rows, seed: Number(ctx.params.seed ?? 0), params },
   };
-  model.sample = buildParitySample(data.features, data.columns, data.lineage.steps, requiredSources(model));
-  reportTrainingScore(ctx, data, estimator);
-  return ctx.artifacts.write(JSON.stringify(model), { mediaType: MODEL_MEDIA_TYPE });
+  const sources = requiredSources(model);
+  model.sample = buildParitySample(data.features, data.columns, data.lineage.steps, sources);
+  const predictions = predictTrainingRows(data, estimator);
+  reportTrainingScore(ctx, data, predictions);
+  const allRows = Array.from({ length: data.rows }, (_, row) => row);
+  // Placed before `training` so the file's key order stays fixed.
+  const { training, ...head } = model;
+  const baseline = profileData(
+    rebuildSourceValues(data.features, data.columns, data.lineage.steps, sources, allRows),
+    predictedOutputs(data, predictions),
+  );
+  ctx.log.info(
+    `training baseline: ${Object.keys(baseline.features).length} input columns and the predictions profiled over ${data.rows} rows`,
+  );
+  return ctx.artifacts.write(JSON.stringify({ ...head, baseline, training }), { mediaType: MODEL_MEDIA_TYPE });
+}
+
+/** The estimator's raw outputs on every training row: class scores row-major, or one value per row. */
+function predictTrainingRows(data: TrainingData, estimator: Estimator): Float64Array {
+  const outputs = data.target.kind === 'classification' ? data.target.classCount : 1;
+  return predictEstimator(estimator, data.matrix(), outputs);
+}
+
+/** What the endpoint answers for each training row: the class label, or the value on the label's scale. */
+function predictedOutputs(data: TrainingData, predictions: Float64Array): Array<string | number> | Float64Array {
+  const { target } = data;
+  if (target.kind === 'classification') {
+    const predicted = argmaxRows(predictions, data.rows, target.classCount);
+    return Array.from(predicted, (index) => target.classes[index] as string | number);
+  }
+  const { offset = 0, scale = 1 } = target.labelScale ?? {};
+  return Float64Array.from({ length: data.rows }, (_, row) => (predictions[row] as number) * scale + offset);
 }
 
 function reportTrainingScore(
   ctx: StepContext<Record<string, unknown>, unknown>,
   data: TrainingData,
-  estimator: Estimator,
+  predictions: Float64Array,
 ): void {
   const { target } = data;
-  const outputs = target.kind === 'classification' ? target.classCount : 1;
-  const predictions = predictEstimator(estimator, data.matrix(), outputs);
   if (target.kind === 'classification') {
-    const predicted = argmaxRows(predictions, data.rows, outputs);
+    const predicted = argmaxRows(predictions, data.rows, target.classCount);
     let correct = 0;
     for (let r = 0; r < data.rows; r++) if (predicted[r] === target.y[r]) correct++;
     ctx.metric('train_accuracy', correct / data.rows);

@@ -4,26 +4,43 @@ import { oneHotColumnName } from '@loom/ml';
 /** How many training rows `export.onnx` replays through both the in-process model and onnxruntime. */
 export const PARITY_SAMPLE_ROWS = 256;
 
+export type SourceValues = Record<string, Array<number | string | null>>;
+
 /**
- * Rebuilds raw source values for a spread of training rows by undoing the fitted steps (scaling back,
- * one-hot back to its category), so the parity check feeds the ONNX model realistic raw inputs. The
- * reconstruction need not be exact: both sides of the check start from these same values.
+ * Rebuilds raw source values for a spread of training rows, so the parity check feeds the ONNX model
+ * realistic raw inputs. The reconstruction need not be exact: both sides of the check start from these
+ * same values.
  */
 export function buildParitySample(
   features: readonly string[],
   columns: readonly Float64Array[],
   steps: readonly FittedStep[],
   sources: readonly SourceColumn[],
-): Record<string, Array<number | string | null>> {
+): SourceValues {
   const rows = columns[0]?.length ?? 0;
   const count = Math.min(rows, PARITY_SAMPLE_ROWS);
   const picked = Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
+  return rebuildSourceValues(features, columns, steps, sources, picked);
+}
+
+/**
+ * Rebuilds the raw source values of the given training rows by undoing the fitted steps (scaling back,
+ * one-hot back to its category). Imputed values stay as imputed: the training table no longer knows
+ * which of them were missing. A source column no feature derives from comes back as NULLs.
+ */
+export function rebuildSourceValues(
+  features: readonly string[],
+  columns: readonly Float64Array[],
+  steps: readonly FittedStep[],
+  sources: readonly SourceColumn[],
+  rows: readonly number[],
+): SourceValues {
   const values = new Map<string, Array<number | string | null>>();
   features.forEach((name, f) => {
     const column = columns[f] as Float64Array;
     values.set(
       name,
-      picked.map((row) => column[row] as number),
+      rows.map((row) => column[row] as number),
     );
   });
   for (let s = steps.length - 1; s >= 0; s--) {
@@ -44,7 +61,7 @@ export function buildParitySample(
         if (indicators.every((column) => column === undefined)) break;
         values.set(
           step.column,
-          picked.map((_, i) => {
+          rows.map((_, i) => {
             // Undoing a later scale gives back 1 only to rounding, so "hot" means the indicator nearest 1.
             const hot = indicators.findIndex(
               (column) => column !== undefined && Math.abs((column[i] as number) - 1) < 1e-6,
@@ -56,13 +73,12 @@ export function buildParitySample(
       }
       case 'impute':
       case 'impute_category':
-        // The imputed value stands for itself; the parity check adds rows with NULLs on its own.
         break;
     }
   }
-  const sample: Record<string, Array<number | string | null>> = {};
+  const rebuilt: SourceValues = {};
   for (const source of sources) {
-    sample[source.name] = values.get(source.name) ?? picked.map(() => null);
+    rebuilt[source.name] = values.get(source.name) ?? rows.map(() => null);
   }
-  return sample;
+  return rebuilt;
 }

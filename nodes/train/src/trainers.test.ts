@@ -47,6 +47,22 @@ describe('train.logistic_regression', () => {
     // The parity sample holds raw rows of every source the features need.
     expect(Object.keys(model.sample)).toEqual(model.features);
     expect(model.sample.sepal_length?.length).toBe(150);
+    // The baseline profiles every training row of the raw inputs, and the predicted species.
+    const baseline = model.baseline;
+    expect(baseline?.rows).toBe(150);
+    expect(Object.keys(baseline?.features ?? {})).toEqual(model.features);
+    expect(baseline?.features.sepal_length).toMatchObject({
+      kind: 'number',
+      count: 150,
+      nullCount: 0,
+      min: 4.3,
+      max: 7.9,
+    });
+    expect((baseline?.features.sepal_length as { mean: number }).mean).toBeCloseTo(5.843333, 5);
+    expect(baseline?.predictions?.kind).toBe('category');
+    const predicted = baseline?.predictions as { top: Array<{ value: string; count: number }> };
+    expect(predicted.top.map((t) => t.value).sort()).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(predicted.top.reduce((sum, t) => sum + t.count, 0)).toBe(150);
     await result.cleanup();
   });
 
@@ -181,6 +197,11 @@ describe('train.linear_regression', () => {
     const prediction = predictModel(model, { a: Float64Array.of(1), b: Float64Array.of(0.5) }, 1);
     expect(prediction.values?.[0]).toBeCloseTo(3 - 1 + 5, 5);
     expect(result.metrics.train_rmse).toBeLessThan(1e-6);
+    // The baseline's predictions are on the label's own scale, as the endpoint answers.
+    const labels = Array.from({ length: 50 }, (_, i) => 3 * i * 0.1 - 2 * Math.sin(i) + 5);
+    const mean = labels.reduce((sum, v) => sum + v, 0) / labels.length;
+    expect(model.baseline?.predictions).toMatchObject({ kind: 'number', count: 50 });
+    expect((model.baseline?.predictions as { mean: number }).mean).toBeCloseTo(mean, 5);
     await result.cleanup();
   });
 });
@@ -273,6 +294,16 @@ describe('the parity sample', () => {
     const model = await readModel(result.outputs.model.path);
     expect(model.sample.c?.slice(0, 6)).toEqual(['a', 'b', 'b', 'a', 'b', 'b']);
     expect(model.sample.x?.slice(0, 3)).toEqual([0, 1, 2]);
+    // The baseline profiles the raw category, not its z-scored indicators.
+    expect(model.baseline?.features.c).toMatchObject({
+      kind: 'category',
+      count: 30,
+      top: [
+        { value: 'b', count: 20 },
+        { value: 'a', count: 10 },
+      ],
+    });
+    expect(model.baseline?.features.x).toMatchObject({ kind: 'number', min: 0, max: 6 });
     await result.cleanup();
   });
 });

@@ -1,3 +1,4 @@
+import type { DataProfile } from '@loom/drift';
 import type { TableLineage } from './lineage.ts';
 
 /**
@@ -34,6 +35,12 @@ export interface ModelFile {
    * training rows, for `export.onnx`'s parity check. NULL is `null`.
    */
   sample: Record<string, Array<number | string | null>>;
+  /**
+   * The training baseline: a profile of the raw source columns over every training row (rebuilt through
+   * the lineage, as the endpoint will receive them) and of the model's predictions on those rows.
+   * Monitors measure drift against it. Absent in files written before baselines existed.
+   */
+  baseline?: DataProfile;
   training: {
     rows: number;
     seed: number;

@@ -1,3 +1,4 @@
+import { profileData } from '@loom/drift';
 import { type ModelFile, requiredSources } from '@loom/ml';
 import { describe, expect, it } from 'vitest';
 import { buildOnnxModel } from './build-model.ts';
@@ -45,6 +46,19 @@ describe('readOnnxModelInfo', () => {
           '{"name":"color","kind":"string"},{"name":"visits","kind":"number"}]',
       },
     ]);
+  });
+
+  it('carries the training baseline when the model has one', () => {
+    const model = models.logisticBinary as ModelFile;
+    const baseline = profileData({ age: [30, 40, 50], city: ['a', 'b', 'a'] }, ['yes', 'no', 'yes']);
+    const bytes = buildOnnxModel({ ...model, baseline });
+    expect(readOnnxModelInfo(bytes).baseline).toEqual(baseline);
+    const loom = decodeModel(bytes);
+    const broken = encodeModel({
+      ...loom,
+      metadata_props: loom.metadata_props.map((p) => (p.key === 'loom.baseline' ? { ...p, value: '{"a":1}' } : p)),
+    });
+    expect(() => readOnnxModelInfo(broken)).toThrow(/loom.baseline is not a Loom data profile/);
   });
 
   it('says so when a file is not a Loom export', () => {

@@ -1,3 +1,4 @@
+import { type DataProfile, parseProfile } from '@loom/drift';
 import type { ModelFile, SourceColumn } from '@loom/ml';
 import { decodeModel } from './onnx-proto.ts';
 
@@ -13,6 +14,8 @@ export interface OnnxModelInfo {
   inputs: SourceColumn[];
   /** The node type that trained the model, e.g. `train.random_forest`. */
   trainedBy: string;
+  /** The training baseline monitors compare traffic with; absent in models trained before baselines. */
+  baseline?: DataProfile;
 }
 
 /** The `metadata_props` keys a Loom ONNX file carries. */
@@ -25,6 +28,7 @@ export const METADATA = {
   classes: 'loom.classes',
   trainedBy: 'loom.trainedBy',
   inputs: 'loom.inputs',
+  baseline: 'loom.baseline',
 } as const;
 
 export const ONNX_FORMAT = 'loom.onnx';
@@ -42,6 +46,7 @@ export function metadataProps(model: ModelFile, inputs: SourceColumn[]): Array<{
   if (model.task === 'classification') entries.push([METADATA.classes, JSON.stringify(model.classes ?? [])]);
   entries.push([METADATA.trainedBy, model.trainedBy]);
   entries.push([METADATA.inputs, JSON.stringify(inputs.map(({ name, kind }) => ({ name, kind })))]);
+  if (model.baseline !== undefined) entries.push([METADATA.baseline, JSON.stringify(model.baseline)]);
   return entries.map(([key, value]) => ({ key, value }));
 }
 
@@ -92,6 +97,12 @@ export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
       (classes.every((c) => typeof c === 'string') || classes.every((c) => typeof c === 'number'));
     if (!uniform) throw new Error(`${METADATA.classes} is not a list of strings or of numbers`);
     info.classes = classes as string[] | number[];
+  }
+  const baseline = props.get(METADATA.baseline);
+  if (baseline !== undefined) {
+    const profile = parseProfile(json(baseline, METADATA.baseline));
+    if (profile === undefined) throw new Error(`${METADATA.baseline} is not a Loom data profile`);
+    info.baseline = profile;
   }
   return info;
 }
