@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { CategoryProfile, DataProfile, NumberProfile } from '@loom/drift';
 import { type ModelFile, predictModel } from '@loom/ml';
 import { runNode } from '@loom/sdk/testing';
 import { TableFixtures } from '@loom/tables/testing';
@@ -48,7 +49,7 @@ describe('train.logistic_regression', () => {
     expect(Object.keys(model.sample)).toEqual(model.features);
     expect(model.sample.sepal_length?.length).toBe(150);
     // The baseline profiles every training row of the raw inputs, and the predicted species.
-    const baseline = model.baseline;
+    const baseline = model.baseline as DataProfile;
     expect(baseline?.rows).toBe(150);
     expect(Object.keys(baseline?.features ?? {})).toEqual(model.features);
     expect(baseline?.features.sepal_length).toMatchObject({
@@ -58,9 +59,9 @@ describe('train.logistic_regression', () => {
       min: 4.3,
       max: 7.9,
     });
-    expect((baseline?.features.sepal_length as { mean: number }).mean).toBeCloseTo(5.843333, 5);
+    expect((baseline.features.sepal_length as NumberProfile).mean).toBeCloseTo(5.843333, 5);
     expect(baseline?.predictions?.kind).toBe('category');
-    const predicted = baseline?.predictions as { top: Array<{ value: string; count: number }> };
+    const predicted = baseline.predictions as CategoryProfile;
     expect(predicted.top.map((t) => t.value).sort()).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(predicted.top.reduce((sum, t) => sum + t.count, 0)).toBe(150);
     await result.cleanup();
@@ -201,7 +202,7 @@ describe('train.linear_regression', () => {
     const labels = Array.from({ length: 50 }, (_, i) => 3 * i * 0.1 - 2 * Math.sin(i) + 5);
     const mean = labels.reduce((sum, v) => sum + v, 0) / labels.length;
     expect(model.baseline?.predictions).toMatchObject({ kind: 'number', count: 50 });
-    expect((model.baseline?.predictions as { mean: number }).mean).toBeCloseTo(mean, 5);
+    expect(((model.baseline as DataProfile).predictions as NumberProfile).mean).toBeCloseTo(mean, 5);
     await result.cleanup();
   });
 });
