@@ -1,7 +1,7 @@
 export { columnKind, sourceColumnsOf, type TableColumnInfo, type TableColumnKind } from './column-kind.ts';
 export { DEFAULT_MEMORY_LIMIT, TableDatabase, type TableDatabaseOptions } from './database.ts';
 export { isFittedStepList } from './lineage-metadata.ts';
-export { type ReadColumnsResult, readColumns, type TableColumn } from './read-columns.ts';
+export { type ReadColumnsResult, readColumns, readRelationColumns, type TableColumn } from './read-columns.ts';
 export { doubleLiteral, quoteIdentifier, quoteLiteral } from './sql.ts';
 export {
   describeQuery,

@@ -43,48 +43,61 @@ export async function readColumns(
 ): Promise<ReadColumnsResult> {
   const db = await TableDatabase.open(options.signal === undefined ? {} : { signal: options.signal });
   try {
-    const available = await describeQuery(db, `SELECT * FROM ${parquetSource(path)}`);
-    const wanted = pickColumns(available, names, path);
     const rowCount = await parquetRowCount(db, path);
-    const columns = new Map<string, TableColumn>();
-    for (const column of wanted) {
-      columns.set(
-        column.name,
-        column.kind === 'number'
-          ? { kind: 'number', values: new Float64Array(rowCount), nullCount: 0 }
-          : { kind: 'string', values: new Array<string | null>(rowCount).fill(null), nullCount: 0 },
-      );
-    }
-    if (wanted.length === 0 || rowCount === 0) return { rowCount, columns };
-    const bindings = await loadBindings();
-    const selected = wanted.map((column) => {
-      const name = quoteIdentifier(column.name);
-      return column.kind === 'number' ? `CAST(${name} AS DOUBLE) AS ${name}` : name;
-    });
-    const result = await db.stream(`SELECT ${selected.join(', ')} FROM ${parquetSource(path)}`);
-    const targets = wanted.map((column) => columns.get(column.name) as TableColumn);
-    let offset = 0;
-    for (
-      let chunk = await result.fetchChunk();
-      chunk !== null && chunk.rowCount > 0;
-      chunk = await result.fetchChunk()
-    ) {
-      db.throwIfAborted();
-      if (offset + chunk.rowCount > rowCount) {
-        throw new Error(`${path}: more rows than the ${rowCount} its footer announced`);
-      }
-      for (let c = 0; c < targets.length; c++) {
-        const target = targets[c] as TableColumn;
-        if (target.kind === 'number') target.nullCount += copyDoubles(bindings, chunk, c, target.values, offset);
-        else target.nullCount += copyStrings(chunk, c, target.values, offset);
-      }
-      offset += chunk.rowCount;
-    }
-    if (offset !== rowCount) throw new Error(`${path}: read ${offset} rows where its footer announced ${rowCount}`);
-    return { rowCount, columns };
+    return await readRelationColumns(db, parquetSource(path), names, { label: path, rowCount });
   } finally {
     db.close();
   }
+}
+
+/**
+ * {@link readColumns} over any relation of an open database: a table, a view, or a `FROM` expression
+ * such as `read_parquet([...])`, e.g. the rows of a time window gathered from several files.
+ *
+ * @param options.label names the relation in error messages; `rowCount`, when known, saves a count.
+ */
+export async function readRelationColumns(
+  db: TableDatabase,
+  relation: string,
+  names: readonly string[],
+  options: { label?: string; rowCount?: number } = {},
+): Promise<ReadColumnsResult> {
+  const label = options.label ?? relation;
+  const available = await describeQuery(db, `SELECT * FROM ${relation}`);
+  const wanted = pickColumns(available, names, label);
+  const rowCount = options.rowCount ?? Number((await db.all(`SELECT count(*) AS n FROM ${relation}`))[0]?.n ?? 0);
+  const columns = new Map<string, TableColumn>();
+  for (const column of wanted) {
+    columns.set(
+      column.name,
+      column.kind === 'number'
+        ? { kind: 'number', values: new Float64Array(rowCount), nullCount: 0 }
+        : { kind: 'string', values: new Array<string | null>(rowCount).fill(null), nullCount: 0 },
+    );
+  }
+  if (wanted.length === 0 || rowCount === 0) return { rowCount, columns };
+  const bindings = await loadBindings();
+  const selected = wanted.map((column) => {
+    const name = quoteIdentifier(column.name);
+    return column.kind === 'number' ? `CAST(${name} AS DOUBLE) AS ${name}` : name;
+  });
+  const result = await db.stream(`SELECT ${selected.join(', ')} FROM ${relation}`);
+  const targets = wanted.map((column) => columns.get(column.name) as TableColumn);
+  let offset = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    db.throwIfAborted();
+    if (offset + chunk.rowCount > rowCount) {
+      throw new Error(`${label}: more rows than the ${rowCount} its footer announced`);
+    }
+    for (let c = 0; c < targets.length; c++) {
+      const target = targets[c] as TableColumn;
+      if (target.kind === 'number') target.nullCount += copyDoubles(bindings, chunk, c, target.values, offset);
+      else target.nullCount += copyStrings(chunk, c, target.values, offset);
+    }
+    offset += chunk.rowCount;
+  }
+  if (offset !== rowCount) throw new Error(`${label}: read ${offset} rows where its footer announced ${rowCount}`);
+  return { rowCount, columns };
 }
 
 /** The low-level bindings: a CommonJS module whose exports ESM sees only as its default export. */
