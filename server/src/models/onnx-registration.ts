@@ -67,5 +67,6 @@ export async function registerOnnxArtifact(
     trainedBy: info.trainedBy,
   };
   if (info.classes !== undefined) version.classes = info.classes;
+  if (info.baseline !== undefined) version.baseline = info.baseline as unknown as Record<string, unknown>;
   return store.registerModelVersion(version);
 }

@@ -71,6 +71,7 @@ describe('POST /api/models/:name/versions', () => {
         provenance: { pipelineId: 'p1', pipelineVersion: 2, runId: 'r1', stepId: 'export' },
         createdAt: expect.any(String),
         aliases: [],
+        hasBaseline: false,
       },
     });
     const model = (await inject('GET', '/api/models/churn')).json();
@@ -83,6 +84,25 @@ describe('POST /api/models/:name/versions', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ created: false, version: { version: 1 } });
     expect((await inject('GET', '/api/models/churn/versions')).json().versions).toHaveLength(1);
+  });
+
+  it('keeps the training baseline the ONNX file carries, served apart from the version', async () => {
+    const profiled = await test.app.artifacts.put(exampleOnnx('logisticBinary', { baseline: true }));
+    const { version } = await register('churn', profiled.sha256);
+    expect(version.hasBaseline).toBe(true);
+    const baseline = await inject('GET', '/api/models/churn/versions/1/baseline');
+    expect(baseline.statusCode).toBe(200);
+    expect(baseline.json()).toMatchObject({
+      format: 'loom.profile',
+      features: { age: { kind: 'number' }, city: { kind: 'category' } },
+    });
+    await register('plain', classifier.sha256);
+    const none = await inject('GET', '/api/models/plain/versions/1/baseline');
+    expect(none.statusCode).toBe(404);
+    expect(none.json().message).toMatch(/has no training baseline.*retrain it/);
+    expect((await inject('GET', '/api/models/plain/versions/7/baseline')).json().message).toBe(
+      'model "plain" has no version 7',
+    );
   });
 
   it('reads a regressor’s single output and no classes', async () => {

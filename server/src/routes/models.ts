@@ -119,6 +119,33 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/api/models/:name/versions/:version/baseline',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'The training baseline of a version',
+        description:
+          'The profile of the raw inputs and the predictions over the training rows (a `loom.profile`): per number column its mean, std, min/max, null count, reference quantiles and decile bins; per text column its most frequent values. 404 when the version has none (trained before baselines existed).',
+        params: ModelVersionParamsSchema,
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { name, version } = request.params;
+      const baseline = app.store.getModelBaseline(name, version);
+      if (baseline !== undefined) return baseline;
+      if (app.store.getModel(name) === undefined) return reply.code(404).send(noModel(name));
+      if (app.store.getModelVersion(name, version) === undefined) {
+        return reply.code(404).send({ error: 'not-found', message: `model "${name}" has no version ${version}` });
+      }
+      return reply.code(404).send({
+        error: 'not-found',
+        message: `version ${version} of model "${name}" has no training baseline: it was trained before Loom kept baselines; retrain it to monitor drift`,
+      });
+    },
+  );
+
   app.delete(
     '/api/models/:name/versions/:version',
     {

@@ -55,6 +55,10 @@ export const ModelVersionSchema = Type.Object({
   }),
   createdAt: Type.String(),
   aliases: Type.Array(Type.String(), { description: 'The aliases pointing at this version.' }),
+  hasBaseline: Type.Boolean({
+    description:
+      'Whether the version carries a training baseline (GET …/baseline) that monitors compare its traffic with.',
+  }),
 });
 
 const ModelAliasSchema = Type.Object({ alias: Type.String(), version: Type.Integer(), updatedAt: Type.String() });

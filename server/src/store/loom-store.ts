@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { EventProjection } from './event-projection.ts';
 import { migrate } from './migrations.ts';
 import { ModelRegistry } from './model-registry.ts';
+import { MonitorStore } from './monitor-store.ts';
 import { SqliteStepCache } from './sqlite-step-cache.ts';
 import {
   RUN_COLUMNS,
@@ -76,6 +77,8 @@ export class LoomStore {
   readonly #runQueries = new Map<string, Database.Statement<unknown[], RunRow>>();
   readonly #appendEvents: Database.Transaction<(events: readonly RunEvent[]) => void>;
   readonly #models: ModelRegistry;
+  /** Endpoint monitors, their windows and alerts (see MonitorStore). */
+  readonly monitors: MonitorStore;
 
   private constructor(db: Database.Database, options: LoomStoreOptions) {
     this.#db = db;
@@ -83,6 +86,7 @@ export class LoomStore {
     this.#projection = new EventProjection(db);
     this.#statements = prepareStatements(db);
     this.#models = new ModelRegistry(db, this.#now);
+    this.monitors = new MonitorStore(db, this.#now);
     const { bumpLastSeq, insertEvent } = this.#statements;
     this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
       // One update of each run's last seq per batch, not one per event.
@@ -418,6 +422,11 @@ export class LoomStore {
 
   getModelVersion(name: string, version: number): ModelVersion | undefined {
     return this.#models.getModelVersion(name, version);
+  }
+
+  /** The training baseline profile of a version; undefined when it has none (or does not exist). */
+  getModelBaseline(name: string, version: number): Record<string, unknown> | undefined {
+    return this.#models.getModelBaseline(name, version);
   }
 
   /** Points the alias (new or not) at a version: one `alias.moved` event, none when it already pointed there. */

@@ -33,6 +33,7 @@ describe('migrate', () => {
     expect(migrate(db, 'test')).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
     expect(tables()).toEqual([
+      'alerts',
       'cache',
       'endpoints',
       'events',
@@ -41,6 +42,8 @@ describe('migrate', () => {
       'model_events',
       'model_versions',
       'models',
+      'monitor_windows',
+      'monitors',
       'pipeline_versions',
       'pipelines',
       'run_definitions',
@@ -53,8 +56,12 @@ describe('migrate', () => {
       .pluck()
       .all();
     expect(indexes).toEqual([
+      'alerts_by_monitor',
+      'alerts_by_status',
+      'alerts_open_per_rule',
       'logs_by_step',
       'model_events_by_model',
+      'monitors_by_model',
       'pipelines_by_name',
       'pipelines_by_updated',
       'runs_by_pipeline',
@@ -142,7 +149,7 @@ describe('LoomStore.open', () => {
     expect(store.listEndpoints()).toEqual([]);
     store.close();
     const migrated = new Database(path);
-    expect(userVersion(migrated)).toBe(3);
+    expect(userVersion(migrated)).toBe(SCHEMA_VERSION);
     migrated.close();
   });
 

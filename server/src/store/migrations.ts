@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { createMonitorTables } from './monitor-migration.ts';
 
 /**
  * One step of the store's schema history. `up` runs inside a transaction together with the bump of
@@ -206,6 +207,11 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
       `);
     },
+  },
+  {
+    version: 4,
+    name: 'monitoring: training baselines of model versions, endpoint monitors, their windows and alerts',
+    up: createMonitorTables,
   },
 ];
 

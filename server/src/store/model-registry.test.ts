@@ -78,6 +78,7 @@ describe('registering versions', () => {
       provenance: { pipelineId: 'p1', pipelineVersion: 3, runId: 'r1', stepId: 'export' },
       createdAt: '2026-03-01T00:01:00.000Z',
       aliases: [],
+      hasBaseline: false,
     });
     const second = store.registerModelVersion(
       classifierVersion('iris', 'b.onnx', { provenance: { runId: 'r2' }, description: 'ignored: not the first' }),

@@ -85,6 +85,7 @@ export class ModelRegistry {
           }),
           createdAt: at,
         });
+        if (input.baseline != null) this.#sql.setBaseline.run(JSON.stringify(input.baseline), input.model, version);
         this.#record(input.model, 'version.registered', at, { toVersion: version, by: input.by });
         const stored = this.#sql.version.get(input.model, version);
         if (stored === undefined)
@@ -111,6 +112,12 @@ export class ModelRegistry {
   getModelVersion(name: string, version: number): ModelVersion | undefined {
     const row = this.#sql.version.get(name, version);
     return row === undefined ? undefined : this.#withAliases(row);
+  }
+
+  /** The training baseline of a version; undefined when the version does not exist or has none. */
+  getModelBaseline(name: string, version: number): Record<string, unknown> | undefined {
+    const text = this.#sql.baseline.get(name, version);
+    return text === undefined || text === null ? undefined : JSON.parse(text);
   }
 
   setAlias(name: string, alias: string, version: number, by?: string): AliasMove {

@@ -38,10 +38,14 @@ export interface ModelVersionRow {
   metrics: string | null;
   provenance: string;
   created_at: string;
+  has_baseline: number;
 }
 
 export const MODEL_VERSION_COLUMNS =
   'model, version, onnx_sha256, onnx_size, input_schema, output_schema, task, label, label_kind, classes, trained_by, lineage, metrics, provenance, created_at';
+
+/** What a version read gives: the stored columns, and whether it has a baseline (not the baseline itself: it is large). */
+export const MODEL_VERSION_SELECT = `${MODEL_VERSION_COLUMNS}, baseline IS NOT NULL AS has_baseline`;
 
 export interface ModelAliasRow {
   model: string;
@@ -88,6 +92,7 @@ export function toModelVersion(row: ModelVersionRow, aliases: string[]): ModelVe
     provenance: JSON.parse(row.provenance) as ModelProvenance,
     createdAt: row.created_at,
     aliases,
+    hasBaseline: row.has_baseline === 1,
   };
   if (row.classes !== null) version.classes = JSON.parse(row.classes);
   return version;

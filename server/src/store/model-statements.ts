@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import {
   type EndpointRow,
   MODEL_VERSION_COLUMNS,
+  MODEL_VERSION_SELECT,
   type ModelAliasRow,
   type ModelEventRow,
   type ModelRow,
@@ -27,16 +28,16 @@ export function prepareModelStatements(db: BetterSqlite3.Database) {
     ),
     bumpLastVersion: db.prepare<[number, string]>('UPDATE models SET last_version = ? WHERE name = ?'),
     versionBySha: db.prepare<[string, string], ModelVersionRow>(
-      `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions WHERE model = ? AND onnx_sha256 = ?`,
+      `SELECT ${MODEL_VERSION_SELECT} FROM model_versions WHERE model = ? AND onnx_sha256 = ?`,
     ),
     version: db.prepare<[string, number], ModelVersionRow>(
-      `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions WHERE model = ? AND version = ?`,
+      `SELECT ${MODEL_VERSION_SELECT} FROM model_versions WHERE model = ? AND version = ?`,
     ),
     versionExists: db
       .prepare<[string, number], number>('SELECT 1 FROM model_versions WHERE model = ? AND version = ?')
       .pluck(),
     listVersions: db.prepare<[string], ModelVersionRow>(
-      `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions WHERE model = ? ORDER BY version DESC`,
+      `SELECT ${MODEL_VERSION_SELECT} FROM model_versions WHERE model = ? ORDER BY version DESC`,
     ),
     insertVersion: db.prepare<{
       model: string;
@@ -58,6 +59,12 @@ export function prepareModelStatements(db: BetterSqlite3.Database) {
       `INSERT INTO model_versions (${MODEL_VERSION_COLUMNS}) VALUES (@model, @version, @onnxSha256, @onnxSize,
        @inputs, @outputs, @task, @label, @labelKind, @classes, @trainedBy, @lineage, @metrics, @provenance, @createdAt)`,
     ),
+    setBaseline: db.prepare<[string, string, number]>(
+      'UPDATE model_versions SET baseline = ? WHERE model = ? AND version = ?',
+    ),
+    baseline: db
+      .prepare<[string, number], string | null>('SELECT baseline FROM model_versions WHERE model = ? AND version = ?')
+      .pluck(),
     deleteVersion: db.prepare<[string, number]>('DELETE FROM model_versions WHERE model = ? AND version = ?'),
     aliasesOfModel: db.prepare<[string], ModelAliasRow>(
       'SELECT model, alias, version, updated_at FROM model_aliases WHERE model = ? ORDER BY alias',

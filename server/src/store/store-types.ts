@@ -196,10 +196,12 @@ export interface NewModelVersion {
   description?: string;
   /** Who registered it, for the model's history. */
   by?: string;
+  /** The training baseline the ONNX file carried (a @loom/drift DataProfile). @default null */
+  baseline?: Record<string, unknown> | null;
 }
 
 export interface ModelVersion
-  extends Omit<NewModelVersion, 'description' | 'by' | 'lineage' | 'metrics' | 'provenance'> {
+  extends Omit<NewModelVersion, 'description' | 'by' | 'lineage' | 'metrics' | 'provenance' | 'baseline'> {
   /** Numbered from 1 within the model; a deleted version's number is never given again. */
   version: number;
   lineage: Record<string, unknown> | null;
@@ -208,6 +210,8 @@ export interface ModelVersion
   createdAt: string;
   /** The aliases that point at this version, by name. */
   aliases: string[];
+  /** Whether it has a training baseline that monitors can compare traffic with. */
+  hasBaseline: boolean;
 }
 
 /** The answer to a registration: the version, and whether it is new (false: the same ONNX was there). */

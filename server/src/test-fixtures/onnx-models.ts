@@ -1,3 +1,4 @@
+import { profileData } from '@loom/drift';
 import { buildOnnxModel } from '@loom/onnx';
 import { exampleModels } from '@loom/onnx/testing';
 
@@ -6,8 +7,12 @@ import { exampleModels } from '@loom/onnx/testing';
  * run): `logisticBinary` classifies `no`/`yes` from age, income, city, color and visits;
  * `softmaxIntegerClasses` classifies 1, 2 or 3; `forestRegressor` predicts a number.
  */
-export function exampleOnnx(name: 'logisticBinary' | 'softmaxIntegerClasses' | 'forestRegressor'): Uint8Array {
+export function exampleOnnx(
+  name: 'logisticBinary' | 'softmaxIntegerClasses' | 'forestRegressor',
+  options: { baseline?: boolean } = {},
+): Uint8Array {
   const model = exampleModels()[name];
   if (model === undefined) throw new Error(`@loom/onnx has no example model "${name}"`);
-  return buildOnnxModel(model);
+  // The parity sample holds raw rows of every input: profiled, it makes a training baseline.
+  return buildOnnxModel(options.baseline === true ? { ...model, baseline: profileData(model.sample) } : model);
 }

@@ -28,6 +28,7 @@ export function irisVersion(version: number, fields: Partial<ModelVersion> = {})
     provenance: { pipelineId: 'p1', pipelineVersion: 3, runId: `run-${version}`, stepId: 'onnx' },
     createdAt: '2026-12-07T10:00:00.000Z',
     aliases: [],
+    hasBaseline: true,
     ...fields,
   };
 }
