@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import './plugins/decorators.ts';
+import { monitorsPlugin } from './monitors/monitors-plugin.ts';
 import { modelServerPlugin } from './model-server/model-server-plugin.ts';
 import { artifactsPlugin } from './plugins/artifacts-plugin.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -23,6 +24,7 @@ import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
+import { monitorRoutes } from './routes/monitors.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import { runEventRoutes } from './routes/run-events.ts';
@@ -64,6 +66,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(authPlugin);
   await app.register(runsPlugin);
   await app.register(designerPlugin);
+  await app.register(monitorsPlugin);
   if (options.modelServer !== false) await app.register(modelServerPlugin, { settings: options.modelServer ?? {} });
 
   await app.register(healthRoutes);
@@ -78,6 +81,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
   await app.register(endpointRoutes);
+  await app.register(monitorRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);
   await app.register(guideRoutes);

@@ -12,7 +12,8 @@ export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, 'r
  * (`:`-separated, `;` on Windows; default the current directory), `LOOM_API_TOKEN`, `REDIS_URL`,
  * `LOOM_DESIGNER_DIR`, `LOOM_EXAMPLES_DIR` (default this repository's `examples/`, when it is there),
  * `LOOM_ALLOWED_HOSTS` and `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_MODEL_SERVER` (`off`: no
- * model server in this process), `LOOM_MODEL_SERVER_URL`, and `LOOM_REQUEST_LOG` / `LOOM_REQUEST_LOG_SAMPLE`
+ * model server in this process), `LOOM_MODEL_SERVER_URL`, `LOOM_MONITORS` (`off`: no monitor runs here),
+ * `LOOM_WEBHOOK_ALLOW` (comma-separated URL prefixes alert webhooks may go to), and `LOOM_REQUEST_LOG` / `LOOM_REQUEST_LOG_SAMPLE`
  * (see `requestLogSettingsFromEnv`).
  * Options given explicitly win over the environment; an empty variable counts as unset.
  *
@@ -48,7 +49,7 @@ export function resolveServerOptions(
   const allowedOrigins = given.allowedOrigins ?? listFromEnv(read('LOOM_ALLOWED_ORIGINS'));
   if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins;
   if (given.modelServer === undefined) {
-    if (modelServerOff(read('LOOM_MODEL_SERVER'))) options.modelServer = false;
+    if (switchedOff(read('LOOM_MODEL_SERVER'), 'LOOM_MODEL_SERVER')) options.modelServer = false;
     else {
       const logging = requestLogSettingsFromEnv(read);
       if (Object.keys(logging).length > 0) options.modelServer = logging;
@@ -56,6 +57,9 @@ export function resolveServerOptions(
   }
   const modelServerUrl = given.modelServerUrl ?? read('LOOM_MODEL_SERVER_URL');
   if (modelServerUrl !== undefined) options.modelServerUrl = modelServerUrl;
+  const webhookAllow = given.webhookAllow ?? listFromEnv(read('LOOM_WEBHOOK_ALLOW'));
+  if (webhookAllow !== undefined) options.webhookAllow = webhookAllow;
+  if (given.monitors === undefined && switchedOff(read('LOOM_MONITORS'), 'LOOM_MONITORS')) options.monitors = false;
   return options;
 }
 
@@ -66,10 +70,10 @@ function bundledExamples(): string | undefined {
 }
 
 /** @throws naming the variable when it is neither `on` nor `off`. */
-function modelServerOff(value: string | undefined): boolean {
+function switchedOff(value: string | undefined, variable: string): boolean {
   if (value === undefined || value.toLowerCase() === 'on') return false;
   if (value.toLowerCase() === 'off') return true;
-  throw new Error(`LOOM_MODEL_SERVER must be "on" or "off", not ${JSON.stringify(value)}`);
+  throw new Error(`${variable} must be "on" or "off", not ${JSON.stringify(value)}`);
 }
 
 function listFromEnv(value: string | undefined): string[] | undefined {

@@ -77,4 +77,16 @@ export interface ServerOptions {
    * @default on, with the defaults of {@link ModelServerOptions}; `LOOM_MODEL_SERVER=off` turns it off
    */
   modelServer?: false | ModelServerOptions;
+  /**
+   * Endpoint monitors: how often due windows are looked for, and how long after a window ends it is
+   * read; false: no monitor runs in this process (the API still edits them).
+   * @default on: `{ tickMs: 15_000, graceMs: 5_000 }`; `LOOM_MONITORS=off` turns it off
+   */
+  monitors?: false | { tickMs?: number; graceMs?: number };
+  /**
+   * URL prefixes alert webhooks may be sent to (`LOOM_WEBHOOK_ALLOW`, comma-separated), e.g.
+   * `https://hooks.slack.com/`. None by default: a monitor cannot make the server call anywhere its
+   * operator did not choose.
+   */
+  webhookAllow?: string[];
 }

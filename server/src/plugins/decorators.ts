@@ -7,6 +7,7 @@
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import type { ServingTable } from '../model-server/serving-table.ts';
+import type { MonitorService } from '../monitors/monitor-service.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
 import type { LoomStore } from '../store/loom-store.ts';
@@ -34,5 +35,7 @@ declare module 'fastify' {
      * changing aliases, endpoints or versions, so it switches at once rather than at its next poll.
      */
     modelServing?: ServingTable;
+    /** Evaluates endpoint monitors window by window and runs their alerts' actions (`loom-monitors`). */
+    monitors: MonitorService;
   }
 }
