@@ -1,3 +1,19 @@
+export { logGamma, regularizedUpperGamma } from './gamma.ts';
+export { durbinCdf, kolmogorovSurvival, pelzGoodCdf, smirnovSurvival } from './kolmogorov.ts';
+export { KS_EXACT_MAX_N, type KsTestResult, ksStatisticSorted, ksTwoSample, ksTwoSampleSorted } from './ks-test.ts';
+export {
+  type ChiSquaredResult,
+  chiSquaredTest,
+  jensenShannonDistance,
+  normalizedWasserstein,
+  populationStabilityIndex,
+  psi,
+  sortedBinFractions,
+  upperBound,
+  WASSERSTEIN_STD_FLOOR,
+  wassersteinDistance,
+  wassersteinDistanceSorted,
+} from './metrics.ts';
 export {
   binFractions,
   binIndex,
@@ -17,3 +33,4 @@ export {
   sortedPresent,
   TOP_CATEGORIES,
 } from './profile.ts';
+export { sortedCopy, sortNumbers } from './sort.ts';
