@@ -1,10 +1,41 @@
+export {
+  type CategoryFeatureDrift,
+  type DriftReport,
+  datasetDrift,
+  type FeatureDrift,
+  type FeatureDriftOptions,
+  featureDrift,
+  type MeasuredReport,
+  type MissingFeatureDrift,
+  type NoDataReport,
+  type NumberFeatureDrift,
+  type PsiLevel,
+  UNSEEN_EXAMPLES,
+} from './drift.ts';
+export {
+  DEFAULT_DRIFT_OPTIONS,
+  DRIFT_METHODS,
+  type DriftMethod,
+  type DriftOptions,
+  type DriftOptionsError,
+  type DriftOptionsInput,
+  type DriftThresholds,
+  type FeatureDriftOverride,
+  METHODS_FOR,
+  type ParsedDriftOptions,
+  type PsiLevels,
+  parseDriftOptions,
+  resolveDriftOptions,
+} from './drift-options.ts';
 export { logGamma, regularizedUpperGamma } from './gamma.ts';
+export { categoryHistogram, type DriftHistogram, numberHistogram } from './histogram.ts';
 export { durbinCdf, kolmogorovSurvival, pelzGoodCdf, smirnovSurvival } from './kolmogorov.ts';
 export { KS_EXACT_MAX_N, type KsTestResult, ksStatisticSorted, ksTwoSample, ksTwoSampleSorted } from './ks-test.ts';
 export {
   type ChiSquaredResult,
   chiSquaredTest,
   jensenShannonDistance,
+  lowerBound,
   normalizedWasserstein,
   populationStabilityIndex,
   psi,

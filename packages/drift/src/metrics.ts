@@ -146,6 +146,18 @@ export function populationStabilityIndex(
   );
 }
 
+/** The number of values below `x` in ascending `sorted`. */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The number of values at or below `x` in ascending `sorted`. */
 export function upperBound(sorted: ArrayLike<number>, x: number): number {
   let lo = 0;
