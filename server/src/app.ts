@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import './plugins/decorators.ts';
-import { monitorsPlugin } from './monitors/monitors-plugin.ts';
 import { modelServerPlugin } from './model-server/model-server-plugin.ts';
+import { monitorsPlugin } from './monitors/monitors-plugin.ts';
 import { artifactsPlugin } from './plugins/artifacts-plugin.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { configPlugin, resolveConfig } from './plugins/config-plugin.ts';

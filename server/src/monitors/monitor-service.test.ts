@@ -1,6 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileData } from '@loom/drift';
@@ -134,18 +134,29 @@ describe('MonitorService', () => {
     // No traffic: "no data", not zero drift; the alert stays open and nothing runs again.
     clock = new Date('2026-12-07T13:00:00.000Z');
     const [quiet] = await service.evaluateDue();
-    expect(quiet).toMatchObject({ status: 'no_data', rows: 0, metrics: { rows: 0 }, message: 'no requests in the window' });
+    expect(quiet).toMatchObject({
+      status: 'no_data',
+      rows: 0,
+      metrics: { rows: 0 },
+      message: 'no requests in the window',
+    });
     await serve('2026-12-07T13:10:00.000Z', 2000, 3, 0.6);
     clock = new Date('2026-12-07T14:00:00.000Z');
     await service.evaluateDue();
     await service.settled();
     expect(runs).toHaveLength(1);
-    expect(store.monitors.getAlert(alert?.id as string)).toMatchObject({ status: 'open', lastWindow: '2026-12-07T13:00:00.000Z' });
+    expect(store.monitors.getAlert(alert?.id as string)).toMatchObject({
+      status: 'open',
+      lastWindow: '2026-12-07T13:00:00.000Z',
+    });
 
     await serve('2026-12-07T14:10:00.000Z', 2000, 7);
     clock = new Date('2026-12-07T15:00:00.000Z');
     await service.evaluateDue();
-    expect(store.monitors.getAlert(alert?.id as string)).toMatchObject({ status: 'resolved', resolvedAt: '2026-12-07T15:00:00.000Z' });
+    expect(store.monitors.getAlert(alert?.id as string)).toMatchObject({
+      status: 'resolved',
+      resolvedAt: '2026-12-07T15:00:00.000Z',
+    });
   });
 
   it('uses tests on small windows, and needs the rule to hold for its windows in a row', async () => {
@@ -169,7 +180,14 @@ describe('MonitorService', () => {
     await serve('2026-12-07T10:05:00.000Z', 500, 1);
     await serve('2026-12-07T12:05:00.000Z', 500, 2);
     clock = new Date('2026-12-07T13:00:00.000Z');
-    const other = new MonitorService({ store, home: dir, startRun, logger: quietLogger(), now: () => clock, graceMs: 0 });
+    const other = new MonitorService({
+      store,
+      home: dir,
+      startRun,
+      logger: quietLogger(),
+      now: () => clock,
+      graceMs: 0,
+    });
     const [mine, theirs] = await Promise.all([service.evaluateDue(), other.evaluateDue()]);
     await other.close();
     expect([...(mine ?? []), ...(theirs ?? [])].map((w) => `${w.start} ${w.status}`).sort()).toEqual([
@@ -235,9 +253,15 @@ describe('MonitorService', () => {
       expect(delivered.headers['x-loom-event']).toBe('alert.opened');
       expect(delivered.headers['x-loom-signature']).toBe(signatureOf(webhookSecret, delivered.body));
       const payload = JSON.parse(delivered.body);
-      expect(payload).toMatchObject({ event: 'alert.opened', monitor: { id: watched.id, model: 'shop' }, window: { status: 'drift' } });
+      expect(payload).toMatchObject({
+        event: 'alert.opened',
+        monitor: { id: watched.id, model: 'shop' },
+        window: { status: 'drift' },
+      });
       const [alert] = store.monitors.listAlerts();
-      expect(alert?.actions).toEqual([expect.objectContaining({ kind: 'webhook', target: url, ok: true, status: 204 })]);
+      expect(alert?.actions).toEqual([
+        expect.objectContaining({ kind: 'webhook', target: url, ok: true, status: 204 }),
+      ]);
 
       await serve('2026-12-07T11:05:00.000Z', 2000, 9);
       clock = new Date('2026-12-07T12:00:00.000Z');

@@ -161,7 +161,13 @@ export class MonitorService {
       const common = { ...base, rows: data.rows, version: data.version, versions: data.versions };
       const baseline = data.version === null ? undefined : baselineOf(data.version);
       if (data.version === null) {
-        window = { ...common, status: 'no_data', metrics: { rows: 0 }, message: 'no requests in the window', computedAt: this.#at() };
+        window = {
+          ...common,
+          status: 'no_data',
+          metrics: { rows: 0 },
+          message: 'no requests in the window',
+          computedAt: this.#at(),
+        };
       } else if (baseline === undefined) {
         window = {
           ...common,
@@ -188,7 +194,10 @@ export class MonitorService {
         };
       }
     } catch (error) {
-      this.#options.logger.error({ err: error, monitor: monitor.id }, `monitor "${monitor.name}" could not read its window`);
+      this.#options.logger.error(
+        { err: error, monitor: monitor.id },
+        `monitor "${monitor.name}" could not read its window`,
+      );
       window = {
         ...base,
         status: 'failed',
@@ -266,7 +275,11 @@ export class MonitorService {
       }
       store.monitors.recordAlertAction(alert.id, result);
       const log = result.ok ? this.#options.logger.info : this.#options.logger.warn;
-      log.call(this.#options.logger, { alert: alert.id, action: result }, `alert ${alert.id}: ${action.kind} action ${result.ok ? 'done' : `failed: ${result.message}`}`);
+      log.call(
+        this.#options.logger,
+        { alert: alert.id, action: result },
+        `alert ${alert.id}: ${action.kind} action ${result.ok ? 'done' : `failed: ${result.message}`}`,
+      );
     }
   }
 

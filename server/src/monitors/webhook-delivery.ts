@@ -58,7 +58,13 @@ export async function deliverWebhook(
       });
       await response.body?.cancel();
       if (response.ok) return { ok: true, status: response.status, attempts: attempt, deliveryId };
-      last = { ok: false, status: response.status, attempts: attempt, deliveryId, message: `answered ${response.status}` };
+      last = {
+        ok: false,
+        status: response.status,
+        attempts: attempt,
+        deliveryId,
+        message: `answered ${response.status}`,
+      };
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
       if (!retryable) return last;
     } catch (cause) {

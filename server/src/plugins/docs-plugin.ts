@@ -25,7 +25,11 @@ export const docsPlugin = fp(
           { name: 'artifacts', description: 'Content-addressed blobs that steps wrote' },
           { name: 'models', description: 'The model registry: models, versions, aliases and their history' },
           { name: 'endpoints', description: 'Which alias of a model its endpoint serves, and the traffic split' },
-          { name: 'monitors', description: 'Endpoint monitors: drift against the training baseline per window, rules, alerts and their actions' },
+          {
+            name: 'monitors',
+            description:
+              'Endpoint monitors: drift against the training baseline per window, rules, alerts and their actions',
+          },
           { name: 'inference', description: 'The model server: Open Inference Protocol v2 under /v2' },
           { name: 'health', description: 'Liveness and queue health' },
           { name: 'metrics', description: 'Prometheus metrics' },

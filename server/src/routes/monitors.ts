@@ -16,7 +16,7 @@ import {
   MonitorWindowListSchema,
   WindowParamsSchema,
 } from '../schemas/monitors.ts';
-import type { MonitorDefinition } from '../store/monitor-types.ts';
+import { completeRule, type MonitorDefinition } from '../store/monitor-types.ts';
 import { answerRefusals } from './model-registry-reply.ts';
 
 const noMonitor = (id: string) => new MonitorError('not-found', `no monitor "${id}"`);
@@ -63,7 +63,7 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
           model: body.model,
           windowSeconds: body.windowSeconds ?? HOUR_SECONDS,
           drift: body.drift ?? {},
-          rules: body.rules ?? [...DEFAULT_RULES],
+          rules: body.rules?.map(completeRule) ?? [...DEFAULT_RULES],
           actions: body.actions ?? [],
           paused: body.paused ?? false,
         };
@@ -83,7 +83,10 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRefusals(reply, () => app.store.monitors.getMonitor(request.params.id) ?? Promise.reject(noMonitor(request.params.id))),
+      answerRefusals(
+        reply,
+        () => app.store.monitors.getMonitor(request.params.id) ?? Promise.reject(noMonitor(request.params.id)),
+      ),
   );
 
   app.patch(
@@ -92,7 +95,8 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['monitors'],
         summary: 'Edits or pauses a monitor',
-        description: 'Changing the rules resolves the monitor’s open alerts: they were raised by rules that no longer hold as written.',
+        description:
+          'Changing the rules resolves the monitor’s open alerts: they were raised by rules that no longer hold as written.',
         params: MonitorParamsSchema,
         body: MonitorPatchSchema,
         response: { 200: MonitorSchema, ...errorResponses(400, 401, 404) },
@@ -103,7 +107,12 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const current = app.store.monitors.getMonitor(request.params.id);
         if (current === undefined) throw noMonitor(request.params.id);
         const { id: _id, createdAt: _c, updatedAt: _u, lastWindowEnd: _l, ...kept } = current;
-        const definition: MonitorDefinition = { ...kept, ...request.body };
+        const { rules, ...changes } = request.body;
+        const definition: MonitorDefinition = {
+          ...kept,
+          ...changes,
+          ...(rules === undefined ? {} : { rules: rules.map(completeRule) }),
+        };
         checkMonitorDefinition(app.store, definition, webhookAllow);
         return app.store.monitors.updateMonitor(current.id, definition);
       }),
@@ -137,7 +146,9 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MonitorParamsSchema,
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 200 })),
-          before: Type.Optional(Type.String({ maxLength: 40, description: 'Only windows that start before this time.' })),
+          before: Type.Optional(
+            Type.String({ maxLength: 40, description: 'Only windows that start before this time.' }),
+          ),
         }),
         response: { 200: MonitorWindowListSchema, ...errorResponses(401, 404) },
       },
@@ -161,7 +172,8 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['monitors'],
         summary: 'The drift report of one window',
-        description: 'Per feature and for the prediction: the method, score, threshold, PSI, data quality, and histograms of the baseline and the window side by side.',
+        description:
+          'Per feature and for the prediction: the method, score, threshold, PSI, data quality, and histograms of the baseline and the window side by side.',
         params: WindowParamsSchema,
         response: { 200: looseObject('A @loom/drift DriftReport.'), ...errorResponses(401, 404) },
       },
@@ -171,7 +183,7 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { id, start } = request.params;
         if (app.store.monitors.getMonitor(id) === undefined) throw noMonitor(id);
         const report = app.store.monitors.getWindowReport(id, start);
-        if (report !== undefined) return report;
+        if (report !== undefined) return report as Record<string, unknown>;
         const window = app.store.monitors.getWindow(id, start);
         throw new MonitorError(
           'not-found',
@@ -188,7 +200,8 @@ export const monitorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['monitors'],
         summary: 'Evaluates the monitor’s windows that have ended, now',
-        description: 'Windows are evaluated as they end anyway; this does it without waiting for the next check (also for a paused monitor). The reply lists the windows this call stored.',
+        description:
+          'Windows are evaluated as they end anyway; this does it without waiting for the next check (also for a paused monitor). The reply lists the windows this call stored.',
         params: MonitorParamsSchema,
         response: { 200: MonitorWindowListSchema, ...errorResponses(401, 404) },
       },

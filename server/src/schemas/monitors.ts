@@ -13,7 +13,9 @@ export const MonitorRuleSchema = Type.Object(
     }),
     op: Operator,
     threshold: Type.Number(),
-    windows: Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'Windows in a row the rule must hold.' }),
+    windows: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'Windows in a row the rule must hold. Default 1.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -130,4 +132,7 @@ export const AlertSchema = Type.Object({
 export const AlertListSchema = Type.Object({ alerts: Type.Array(AlertSchema) });
 
 export const MonitorParamsSchema = Type.Object({ id: Type.String({ maxLength: 100 }) });
-export const WindowParamsSchema = Type.Object({ id: Type.String({ maxLength: 100 }), start: Type.String({ maxLength: 40 }) });
+export const WindowParamsSchema = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  start: Type.String({ maxLength: 40 }),
+});

@@ -13,6 +13,14 @@ export interface MonitorRule {
   windows: number;
 }
 
+/** A rule as a request gives it: `windows` defaults to 1. */
+export type MonitorRuleInput = Omit<MonitorRule, 'windows'> & { windows?: number };
+
+/** Fills in a rule's defaults. */
+export function completeRule(rule: MonitorRuleInput): MonitorRule {
+  return { ...rule, windows: rule.windows ?? 1 };
+}
+
 /** What an alert does when it opens: start a pipeline run (a retrain), or POST a signed webhook. */
 export type MonitorAction =
   | { kind: 'run'; pipelineId: string; version?: number; parameters?: Record<string, string | number | boolean> }
