@@ -126,7 +126,6 @@ async function followRun(
   options: RemoteRunOptions,
 ): Promise<StoredRun> {
   const progress: RunProgress | undefined = options.json ? undefined : createRunProgress(steps, process.stderr);
-  const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     progress?.stop();
     process.stderr.write(pc.yellow(`\nstopped watching; run ${runId} goes on: ${page}\n`));
@@ -136,7 +135,6 @@ async function followRun(
   process.on('SIGTERM', onSignal);
   try {
     for await (const event of runEvents(api, runId, {
-      signal: stop.signal,
       onReconnect: (reason) => {
         if (!options.json) process.stderr.write(pc.yellow(`event stream dropped (${reason}); reconnecting…\n`));
       },
@@ -152,7 +150,6 @@ async function followRun(
     throw new UserError(`the event stream of run ${runId} ended before the run did`, 2);
   } finally {
     progress?.stop();
-    stop.abort();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
