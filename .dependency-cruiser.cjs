@@ -52,6 +52,14 @@ module.exports = {
       to: { path: '^(packages/cli|nodes)/' },
     },
     {
+      name: 'remote-commands-over-http-only',
+      severity: 'error',
+      comment:
+        'loom remote talks to a server it may not share a machine with: the API reply types, never the server’s code.',
+      from: { path: '^packages/cli/src/commands/remote/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^server/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'plugin-loader-above-sdk-only',
       severity: 'error',
       comment: 'Finding and loading plugins needs the SDK alone; the CLI decides what to do with them.',

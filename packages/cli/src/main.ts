@@ -5,6 +5,10 @@ import { endpointsCommand } from './commands/endpoints.ts';
 import { formatCommand } from './commands/format.ts';
 import { modelsCommand } from './commands/models.ts';
 import { nodesCommand } from './commands/nodes.ts';
+import { deployStatusCommand } from './commands/remote/deploy-status.ts';
+import { DEFAULT_SERVER } from './commands/remote/loom-api.ts';
+import { remoteRunCommand } from './commands/remote/remote-run.ts';
+import { DEFAULT_RUN_LIMIT, remoteRunsCommand } from './commands/remote/remote-runs.ts';
 import { DEFAULT_ROLLBACK_ALIAS, rollbackCommand } from './commands/rollback.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -138,6 +142,64 @@ program
   .option('--json', 'print the move and the endpoint as JSON')
   .action((model: string, options: { alias: string; home?: string; json?: boolean }) => {
     process.exitCode = rollbackCommand(model, options);
+  });
+
+const remote = program
+  .command('remote')
+  .description(
+    'work with a Loom server over its API (for CI): run a pipeline there, list its runs, show what it serves',
+  )
+  .addHelpText(
+    'after',
+    `\nThe server is --server, else $LOOM_SERVER, else ${DEFAULT_SERVER}; a server started with LOOM_API_TOKEN\nwants that token in $LOOM_TOKEN. Exit codes: 0 done (run: succeeded), 1 the pipeline is invalid or its run\nfailed or was cancelled, 2 a usage error or the server could not be reached or refused the token.`,
+  );
+const SERVER_OPTION = '--server <url>';
+const SERVER_HELP = `the Loom server (default: $LOOM_SERVER, else ${DEFAULT_SERVER}); its token from $LOOM_TOKEN`;
+
+remote
+  .command('run')
+  .description('save a pipeline document on a server as a new version (none when unchanged) and start a run there')
+  .argument('<file>', 'a .loom.json pipeline document, checked here first')
+  .option(SERVER_OPTION, SERVER_HELP)
+  .option('--wait', "follow the run's progress until it ends; exit 0 only when it succeeded")
+  .option(
+    '-p, --param <name=value>',
+    'set a pipeline parameter (repeatable)',
+    (value: string, all: string[]) => [...all, value],
+    [],
+  )
+  .option('--no-cache', 'run every step, even those with cached results')
+  .option('--json', 'print the run (with --wait: its steps, errors and last log lines) as one JSON object')
+  .action(
+    async (
+      file: string,
+      options: { server?: string; wait?: boolean; param: string[]; cache: boolean; json?: boolean },
+    ) => {
+      process.exitCode = await remoteRunCommand(file, options);
+    },
+  );
+
+remote
+  .command('runs')
+  .description("list a server's recent runs: status, pipeline, version, start, duration")
+  .option(SERVER_OPTION, SERVER_HELP)
+  .option('--pipeline <name>', 'only the runs of the pipeline of this name')
+  .option('--limit <n>', `runs to list, newest first (default: ${DEFAULT_RUN_LIMIT})`)
+  .option('--json', 'print { runs } as GET /api/runs gives them')
+  .action(async (options: { server?: string; pipeline?: string; limit?: string; json?: boolean }) => {
+    process.exitCode = await remoteRunsCommand(options);
+  });
+
+remote
+  .command('deploy-status')
+  .description(
+    "what a server serves: each model's aliases and their versions, its endpoint's traffic split and infer URL",
+  )
+  .argument('[model]', 'one model in full: the versions its aliases and endpoint name; exit 1 if there is none')
+  .option(SERVER_OPTION, SERVER_HELP)
+  .option('--json', 'print the models (or the model, its endpoint, infer URL and versions) as JSON')
+  .action(async (model: string | undefined, options: { server?: string; json?: boolean }) => {
+    process.exitCode = await deployStatusCommand(model, options);
   });
 
 program

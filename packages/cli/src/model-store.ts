@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Endpoint, LoomStore, ModelSummary, TrafficShare } from '@loom/server/store';
+import type { LoomStore, ModelSummary } from '@loom/server/store';
 import { resolveLoomHome } from './loom-home.ts';
 import { openRunStore } from './run-store.ts';
 import { UserError } from './user-error.ts';
@@ -44,25 +44,4 @@ export function requireModel(
         ? `no model is registered in ${access.path}`
         : `registered in ${access.path}: ${known.join(', ')}`;
   throw new UserError(`loom ${command}: no model "${name}"; ${hint}`);
-}
-
-/** `v2 90%, v3 10%`: where an endpoint's requests go. */
-export function describeRoutes(routes: readonly TrafficShare[]): string {
-  return routes.map((share) => `v${share.version} ${share.percent}%`).join(', ');
-}
-
-/** `production → v2, staging → v3`. */
-export function describeAliases(model: ModelSummary): string {
-  return model.aliases.map((a) => `${a.alias} → v${a.version}`).join(', ');
-}
-
-/** `production: v2 90%, v3 10% (canary)`, or `production: v2 100%` when it follows its alias. */
-export function describeEndpoint(endpoint: Endpoint): string {
-  const split = endpoint.traffic.length > 0 ? ' (canary split)' : '';
-  return `${endpoint.alias}: ${describeRoutes(endpoint.routes)}${split}`;
-}
-
-/** `2026-12-07 09:15Z`: a stored ISO time to the minute, for tables. */
-export function shortTime(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')}Z`;
 }

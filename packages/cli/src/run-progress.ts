@@ -29,7 +29,7 @@ export interface RunProgress {
  * Shows a run as it happens. On a terminal: one redrawn line per step with a spinner, a progress bar
  * and elapsed time. Elsewhere (CI logs, pipes): one plain line per state change.
  */
-export function createRunProgress(steps: readonly PlanStep[], stream: NodeJS.WriteStream): RunProgress {
+export function createRunProgress(steps: readonly Pick<PlanStep, 'id'>[], stream: NodeJS.WriteStream): RunProgress {
   return stream.isTTY ? new LiveProgress(steps, stream) : new LineProgress(stream);
 }
 
@@ -41,7 +41,7 @@ class LiveProgress implements RunProgress {
   readonly #logs: string[] = [];
   #frame = 0;
 
-  constructor(steps: readonly PlanStep[], stream: NodeJS.WriteStream) {
+  constructor(steps: readonly Pick<PlanStep, 'id'>[], stream: NodeJS.WriteStream) {
     for (const step of steps) this.#steps.set(step.id, { id: step.id, status: 'pending', attempt: 0 });
     this.#render = createLogUpdate(stream, { showCursor: false });
     this.#timer = setInterval(() => this.#draw(), 80);

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { renderTable } from '../format.ts';
-import { describeRoutes, shortTime, withModelStore } from '../model-store.ts';
+import { withModelStore } from '../model-store.ts';
+import { describeRoutes, shortTime } from '../registry-format.ts';
 
 /**
  * `loom endpoints`: each model's endpoint: the alias it serves and the version that alias points at,

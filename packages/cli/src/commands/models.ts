@@ -2,7 +2,8 @@ import type { ModelProvenance, ModelVersion } from '@loom/server/store';
 import pc from 'picocolors';
 import { alignColumns, renderTable } from '../format.ts';
 import { metricsSummary } from '../metrics-output.ts';
-import { describeAliases, describeEndpoint, requireModel, shortTime, withModelStore } from '../model-store.ts';
+import { requireModel, withModelStore } from '../model-store.ts';
+import { describeAliases, describeEndpoint, shortTime } from '../registry-format.ts';
 
 /**
  * `loom models [NAME]`: the registered models of a home's store with their aliases and endpoints; with

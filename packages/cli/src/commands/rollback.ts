@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { ModelRegistryError } from '@loom/server/store';
-import { describeRoutes, requireModel, withModelStore } from '../model-store.ts';
+import { requireModel, withModelStore } from '../model-store.ts';
+import { describeRoutes } from '../registry-format.ts';
 import { UserError } from '../user-error.ts';
 
 /** The alias `loom rollback` moves when `--alias` is not given. */

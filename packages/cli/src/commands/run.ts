@@ -1,20 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { compileDocument } from '@loom/compiler';
-import { type Diagnostic, type PipelineDocument, parseDocument, parseParameterText } from '@loom/graph';
+import { type Diagnostic, parseDocument } from '@loom/graph';
 import { LocalArtifactStore, newRunId, ProcessTransport, type RunResult, runPlan, sha256 } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
 import { DEFAULT_MODEL_SERVER_URL, storeModelRegistry } from '@loom/server/models';
 import pc from 'picocolors';
 import { publicDiagnostic, writeProblems } from '../diagnostics-output.ts';
-import { formatDuration, formatNumber, renderTable } from '../format.ts';
 import { resolveLoomHome } from '../loom-home.ts';
 import { printMetricsOutputs } from '../metrics-output.ts';
 import { pluginSources } from '../node-registry.ts';
+import { parseParameterFlags } from '../parameter-flags.ts';
 import { readDocumentText } from '../read-document.ts';
 import { createRunProgress } from '../run-progress.ts';
 import { createRunRecorder, openRunStore, runStepCache } from '../run-store.ts';
-import { statusLabel, statusSymbol } from '../status-style.ts';
+import { writeRunSummary } from '../run-summary.ts';
 import { UserError } from '../user-error.ts';
 import { WORKER_REGISTRY_MODULE } from '../worker-registry.ts';
 
@@ -51,7 +51,7 @@ export async function runCommand(file: string, options: RunOptions, registry: No
       pipelineVersion: pipeline.version,
       document: loaded.document,
       plan,
-      options: { parameters: parameters as Record<string, string | number | boolean>, noCache: !options.cache },
+      options: { parameters, noCache: !options.cache },
       createdAt: new Date().toISOString(),
       source: 'cli',
     });
@@ -115,7 +115,7 @@ export async function runCommand(file: string, options: RunOptions, registry: No
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      printSummary(result);
+      writeRunSummary(result);
       await printMetricsOutputs(result, artifacts);
     }
     return result.status === 'succeeded' ? 0 : 1;
@@ -133,30 +133,6 @@ function reportDiagnostics(file: string, diagnostics: Diagnostic[], options: Run
     writeProblems(`${file} cannot run`, diagnostics);
   }
   return 1;
-}
-
-/** `--param name=value` flags, typed by the document's parameter declarations. */
-function parseParameterFlags(document: PipelineDocument, flags: string[]): Record<string, unknown> {
-  const declared = document.parameters ?? {};
-  const values: Record<string, unknown> = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new UserError(`--param ${flag}: expected name=value`, 2);
-    const name = flag.slice(0, eq);
-    const text = flag.slice(eq + 1);
-    const parameter = declared[name];
-    if (parameter === undefined) {
-      const known = Object.keys(declared);
-      throw new UserError(
-        `--param ${name}: the pipeline has no parameter "${name}"${known.length > 0 ? `; its parameters are ${known.join(', ')}` : ''}`,
-        2,
-      );
-    }
-    const parsed = parseParameterText(parameter, text);
-    if (!parsed.ok) throw new UserError(`--param ${name}: ${parsed.message}`, 2);
-    values[name] = parsed.value;
-  }
-  return values;
 }
 
 /** Where the deployed endpoints answer: `LOOM_MODEL_SERVER_URL`, else where `loom start` listens by default. */
@@ -201,33 +177,4 @@ async function buildReport(result: RunResult, store: LocalArtifactStore) {
       })),
     ),
   };
-}
-
-function printSummary(result: RunResult): void {
-  const rows = result.steps.map((step) => [
-    `${statusSymbol(step.status)} ${step.id}`,
-    pc.dim(`${step.type}@${step.version}`),
-    statusLabel(step.status),
-    step.status === 'cached' ? pc.dim('—') : step.durationMs > 0 ? formatDuration(step.durationMs) : '',
-    Object.entries(step.metrics)
-      .slice(0, 4)
-      .map(([name, value]) => `${name}=${formatNumber(value)}`)
-      .join(' '),
-  ]);
-  process.stdout.write(`\n${renderTable(['step', 'node', 'status', 'time', 'metrics'], rows)}\n\n`);
-  for (const step of result.steps) {
-    if (step.status === 'failed' && step.failure !== undefined) {
-      process.stdout.write(
-        `${pc.red('✖')} ${pc.bold(step.id)} failed (${step.failure.reason}): ${step.failure.message}\n`,
-      );
-      // A gate that failed is judged by these numbers: all of them, where the table has room for four.
-      const measured = Object.entries(step.metrics).map(([name, value]) => `${name}=${formatNumber(value)}`);
-      if (measured.length > 0) process.stdout.write(`  ${pc.dim('its metrics:')} ${measured.join(' ')}\n`);
-    }
-  }
-  const colour = result.status === 'succeeded' ? pc.green : result.status === 'cancelled' ? pc.yellow : pc.red;
-  const cached = result.steps.filter((s) => s.cached).length;
-  process.stdout.write(
-    `${colour(`run ${result.status}`)} in ${formatDuration(result.durationMs)} · ${result.steps.length} steps${cached > 0 ? `, ${cached} cached` : ''} · ${pc.dim(result.runId)}\n`,
-  );
 }
