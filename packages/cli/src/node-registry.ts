@@ -11,6 +11,7 @@ export const BUILTIN_PLUGIN_PACKAGES = [
   '@loom/nodes-train',
   '@loom/nodes-evaluate',
   '@loom/nodes-deploy',
+  '@loom/nodes-monitor',
 ] as const;
 
 const require = createRequire(import.meta.url);

@@ -5,6 +5,7 @@ import { coreNodes } from '@loom/nodes-core';
 import { dataNodes } from '@loom/nodes-data';
 import { deployNodes } from '@loom/nodes-deploy';
 import { evaluateNodes } from '@loom/nodes-evaluate';
+import { monitorNodes } from '@loom/nodes-monitor';
 import { trainNodes } from '@loom/nodes-train';
 import { transformNodes } from '@loom/nodes-transform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,15 @@ import { EXAMPLES, FIXTURES, loomWithHome as loom } from './loom-process.ts';
 
 type Schema = Record<string, unknown>;
 
-const builtinNodes = [...coreNodes, ...dataNodes, ...transformNodes, ...trainNodes, ...evaluateNodes, ...deployNodes];
+const builtinNodes = [
+  ...coreNodes,
+  ...dataNodes,
+  ...transformNodes,
+  ...trainNodes,
+  ...evaluateNodes,
+  ...deployNodes,
+  ...monitorNodes,
+];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
