@@ -22,6 +22,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { exampleRoutes } from './routes/examples.ts';
 import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { monitorRoutes } from './routes/monitors.ts';
@@ -29,13 +30,15 @@ import { nodeRoutes } from './routes/nodes.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
+import { triggerRoutes } from './routes/triggers.ts';
 import { runsPlugin } from './runs/runs-plugin.ts';
 import { SHARED_SCHEMAS } from './schemas/common.ts';
 import type { ServerOptions } from './server-options.ts';
+import { triggersPlugin } from './triggers/triggers-plugin.ts';
 
 /**
  * Builds the Loom server: infrastructure plugins (`loom-config`, `loom-errors`, `loom-docs`,
- * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-designer`,
+ * `loom-store`, `loom-artifacts`, `loom-metrics`, `loom-request-guard`, `loom-auth`, `loom-runs`, `loom-triggers`, `loom-designer`,
  * `loom-model-server` unless `modelServer` is false), then the routes. It does not listen (`startServer` does);
  * tests call `app.inject()`. Close the app to close the store, stop the runs and the inference threads.
  *
@@ -65,6 +68,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(requestGuardPlugin);
   await app.register(authPlugin);
   await app.register(runsPlugin);
+  await app.register(triggersPlugin);
   await app.register(designerPlugin);
   await app.register(monitorsPlugin);
   if (options.modelServer !== false) await app.register(modelServerPlugin, { settings: options.modelServer ?? {} });
@@ -84,6 +88,8 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(monitorRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);
+  await app.register(triggerRoutes);
+  await app.register(hookRoutes);
   await app.register(guideRoutes);
   return app;
 }

@@ -89,4 +89,16 @@ export interface ServerOptions {
    * operator did not choose.
    */
   webhookAllow?: string[];
+  /** How schedules tick; the defaults suit a server, tests shorten them. */
+  triggers?: TriggerSettings;
+}
+
+export interface TriggerSettings {
+  /**
+   * How late a schedule's tick may still run (a server that was down comes back within this of it);
+   * older ticks are reported as missed, not run. @default 60_000
+   */
+  graceMs?: number;
+  /** Without Redis: the longest the scheduler goes without reading the store for changes another process made. @default 30_000 */
+  pollMs?: number;
 }

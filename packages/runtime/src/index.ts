@@ -35,6 +35,8 @@ export {
   type Backend,
   BullMqTransport,
   type BullMqTransportOptions,
+  closeRedis,
+  openRedis,
   ProcessTransport,
   type QueueDepths,
   queueName,

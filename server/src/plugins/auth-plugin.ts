@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { HOOK_ROUTE } from '../triggers/hook-path.ts';
 
 /**
  * Whether a request path needs the API token: the API, the model server's models (`/v2/models/…`) and
@@ -30,7 +31,9 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 /**
  * `loom-auth`: when `apiToken` is set, every `/api/*`, `/v2/*` (but `/v2/health/*`) and `/metrics`
  * request must carry `Authorization: Bearer <token>` (401 otherwise); `/healthz` and `/docs` stay open, so load balancers
- * and people reading the docs need no secret. Without a token it adds nothing: `buildApp` has already
+ * and people reading the docs need no secret. Webhook deliveries (`POST /api/hooks/:id`) need no token
+ * either: a sender such as GitHub signs the body with the hook's own secret instead, and the route
+ * refuses what is not signed. Without a token it adds nothing: `buildApp` has already
  * refused a token-less server on anything but loopback.
  */
 export const authPlugin = fp(
@@ -40,6 +43,8 @@ export const authPlugin = fp(
     fastify.addHook('onRequest', async (request, reply) => {
       // The matched route pattern as well as the raw URL: the router decodes `%61pi` to `api`, the raw URL does not.
       const route = request.routeOptions.url;
+      // Only the matched route opens the way, never a raw path that merely looks like it.
+      if (route === HOOK_ROUTE && request.method === 'POST') return;
       const protectedPath = isProtectedPath(request.url) || (route !== undefined && isProtectedPath(route));
       if (!protectedPath || bearerMatches(request.headers.authorization, token)) return;
       return reply.code(401).header('www-authenticate', 'Bearer realm="loom"').send({

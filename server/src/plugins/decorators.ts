@@ -11,6 +11,7 @@ import type { MonitorService } from '../monitors/monitor-service.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
 import type { LoomStore } from '../store/loom-store.ts';
+import type { TriggerService } from '../triggers/trigger-service.ts';
 import type { ResolvedServerOptions } from './config-plugin.ts';
 import type { LoomMetrics } from './metrics-plugin.ts';
 
@@ -30,6 +31,8 @@ declare module 'fastify' {
     loomMetrics: LoomMetrics;
     /** Starts, watches and cancels runs (`loom-runs`). */
     runs: RunManager;
+    /** Schedules, webhooks and the runs they (and alert actions, through `startRun`) start (`loom-triggers`). */
+    triggers: TriggerService;
     /**
      * What the model server serves (`loom-model-server`); absent when it is off. Call `notify()` after
      * changing aliases, endpoints or versions, so it switches at once rather than at its next poll.

@@ -22,6 +22,7 @@ export const docsPlugin = fp(
           { name: 'nodes', description: 'The node catalog' },
           { name: 'pipelines', description: 'Saved pipeline documents and their versions; compilation' },
           { name: 'runs', description: 'Runs of pipelines, their steps, logs and events' },
+          { name: 'triggers', description: 'Schedules and webhooks that start runs, and their fires' },
           { name: 'artifacts', description: 'Content-addressed blobs that steps wrote' },
           { name: 'models', description: 'The model registry: models, versions, aliases and their history' },
           { name: 'endpoints', description: 'Which alias of a model its endpoint serves, and the traffic split' },

@@ -54,17 +54,21 @@ export const runRoutes: FastifyPluginAsync = async (plain) => {
           ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           before: Type.Optional(Type.String({ description: 'A run id: list the runs created before it (paging).' })),
+          trigger: Type.Optional(
+            Type.String({ description: 'A trigger id (or a monitor id): only the runs it started.', maxLength: 200 }),
+          ),
         }),
         response: { 200: Type.Object({ runs: Type.Array(RunSummarySchema) }) },
       },
     },
     async (request) => {
-      const { pipelineId, status, limit, before } = request.query;
+      const { pipelineId, status, limit, before, trigger } = request.query;
       const runs = fastify.store.listRuns({
         ...(pipelineId === undefined ? {} : { pipelineId }),
         ...(status === undefined ? {} : { status: status as 'queued' }),
         ...(limit === undefined ? {} : { limit }),
         ...(before === undefined ? {} : { before }),
+        ...(trigger === undefined ? {} : { trigger }),
       });
       return { runs };
     },
@@ -216,7 +220,8 @@ function notFound(reply: FastifyReply, message: string) {
   return reply.code(404).send({ error: 'not-found', message });
 }
 
-function sendSubmitResult(reply: FastifyReply, result: SubmitResult, okCode: 201 | 202) {
+/** Answers a run submission: the run with `okCode`, or 404, 400 (with diagnostics) or 409. */
+export function sendSubmitResult(reply: FastifyReply, result: SubmitResult, okCode: 201 | 202) {
   switch (result.kind) {
     case 'started':
       return reply.code(okCode).send(result.run);

@@ -17,6 +17,7 @@ import type { NodeRegistrySource } from '../node-registry-source.ts';
 import { EventBatcher } from '../store/event-batcher.ts';
 import type { LoomStore } from '../store/loom-store.ts';
 import type { RunOptions, RunSummary } from '../store/store-types.ts';
+import type { RunTrigger } from '../store/trigger-types.ts';
 import { prunePlan, RunRequestError, stepsToForce } from './plan-selection.ts';
 
 /** What a run request may ask for besides the pipeline. */
@@ -118,8 +119,10 @@ export class RunManager {
   /**
    * Compiles the pipeline's version (latest by default) and starts a run of it, unless a file one of
    * its steps reads is missing: that is refused before anything runs, with the files it may have meant.
+   * `trigger` names what started it (a schedule, a webhook, an alert), stored with the run; left out
+   * for a run started by hand.
    */
-  async submit(pipelineId: string, request: RunRequest, version?: number): Promise<SubmitResult> {
+  async submit(pipelineId: string, request: RunRequest, version?: number, trigger?: RunTrigger): Promise<SubmitResult> {
     const saved = this.#options.store.getPipeline(pipelineId, version);
     if (saved === undefined) {
       return {
@@ -145,6 +148,7 @@ export class RunManager {
       plan: compiled.plan,
       options,
       createdAt: new Date().toISOString(),
+      ...(trigger === undefined ? {} : { trigger }),
     });
     this.#options.metrics?.runStarted();
     this.#drive(created.id, compiled.plan, options);

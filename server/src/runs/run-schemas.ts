@@ -51,6 +51,17 @@ const RunOptionsSchema = Type.Object({
   onlyStep: Type.Optional(Type.String()),
 });
 
+/** What started a run; absent when it was started by hand. */
+export const RunTriggerSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('schedule'), Type.Literal('webhook'), Type.Literal('alert')]),
+    id: Type.String({ description: 'The trigger’s id (GET /api/triggers/{id}); for an alert, the monitor’s.' }),
+    name: Type.Optional(Type.String()),
+    alertId: Type.Optional(Type.String({ description: 'For an alert: the alert that started the run.' })),
+  },
+  { description: 'What started the run: a schedule’s tick, a webhook delivery or an alert. Absent: started by hand.' },
+);
+
 const runFields = {
   id: Type.String(),
   pipelineId: Type.String(),
@@ -65,6 +76,7 @@ const runFields = {
     description: 'Number of the last event: a Last-Event-ID to continue the event stream from.',
   }),
   resumeCount: Type.Integer(),
+  trigger: Type.Optional(RunTriggerSchema),
   source: Type.Union([Type.Literal('server'), Type.Literal('cli')], {
     description:
       'Who drives the run: `server` (started through this API) or `cli` (`loom run FILE` on the same home, recorded here as it goes).',

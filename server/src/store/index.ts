@@ -5,3 +5,5 @@ export { ALIAS_PATTERN, MODEL_NAME_PATTERN } from './model-names.ts';
 export { ModelRegistryError, type ModelRegistryErrorReason } from './model-registry-error.ts';
 export { SqliteStepCache } from './sqlite-step-cache.ts';
 export type * from './store-types.ts';
+export { FIRES_KEPT, type TickClaim, TriggerStore } from './trigger-store.ts';
+export type * from './trigger-types.ts';

@@ -42,6 +42,7 @@ import type {
   StoredRun,
   StoredRunStatus,
 } from './store-types.ts';
+import { TriggerStore } from './trigger-store.ts';
 
 export interface LoomStoreOptions {
   /** The clock for pipeline and version timestamps. @default () => new Date() */
@@ -79,6 +80,11 @@ export class LoomStore {
   readonly #models: ModelRegistry;
   /** Endpoint monitors, their windows and alerts (see MonitorStore). */
   readonly monitors: MonitorStore;
+  /**
+   * Schedules, webhooks and their fires. A part of its own rather than methods here: its callers (the
+   * trigger service and the schedulers) use nothing else of the store's.
+   */
+  readonly triggers: TriggerStore;
 
   private constructor(db: Database.Database, options: LoomStoreOptions) {
     this.#db = db;
@@ -87,6 +93,7 @@ export class LoomStore {
     this.#statements = prepareStatements(db);
     this.#models = new ModelRegistry(db, this.#now);
     this.monitors = new MonitorStore(db, this.#now);
+    this.triggers = new TriggerStore(db, this.#now);
     const { bumpLastSeq, insertEvent } = this.#statements;
     this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
       // One update of each run's last seq per batch, not one per event.
@@ -233,6 +240,7 @@ export class LoomStore {
           options: JSON.stringify(run.options),
           createdAt: run.createdAt,
           source: run.source ?? 'server',
+          trigger: run.trigger === undefined ? null : JSON.stringify(run.trigger),
         });
         this.#statements.insertRunDefinition.run({
           id: run.id,
@@ -292,6 +300,11 @@ export class LoomStore {
     if (query.before !== undefined) {
       filters.push('id < ?');
       params.push(query.before);
+    }
+    if (query.trigger !== undefined) {
+      // Written as the index runs_by_trigger is, so the filter reads the index.
+      filters.push("trigger IS NOT NULL AND json_extract(trigger, '$.id') = ?");
+      params.push(query.trigger);
     }
     const where = filters.length === 0 ? '' : `WHERE ${filters.join(' AND ')}`;
     const rows = this.#runQuery(`SELECT ${RUN_COLUMNS} FROM runs ${where} ORDER BY id DESC LIMIT ?`).all(

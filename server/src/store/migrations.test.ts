@@ -50,6 +50,8 @@ describe('migrate', () => {
       'runs',
       'sqlite_sequence',
       'steps',
+      'trigger_fires',
+      'triggers',
     ]);
     const indexes = db
       .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
@@ -67,6 +69,10 @@ describe('migrate', () => {
       'runs_by_pipeline',
       'runs_by_source_status',
       'runs_by_status',
+      'runs_by_trigger',
+      'trigger_fires_by_trigger',
+      'triggers_by_next_tick',
+      'triggers_by_pipeline',
     ]);
     expect(migrate(db, 'test')).toEqual([]);
   });
@@ -151,6 +157,21 @@ describe('LoomStore.open', () => {
     const migrated = new Database(path);
     expect(userVersion(migrated)).toBe(SCHEMA_VERSION);
     migrated.close();
+  });
+
+  it('adds triggers to a schema-3 store: its runs were all started by hand', () => {
+    const path = join(dir, 'v3.db');
+    const v3 = new Database(path);
+    migrate(v3, path, MIGRATIONS.slice(0, 3));
+    v3.exec(`INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, source)
+             VALUES ('r1', 'p', 1, 'demo', '{}', 'succeeded', '2026-01-01T00:00:00.000Z', 'server')`);
+    v3.close();
+    const store = LoomStore.open(path);
+    const run = store.getRunSummary('r1');
+    expect(run).toMatchObject({ id: 'r1', status: 'succeeded' });
+    expect(run).not.toHaveProperty('trigger');
+    expect(store.triggers.listTriggers()).toEqual([]);
+    store.close();
   });
 
   it('opens a store it migrated before without migrating again', () => {

@@ -210,6 +210,56 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'run triggers: schedules and webhooks, each fire of theirs, and what started each run',
+    up(db) {
+      db.exec(`
+        -- Ticks are epoch milliseconds: a claim compares them for equality, which text dates would make fragile.
+        CREATE TABLE triggers (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('schedule', 'webhook')),
+          pipeline_id TEXT NOT NULL REFERENCES pipelines (id) ON DELETE CASCADE,
+          -- NULL: the pipeline's latest version when the trigger fires.
+          pipeline_version INTEGER,
+          parameters TEXT NOT NULL DEFAULT '{}',
+          cron TEXT,
+          timezone TEXT,
+          -- The webhook's HMAC key. Kept as it is: verifying a signature needs the key itself.
+          secret TEXT,
+          paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          -- A schedule's next tick not yet accounted for (fired or reported missed); NULL while paused.
+          next_tick INTEGER,
+          last_tick INTEGER,
+          CHECK ((kind = 'schedule') = (cron IS NOT NULL AND timezone IS NOT NULL)),
+          CHECK ((kind = 'webhook') = (secret IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX triggers_by_pipeline ON triggers (pipeline_id, created_at);
+        CREATE INDEX triggers_by_next_tick ON triggers (next_tick) WHERE next_tick IS NOT NULL;
+
+        CREATE TABLE trigger_fires (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          trigger_id TEXT NOT NULL REFERENCES triggers (id) ON DELETE CASCADE,
+          -- The tick for a schedule; when the delivery came for a webhook.
+          at TEXT NOT NULL,
+          recorded_at TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('started', 'refused', 'missed', 'failed')),
+          run_id TEXT,
+          message TEXT NOT NULL DEFAULT '',
+          -- {missed: {count, first, last}} or {delivery, ref, event}: what the outcome alone does not say.
+          details TEXT
+        ) STRICT;
+        CREATE INDEX trigger_fires_by_trigger ON trigger_fires (trigger_id, id);
+
+        -- {kind, id, name?, alertId?}; NULL for a run started by hand.
+        ALTER TABLE runs ADD COLUMN trigger TEXT;
+        CREATE INDEX runs_by_trigger ON runs (json_extract(trigger, '$.id'), id) WHERE trigger IS NOT NULL;
+      `);
+    },
+  },
+  {
+    version: 5,
     name: 'monitoring: training baselines of model versions, endpoint monitors, their windows and alerts',
     up: createMonitorTables,
   },

@@ -47,6 +47,7 @@ export interface RunRow {
   last_seq: number;
   resume_count: number;
   source: string;
+  trigger: string | null;
 }
 
 export interface StepRow {
@@ -87,7 +88,7 @@ export interface LogRow {
 /** The columns of `runs` that {@link RunRow} maps: every one but the large JSON documents. */
 export const RUN_COLUMNS =
   'id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, started_at, finished_at, ' +
-  'duration_ms, last_seq, resume_count, source';
+  'duration_ms, last_seq, resume_count, source, trigger';
 
 export const STEP_COLUMNS =
   'step_id, type, version, title, status, attempts, started_at, finished_at, duration_ms, progress, metrics, ' +
@@ -145,6 +146,7 @@ function toRunHead(row: RunRow): RunHead {
   if (row.started_at !== null) run.startedAt = row.started_at;
   if (row.finished_at !== null) run.finishedAt = row.finished_at;
   if (row.duration_ms !== null) run.durationMs = row.duration_ms;
+  if (row.trigger !== null) run.trigger = JSON.parse(row.trigger);
   return run;
 }
 

@@ -48,9 +48,10 @@ export function prepareStatements(db: BetterSqlite3.Database) {
       options: string;
       createdAt: string;
       source: string;
+      trigger: string | null;
     }>(
-      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, source)
-       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @options, 'queued', @createdAt, @source)`,
+      `INSERT INTO runs (id, pipeline_id, pipeline_version, pipeline_name, options, status, created_at, source, trigger)
+       VALUES (@id, @pipelineId, @pipelineVersion, @pipelineName, @options, 'queued', @createdAt, @source, @trigger)`,
     ),
     insertRunDefinition: db.prepare<{ id: string; document: string; plan: string }>(
       'INSERT INTO run_definitions (run_id, document, plan) VALUES (@id, @document, @plan)',

@@ -2,6 +2,7 @@ import type { Plan } from '@loom/compiler';
 import type { PipelineDocument } from '@loom/graph';
 import type { OutputRecord, RunStatus, StepFailure, StepStatus } from '@loom/runtime';
 import type { LogLevel } from '@loom/sdk';
+import type { RunTrigger } from './trigger-types.ts';
 
 /** One saved version of a pipeline. Versions start at 1; each save adds one. */
 export interface PipelineVersion {
@@ -59,6 +60,8 @@ export interface NewRun {
   createdAt: string;
   /** @default 'server' */
   source?: RunSource;
+  /** What started it; left out for a run started by hand. */
+  trigger?: RunTrigger;
 }
 
 /** A run's status as stored: `queued` until its `run.started` event. */
@@ -104,6 +107,8 @@ export interface StoredRun {
   /** How many times the run was resumed (POST resume or a server restart). */
   resumeCount: number;
   source: RunSource;
+  /** What started the run (a schedule, a webhook, an alert); absent when it was started by hand. */
+  trigger?: RunTrigger;
   /** Steps in plan order. */
   steps: StoredStep[];
 }
@@ -119,6 +124,8 @@ export interface RunListQuery {
   limit?: number;
   /** Only runs created strictly before this run id (ids sort by time): paging. */
   before?: string;
+  /** Only runs started by this trigger (its id; for alerts, the monitor's). */
+  trigger?: string;
 }
 
 /**
