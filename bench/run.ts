@@ -8,6 +8,7 @@ import { benchCanvas } from './canvas.ts';
 import { benchCompile } from './compile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
+import { benchMonitor } from './monitor.ts';
 import { benchPlugins } from './plugins.ts';
 import { benchQueueChain } from './queue-chain.ts';
 import { benchQueueFanout } from './queue-fanout.ts';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   compile: benchCompile,
   inline: benchInline,
   ingest: benchIngest,
+  monitor: benchMonitor,
   plugins: benchPlugins,
   'queue-chain': benchQueueChain,
   'queue-fanout': benchQueueFanout,

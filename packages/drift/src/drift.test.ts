@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { datasetDrift, featureDrift, type NumberFeatureDrift } from './drift.ts';
+import { datasetDrift, featureDrift } from './drift.ts';
 import { DEFAULT_DRIFT_OPTIONS, parseDriftOptions, resolveDriftOptions } from './drift-options.ts';
+import type { NumberFeatureDrift } from './drift-report.ts';
 import { ksTwoSample } from './ks-test.ts';
 import { normalizedWasserstein } from './metrics.ts';
 import { type CategoryProfile, profileCategories, profileData, profileNumbers } from './profile.ts';
@@ -83,6 +84,7 @@ describe('featureDrift on numbers', () => {
       psi: null,
     });
     expect(featureDrift(baseline, ['0.5', '-1', 'n/a'], options)).toMatchObject({ count: 2 });
+    expect(featureDrift(baseline, [Number.POSITIVE_INFINITY, 1], options)).toMatchObject({ rows: 2, count: 1 });
   });
 
   it('honours a forced method and refuses one of the wrong kind', () => {

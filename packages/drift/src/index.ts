@@ -1,17 +1,4 @@
-export {
-  type CategoryFeatureDrift,
-  type DriftReport,
-  datasetDrift,
-  type FeatureDrift,
-  type FeatureDriftOptions,
-  featureDrift,
-  type MeasuredReport,
-  type MissingFeatureDrift,
-  type NoDataReport,
-  type NumberFeatureDrift,
-  type PsiLevel,
-  UNSEEN_EXAMPLES,
-} from './drift.ts';
+export { datasetDrift, type FeatureDriftOptions, featureDrift } from './drift.ts';
 export {
   DEFAULT_DRIFT_OPTIONS,
   DRIFT_METHODS,
@@ -27,6 +14,17 @@ export {
   parseDriftOptions,
   resolveDriftOptions,
 } from './drift-options.ts';
+export {
+  type CategoryFeatureDrift,
+  type DriftReport,
+  type FeatureDrift,
+  type MeasuredReport,
+  type MissingFeatureDrift,
+  type NoDataReport,
+  type NumberFeatureDrift,
+  type PsiLevel,
+  UNSEEN_EXAMPLES,
+} from './drift-report.ts';
 export { logGamma, regularizedUpperGamma } from './gamma.ts';
 export { categoryHistogram, type DriftHistogram, numberHistogram } from './histogram.ts';
 export { durbinCdf, kolmogorovSurvival, pelzGoodCdf, smirnovSurvival } from './kolmogorov.ts';
