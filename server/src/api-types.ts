@@ -8,6 +8,7 @@ import type {
   RunDefinitionSchema,
   RunRequestSchema,
   RunSummarySchema,
+  RunTriggerSchema,
   StepLogSchema,
   StoredRunSchema,
   StoredStepSchema,
@@ -32,6 +33,15 @@ import type {
   PipelineVersionSchema,
   SavedPipelineSchema,
 } from './schemas/pipelines.ts';
+import type {
+  CreatedTriggerSchema,
+  CreateTriggerBody,
+  PatchTriggerBody,
+  TriggerFireListSchema,
+  TriggerFireSchema,
+  TriggerListSchema,
+  TriggerSchema,
+} from './schemas/triggers.ts';
 
 export type ApiError = Static<typeof ErrorSchema>;
 export type StoredRun = Static<typeof StoredRunSchema>;
@@ -56,3 +66,11 @@ export type AliasMove = Static<typeof AliasMoveSchema>;
 export type ModelEventList = Static<typeof ModelEventListSchema>;
 export type Endpoint = Static<typeof EndpointSchema>;
 export type EndpointList = Static<typeof EndpointListSchema>;
+export type RunTrigger = Static<typeof RunTriggerSchema>;
+export type Trigger = Static<typeof TriggerSchema>;
+export type TriggerList = Static<typeof TriggerListSchema>;
+export type TriggerFire = Static<typeof TriggerFireSchema>;
+export type TriggerFireList = Static<typeof TriggerFireListSchema>;
+export type CreatedTrigger = Static<typeof CreatedTriggerSchema>;
+export type NewTrigger = Static<typeof CreateTriggerBody>;
+export type TriggerPatch = Static<typeof PatchTriggerBody>;

@@ -42,7 +42,7 @@ export const TriggerFireSchema = Type.Object(
     at: Type.String({ description: 'The tick (schedules) or when the delivery arrived (webhooks).' }),
     recordedAt: Type.String(),
     outcome: Type.Union(
-      ['started', 'refused', 'missed', 'failed'].map((o) => Type.Literal(o)),
+      [Type.Literal('started'), Type.Literal('refused'), Type.Literal('missed'), Type.Literal('failed')],
       {
         description:
           '`started` a run (`runId`); `refused`: the run could not start, or the delivery was not signed or the hook paused; `missed`: ticks that fell while no server ran, not run; `failed`: an error.',

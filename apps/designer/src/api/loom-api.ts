@@ -3,11 +3,13 @@ import type { NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import type {
   AliasMove,
   ArtifactPreview,
+  CreatedTrigger,
   EndpointList,
   MetricPoint,
   ModelEventList,
   ModelList,
   ModelVersionList,
+  NewTrigger,
   PipelineList,
   PipelineVersion,
   PipelineVersionList,
@@ -17,6 +19,10 @@ import type {
   SavedPipeline,
   StepLog,
   StoredRun,
+  Trigger,
+  TriggerFireList,
+  TriggerList,
+  TriggerPatch,
 } from '@loom/server/api-types';
 import type { InferRowsReply, InferRowsRequest } from './inference-types.ts';
 
@@ -264,6 +270,41 @@ export class LoomApi {
       'POST',
       `/api/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}/rollback`,
     );
+  }
+
+  /** A pipeline's schedules and webhooks, oldest first, each with its next tick and last fire. */
+  listTriggers(pipelineId: string): Promise<TriggerList> {
+    return this.#request('GET', `/api/triggers?pipelineId=${encodeURIComponent(pipelineId)}`);
+  }
+
+  /** Creates a schedule or a webhook; a webhook's secret is in this reply only. */
+  createTrigger(trigger: NewTrigger): Promise<CreatedTrigger> {
+    return this.#request('POST', '/api/triggers', trigger);
+  }
+
+  /** Edits a trigger (name, cron, time zone, parameters, paused); 400 names a bad field. */
+  updateTrigger(id: string, patch: TriggerPatch): Promise<Trigger> {
+    return this.#request('PATCH', `/api/triggers/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteTrigger(id: string): Promise<void> {
+    return this.#request('DELETE', `/api/triggers/${encodeURIComponent(id)}`);
+  }
+
+  /** Gives a webhook a new random secret, answered this once. */
+  rotateTriggerSecret(id: string): Promise<{ secret: string }> {
+    return this.#request('POST', `/api/triggers/${encodeURIComponent(id)}/secret`);
+  }
+
+  /** A trigger's fires, newest first. */
+  triggerFires(id: string, limit = 20): Promise<TriggerFireList> {
+    return this.#request('GET', `/api/triggers/${encodeURIComponent(id)}/fires?limit=${limit}`);
+  }
+
+  /** The absolute address webhook senders post to. */
+  hookUrl(id: string): string {
+    const base = this.baseUrl === '' ? window.location.origin : this.baseUrl;
+    return `${base}/api/hooks/${encodeURIComponent(id)}`;
   }
 
   /** The model server's address for a model's endpoint (Open Inference Protocol v2). */

@@ -8,6 +8,7 @@ import { QuickAdd } from '../palette/QuickAdd.tsx';
 import { RunDialog } from '../runs/RunDialog.tsx';
 import { RunHistoryDialog } from '../runs/RunHistoryDialog.tsx';
 import { useEditor } from '../store/editor-context.tsx';
+import { TriggersDialog } from '../triggers/TriggersDialog.tsx';
 
 /** The one open dialog, if any. */
 export function EditorDialogs() {
@@ -33,6 +34,8 @@ export function EditorDialogs() {
       return <NameDialog />;
     case 'endpoints':
       return <EndpointsDialog />;
+    case 'triggers':
+      return <TriggersDialog />;
     default: {
       const unknown: never = dialog;
       return unknown;

@@ -274,6 +274,13 @@ export const EDITOR_COMMANDS: readonly Command[] = [
     run: ({ store }) => store.getState().openDialog('endpoints'),
   },
   {
+    id: 'run.triggers',
+    label: 'Triggers (schedules, webhooks)…',
+    group: 'run',
+    shortcuts: ['Shift+T'],
+    run: ({ store }) => store.getState().openDialog('triggers'),
+  },
+  {
     id: 'run.close',
     label: 'Back to editing (hide run)',
     group: 'run',

@@ -5,6 +5,7 @@ import { useSession } from '../commands/use-commands.tsx';
 import { formatTime, fullTime } from '../files/format-time.ts';
 import { matchesSearch } from '../files/list-search.ts';
 import { useEditor } from '../store/editor-context.tsx';
+import { RunTriggerBadge } from '../triggers/RunTriggerBadge.tsx';
 import { formatDuration } from './CacheBadge.tsx';
 
 /** Past runs of the open pipeline (or of all pipelines, when none is saved yet); opening one shows it on the canvas. */
@@ -66,6 +67,7 @@ export function RunHistoryDialog() {
                     CLI
                   </span>
                 )}
+                <RunTriggerBadge trigger={run.trigger} />
               </td>
               <td>
                 <span className={`status-badge status-${run.status}`}>{run.status}</span>

@@ -1,6 +1,7 @@
 import { commandById } from '../commands/editor-commands.ts';
 import { useRunCommand } from '../commands/use-commands.tsx';
 import { useEditor } from '../store/editor-context.tsx';
+import { RunTriggerBadge } from '../triggers/RunTriggerBadge.tsx';
 import { countsSummary, finishedCount, inProgress, stepCounts } from './run-projection.ts';
 
 /** The shown run at a glance: status, progress over its steps, the live stream's health, resume. */
@@ -16,6 +17,7 @@ export function RunStatusBar() {
   return (
     <div className={`run-status run-${status}`} data-testid="run-status" data-status={status}>
       <span className={`status-badge status-${status}`}>{status}</span>
+      <RunTriggerBadge trigger={view.run.trigger} />
       <div className="run-progress" title={`${done} of ${total} steps finished`}>
         <div
           className="run-progress-ok"

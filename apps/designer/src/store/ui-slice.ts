@@ -10,7 +10,8 @@ export type DialogKind =
   | 'quick-add'
   | 'runs'
   | 'name'
-  | 'endpoints';
+  | 'endpoints'
+  | 'triggers';
 
 export interface Toast {
   id: number;
