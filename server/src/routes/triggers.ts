@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
 import { errorResponses } from '../schemas/common.ts';
 import {
   CreatedTriggerSchema,
@@ -15,9 +14,7 @@ import {
 } from '../schemas/triggers.ts';
 import type { Trigger } from '../store/trigger-types.ts';
 import { hookPath } from '../triggers/hook-path.ts';
-import { TriggerError } from '../triggers/trigger-error.ts';
-
-const STATUS = { 'not-found': 404, invalid: 400, conflict: 409 } as const;
+import { answerRefusals } from './model-registry-reply.ts';
 
 /**
  * Triggers: schedules (cron in a time zone) and webhooks that start runs of a pipeline. Listed,
@@ -147,18 +144,3 @@ function withHookPath(trigger: Trigger): Trigger & { hookPath?: string } {
 }
 
 const noTrigger = (id: string) => ({ error: 'not-found', message: `no trigger "${id}"` });
-
-/** Runs a change and answers a {@link TriggerError} as 404, 400 (with `problems` naming the field) or 409. */
-async function answerRefusals<T>(reply: FastifyReply, action: () => T | Promise<T>): Promise<T | FastifyReply> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(error instanceof TriggerError)) throw error;
-    const body: { error: string; message: string; problems?: Array<{ in: string; path: string; message: string }> } = {
-      error: error.reason === 'invalid' ? 'bad-request' : error.reason,
-      message: error.message,
-    };
-    if (error.field !== undefined) body.problems = [{ in: 'body', path: error.field, message: error.message }];
-    return reply.code(STATUS[error.reason]).send(body);
-  }
-}
