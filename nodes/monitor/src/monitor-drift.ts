@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { type DataProfile, type DriftOptionsInput, type DriftReport, datasetDrift, parseProfile } from '@loom/drift';
+import {
+  type DataProfile,
+  type DriftOptionsInput,
+  type DriftReport,
+  datasetDrift,
+  driftReportMetrics,
+  parseProfile,
+} from '@loom/drift';
 import { type ModelFile, predictModel, type RawColumns, requiredSources } from '@loom/ml';
 import { defineNode, input, type Metrics, NodeError, output, Type } from '@loom/sdk';
 import { readColumns, readTableInfo, type TableColumn } from '@loom/tables';
@@ -53,7 +60,7 @@ export const monitorDrift = defineNode({
   outputs: {
     metrics: output('metrics', {
       description:
-        'drift_share, drifted_features, dataset_drift, prediction_drift, and per feature drift_score:<name>, psi:<name>, null_rate:<name>.',
+        'drift_share, drifted_features, dataset_drift, prediction_drift, and per feature drift_score:<name>, drifted:<name>, psi:<name>, null_rate:<name>, out_of_range:<name>, unseen:<name> — the names monitor rules read.',
     }),
     report: output('json', {
       description: 'The full drift report: per feature method, score, quality and histograms.',
@@ -95,7 +102,7 @@ export const monitorDrift = defineNode({
       datasetShare: ctx.params.dataset_share,
     };
     const report = datasetDrift(baseline, current, predictions, options);
-    const metrics = driftMetrics(report);
+    const metrics: Metrics = driftReportMetrics(report);
     for (const [name, value] of Object.entries(metrics)) if (typeof value === 'number') ctx.metric(name, value);
     ctx.log.info(describe(report, baseline));
     if (ctx.params.fail_on_drift && report.status === 'drift') {
@@ -143,26 +150,6 @@ function predictCurrent(
   if (prediction.values !== undefined) return prediction.values;
   const classes = model.classes ?? [];
   return Array.from(prediction.classIndex ?? [], (index) => classes[index] as string | number);
-}
-
-/** The report's numbers as metrics: what a gate (core.metrics_gate) or the run view reads. */
-export function driftMetrics(report: DriftReport): Metrics {
-  const metrics: Metrics = { rows: report.rows };
-  if (report.status === 'no_data') return metrics;
-  metrics.drift_share = report.driftedShare;
-  metrics.drifted_features = report.driftedCount;
-  metrics.dataset_drift = report.datasetDrift ? 1 : 0;
-  if (report.prediction !== null && report.prediction.kind !== 'missing' && report.prediction.score !== null) {
-    metrics.prediction_drift = report.prediction.score;
-    metrics.prediction_drifted = report.prediction.drifted ? 1 : 0;
-  }
-  for (const feature of report.features) {
-    if (feature.kind === 'missing') continue;
-    if (feature.score !== null) metrics[`drift_score:${feature.name}`] = feature.score;
-    if (feature.kind === 'number' && feature.psi !== null) metrics[`psi:${feature.name}`] = feature.psi;
-    metrics[`null_rate:${feature.name}`] = feature.quality.nullRate;
-  }
-  return metrics;
 }
 
 function describe(report: DriftReport, baseline: DataProfile): string {

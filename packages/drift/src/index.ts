@@ -62,4 +62,5 @@ export {
   sortedPresent,
   TOP_CATEGORIES,
 } from './profile.ts';
+export { driftReportMetrics } from './report-metrics.ts';
 export { sortedCopy, sortNumbers } from './sort.ts';
