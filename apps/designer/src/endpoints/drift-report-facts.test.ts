@@ -77,12 +77,14 @@ describe('qualityFacts', () => {
 describe('histogramBars', () => {
   it('labels number bins by their edges and categories by name, "other" last, on one scale', () => {
     expect(histogramBars(numberFeature.histogram)).toEqual({
+      kind: 'number',
+      ends: ['1', '5.5'],
       labels: ['1 – 2.5', '2.5 – 4', '4 – 5.5'],
       baseline: [0.4, 0.3, 0.3],
       current: [0, 0.1, 0.9],
       max: 0.9,
     });
-    expect(histogramBars(categoryFeature.histogram).labels).toEqual(['red', 'blue', 'other']);
+    expect(histogramBars(categoryFeature.histogram)).toMatchObject({ labels: ['red', 'blue', 'other'], ends: [] });
     expect(histogramBars({ kind: 'number', edges: [], baseline: [], current: [] }).max).toBe(0);
   });
 });

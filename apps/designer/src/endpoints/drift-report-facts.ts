@@ -77,12 +77,15 @@ export function qualityFacts(feature: MeasuredFeature): QualityFact[] {
 }
 
 export interface HistogramBars {
+  kind: DriftHistogram['kind'];
   /** One label per bar: a bin's range or a category ("other" for every value outside the top ones). */
   labels: string[];
   baseline: number[];
   current: number[];
   /** The largest share on either side: both charts use it, so their bars compare. */
   max: number;
+  /** Numbers: the first and last edges, for the axis's ends; empty for categories. */
+  ends: string[];
 }
 
 const edge = (value: number) => String(Number(value.toPrecision(3)));
@@ -94,5 +97,7 @@ export function histogramBars(histogram: DriftHistogram): HistogramBars {
       ? histogram.baseline.map((_, i) => `${edge(histogram.edges[i] ?? 0)} – ${edge(histogram.edges[i + 1] ?? 0)}`)
       : histogram.categories.map((category) => category ?? 'other');
   const max = Math.max(0, ...histogram.baseline, ...histogram.current);
-  return { labels, baseline: histogram.baseline, current: histogram.current, max };
+  const edges = histogram.kind === 'number' ? histogram.edges : [];
+  const ends = edges.length < 2 ? [] : [edge(edges[0] as number), edge(edges[edges.length - 1] as number)];
+  return { kind: histogram.kind, labels, baseline: histogram.baseline, current: histogram.current, max, ends };
 }

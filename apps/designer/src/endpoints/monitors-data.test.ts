@@ -2,6 +2,7 @@ import type { Alert, Monitor, MonitorWindow } from '@loom/server/api-types';
 import { describe, expect, it } from 'vitest';
 import {
   describeActionResult,
+  describeEvaluated,
   describeMetric,
   describeRule,
   formatSeconds,
@@ -145,5 +146,18 @@ describe('loadMonitoring', () => {
     expect(loaded.monitors).toEqual([monitor]);
     expect(loaded.windows.get('mon_1')).toEqual([window]);
     expect(loaded.alerts.map((a) => a.id)).toEqual(['a1']);
+  });
+});
+
+describe('describeEvaluated', () => {
+  it('says what Check now evaluated, or why nothing', () => {
+    const monitor = { name: 'iris drift', windowSeconds: 600 };
+    expect(describeEvaluated(monitor, [])).toBe(
+      'iris drift: no window has ended since the last one evaluated (windows are 10 min long)',
+    );
+    expect(describeEvaluated(monitor, [{ status: 'ok' }])).toBe('iris drift: 1 window evaluated');
+    expect(describeEvaluated(monitor, [{ status: 'no_data' }, { status: 'ok' }, { status: 'drift' }])).toBe(
+      'iris drift: 3 windows evaluated, 1 drifted, 1 without data',
+    );
   });
 });

@@ -162,3 +162,19 @@ export function describeActionResult(result: Alert['actions'][number]): string {
     ? `webhook delivered${status}`
     : `webhook failed${status}${result.message === undefined ? '' : `: ${result.message}`}`;
 }
+
+/** What Check now did, in words. */
+export function describeEvaluated(
+  monitor: Pick<Monitor, 'name' | 'windowSeconds'>,
+  windows: ReadonlyArray<Pick<MonitorWindow, 'status'>>,
+): string {
+  if (windows.length === 0) {
+    return `${monitor.name}: no window has ended since the last one evaluated (windows are ${formatSeconds(monitor.windowSeconds)} long)`;
+  }
+  const drifted = windows.filter((window) => window.status === 'drift').length;
+  const empty = windows.filter((window) => window.status === 'no_data').length;
+  const parts = [`${windows.length} window${windows.length === 1 ? '' : 's'} evaluated`];
+  if (drifted > 0) parts.push(`${drifted} drifted`);
+  if (empty > 0) parts.push(`${empty} without data`);
+  return `${monitor.name}: ${parts.join(', ')}`;
+}
