@@ -14,7 +14,7 @@ import {
   WINDOW_UNITS,
   type WindowUnit,
 } from './monitor-form.ts';
-import { describeRule, ruleMetricNames } from './monitors-data.ts';
+import { describeRule, OPERATOR_TEXT, ruleMetricNames } from './monitors-data.ts';
 
 type FormApi = Pick<LoomApi, 'createMonitor' | 'listPipelines' | 'getPipeline'>;
 
@@ -179,7 +179,7 @@ export function AddMonitorForm({
               >
                 {RULE_OPERATORS.map((op) => (
                   <option key={op} value={op}>
-                    {op}
+                    {OPERATOR_TEXT[op]}
                   </option>
                 ))}
               </select>

@@ -1,5 +1,6 @@
 import type { Alert, Monitor } from '@loom/server/api-types';
 import { formatTime, fullTime } from '../files/format-time.ts';
+import { formatWindowTime } from './drift-series.ts';
 import { describeActionResult, describeRule, formatValue, splitAlerts } from './monitors-data.ts';
 
 export interface AlertsListProps {
@@ -17,7 +18,7 @@ export interface AlertsListProps {
  */
 export function AlertsList({ alerts, monitors, busy, onResolve, onOpenRun }: AlertsListProps) {
   const { open, resolved } = splitAlerts(alerts);
-  const monitorName = (id: string) => monitors.find((monitor) => monitor.id === id)?.name ?? id;
+  const monitorOf = (id: string) => monitors.find((monitor) => monitor.id === id);
   return (
     <section className="model-section" aria-label="Alerts" data-testid="alerts">
       <h3 className="panel-section-title">Alerts</h3>
@@ -29,7 +30,7 @@ export function AlertsList({ alerts, monitors, busy, onResolve, onOpenRun }: Ale
         <ul className="alert-list">
           {open.map((alert) => (
             <li key={alert.id} className="alert-card is-open" data-testid="alert-open">
-              <AlertFacts alert={alert} monitorName={monitorName(alert.monitorId)} onOpenRun={onOpenRun} />
+              <AlertFacts alert={alert} monitor={monitorOf(alert.monitorId)} onOpenRun={onOpenRun} />
               <button
                 type="button"
                 className="button small"
@@ -51,7 +52,7 @@ export function AlertsList({ alerts, monitors, busy, onResolve, onOpenRun }: Ale
           <ul className="alert-list">
             {resolved.map((alert) => (
               <li key={alert.id} className="alert-card" data-testid="alert-resolved">
-                <AlertFacts alert={alert} monitorName={monitorName(alert.monitorId)} onOpenRun={onOpenRun} />
+                <AlertFacts alert={alert} monitor={monitorOf(alert.monitorId)} onOpenRun={onOpenRun} />
               </li>
             ))}
           </ul>
@@ -63,23 +64,26 @@ export function AlertsList({ alerts, monitors, busy, onResolve, onOpenRun }: Ale
 
 function AlertFacts({
   alert,
-  monitorName,
+  monitor,
   onOpenRun,
 }: {
   alert: Alert;
-  monitorName: string;
+  monitor: Monitor | undefined;
   onOpenRun: (runId: string) => void;
 }) {
+  // Windows shorter than a minute need their seconds to be told apart.
+  const windowMs = (monitor?.windowSeconds ?? 3600) * 1000;
+  const when = (iso: string) => (windowMs < 60_000 ? formatWindowTime(iso, windowMs) : formatTime(iso));
   const windows =
     alert.firstWindow === alert.lastWindow
-      ? `window ${formatTime(alert.firstWindow)}`
-      : `windows ${formatTime(alert.firstWindow)} to ${formatTime(alert.lastWindow)}`;
+      ? `window ${when(alert.firstWindow)}`
+      : `windows ${when(alert.firstWindow)} to ${when(alert.lastWindow)}`;
   return (
     <div className="alert-facts">
       <div className="alert-headline">
         <strong data-testid="alert-rule">{describeRule(alert.rule)}</strong>
         <span className="pick-meta">
-          {alert.model} · {monitorName}
+          {alert.model} · {monitor?.name ?? alert.monitorId}
         </span>
       </div>
       <div className="pick-meta">

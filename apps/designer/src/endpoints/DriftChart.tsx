@@ -110,6 +110,10 @@ export function DriftChart({ series, measure, selected, onSelect }: DriftChartPr
           {featureTicks.map((tick) => (
             <line key={`f${tick}`} x1={MARGIN.left} x2={right} y1={sFeature(tick)} y2={sFeature(tick)} />
           ))}
+          {timeTicks.map((index) => {
+            const x = sx((windows[index] as ChartWindow).from);
+            return <line key={`t${index}`} className="is-vertical" x1={x} x2={x} y1={shareTop} y2={featureBottom} />;
+          })}
         </g>
         {windows.map((window, index) => (
           <rect
@@ -138,7 +142,7 @@ export function DriftChart({ series, measure, selected, onSelect }: DriftChartPr
           {timeTicks.map((index) => {
             const window = windows[index] as ChartWindow;
             return (
-              <text key={window.start} x={center(window)} y={featureBottom + 16} textAnchor="middle">
+              <text key={window.start} x={sx(window.from)} y={featureBottom + 16} textAnchor="middle">
                 {formatWindowTime(window.start, windowMs)}
               </text>
             );

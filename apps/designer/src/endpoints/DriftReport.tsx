@@ -1,5 +1,5 @@
 import type { WindowDriftReport } from '@loom/server/api-types';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LoomApi } from '../api/loom-api.ts';
 import { HistogramPair } from './DriftHistogram.tsx';
 import {
@@ -31,6 +31,12 @@ export function DriftReport({
 }) {
   const [report, setReport] = useState<WindowDriftReport | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const section = useRef<HTMLElement>(null);
+  // The report opens below the chart, often out of sight in the scrolled panel (each window's report
+  // is mounted afresh: see MonitorsPanel).
+  useEffect(() => {
+    section.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, []);
   useEffect(() => {
     let current = true;
     setReport(undefined);
@@ -46,7 +52,7 @@ export function DriftReport({
 
   const windowMs = window.to - window.from;
   return (
-    <section className="drift-report" aria-label="Drift report" data-testid="drift-report">
+    <section className="drift-report" aria-label="Drift report" data-testid="drift-report" ref={section}>
       <header className="drift-report-header">
         <h4>
           Drift report · {formatWindowTime(window.start, windowMs)} – {formatWindowTime(window.end, windowMs)}

@@ -180,7 +180,13 @@ export function MonitorsPanel({ api, model, versions, onOpenRun, onAlertsChanged
             onSelect={setReport}
           />
           {report !== undefined && (
-            <DriftReport api={api} monitorId={selected.id} window={report} onClose={() => setReport(undefined)} />
+            <DriftReport
+              key={report.start}
+              api={api}
+              monitorId={selected.id}
+              window={report}
+              onClose={() => setReport(undefined)}
+            />
           )}
         </section>
       )}

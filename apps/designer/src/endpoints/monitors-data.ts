@@ -111,7 +111,8 @@ function isFlag(metric: string): boolean {
   return metric === 'dataset_drift' || metric === 'prediction_drifted' || metric.startsWith('drifted:');
 }
 
-const OPERATOR_TEXT: Readonly<Record<MonitorRule['op'], string>> = { '>': '>', '>=': '≥', '<': '<', '<=': '≤' };
+/** Comparisons as people write them. */
+export const OPERATOR_TEXT: Readonly<Record<MonitorRule['op'], string>> = { '>': '>', '>=': '≥', '<': '<', '<=': '≤' };
 
 /**
  * A rule in words.
