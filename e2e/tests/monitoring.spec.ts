@@ -4,7 +4,8 @@
 // window and with both petal measurements shifted in the next. Check now evaluates them: the drift
 // chart shows the quiet windows as gaps, the normal one without drift and the shifted one drifting; its
 // report opens with baseline and window histograms side by side; the alert opens, with the retrain run
-// it started, and a badge on the model. Nothing is mocked: the server's own monitors read the request log.
+// it started, and a badge on the model; it is resolved by hand, and the monitor paused, resumed and
+// deleted. Nothing is mocked: the server's own monitors read the request log.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -199,5 +200,22 @@ test('a monitor charts normal then shifted traffic, its drifting window opens a 
   await expect(dialog.getByTestId('alerts-none-open')).toBeVisible();
   await expect(dialog.getByTestId('alert-resolved')).toHaveCount(1);
   await expect(dialog.getByTestId(`model-item-${MODEL}`).getByTestId('model-alert-badge')).toHaveCount(0);
+
+  // Paused, resumed, then deleted after asking.
+  await row.getByTestId('monitor-pause').click();
+  await expect(row.getByTestId('monitor-paused')).toBeVisible();
+  await expect(row.getByTestId('monitor-pause')).toHaveText('Resume');
+  await row.getByTestId('monitor-pause').click();
+  await expect(row.getByTestId('monitor-paused')).toHaveCount(0);
+  const asked: string[] = [];
+  page.once('dialog', (question) => {
+    asked.push(question.message());
+    void question.accept();
+  });
+  await row.getByTestId('monitor-delete').click();
+  await expect(dialog.getByTestId('monitors-empty')).toBeVisible();
+  expect(asked).toEqual(['Delete monitor "iris traffic" with its windows and alerts?']);
+  await expect(dialog.getByTestId('drift-section')).toHaveCount(0);
+  expect((await loom.api<{ monitors: unknown[] }>('/api/monitors')).monitors).toEqual([]);
   expect(pageErrors(page)).toEqual([]);
 });
