@@ -13,6 +13,7 @@ import {
   timeTickIndices,
 } from './drift-series.ts';
 import { describeStatus } from './monitors-data.ts';
+import './drift.css';
 
 const MARGIN = { top: 20, right: 16, bottom: 30, left: 50 };
 const SHARE_HEIGHT = 110;

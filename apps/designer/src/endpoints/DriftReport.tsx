@@ -12,6 +12,7 @@ import {
 } from './drift-report-facts.ts';
 import { type ChartWindow, formatWindowTime } from './drift-series.ts';
 import { formatMetric } from './model-facts.ts';
+import './drift.css';
 
 /**
  * The drift report of one window, read from the server when it opens: the dataset's verdict, then per
