@@ -2,6 +2,7 @@
  * The shapes of the HTTP API's replies, as TypeScript types, for clients such as the designer. This
  * module is types only: importing it (with `import type`) loads nothing of the server.
  */
+import type { DriftReport } from '@loom/drift';
 import type { Static } from '@sinclair/typebox';
 import type {
   MetricPointSchema,
@@ -27,6 +28,19 @@ import type {
   ModelVersionSchema,
   RegisteredVersionSchema,
 } from './schemas/models.ts';
+import type {
+  AlertListSchema,
+  AlertSchema,
+  MonitorActionSchema,
+  MonitorCreatedSchema,
+  MonitorCreateSchema,
+  MonitorListSchema,
+  MonitorPatchSchema,
+  MonitorRuleSchema,
+  MonitorSchema,
+  MonitorWindowListSchema,
+  MonitorWindowSchema,
+} from './schemas/monitors.ts';
 import type {
   PipelineListSchema,
   PipelineVersionListSchema,
@@ -74,3 +88,16 @@ export type TriggerFireList = Static<typeof TriggerFireListSchema>;
 export type CreatedTrigger = Static<typeof CreatedTriggerSchema>;
 export type NewTrigger = Static<typeof CreateTriggerBody>;
 export type TriggerPatch = Static<typeof PatchTriggerBody>;
+export type Monitor = Static<typeof MonitorSchema>;
+export type MonitorList = Static<typeof MonitorListSchema>;
+export type MonitorCreate = Static<typeof MonitorCreateSchema>;
+export type MonitorCreated = Static<typeof MonitorCreatedSchema>;
+export type MonitorPatch = Static<typeof MonitorPatchSchema>;
+export type MonitorRule = Static<typeof MonitorRuleSchema>;
+export type MonitorAction = Static<typeof MonitorActionSchema>;
+export type MonitorWindow = Static<typeof MonitorWindowSchema>;
+export type MonitorWindowList = Static<typeof MonitorWindowListSchema>;
+export type Alert = Static<typeof AlertSchema>;
+export type AlertList = Static<typeof AlertListSchema>;
+/** `GET /api/monitors/:id/windows/:start/report`: the route serves the report as @loom/drift makes it. */
+export type WindowDriftReport = DriftReport;

@@ -95,3 +95,47 @@ describe('LoomApi registry calls', () => {
     expect(requests[1]?.init.headers).toMatchObject({ 'content-type': 'application/json' });
   });
 });
+
+describe('LoomApi monitor calls', () => {
+  it('creates, pauses, evaluates and deletes monitors, and resolves alerts, at the monitors API’s routes', async () => {
+    const requests = answer(200, {});
+    const api = new LoomApi();
+    await api.listMonitors('iris flowers');
+    await api.createMonitor({ model: 'iris', windowSeconds: 600 });
+    await api.updateMonitor('mon_1', { paused: true });
+    await api.monitorWindows('mon_1', 50);
+    await api.windowReport('mon_1', '2026-05-01T10:00:00.000Z');
+    await api.evaluateMonitor('mon_1');
+    await api.deleteMonitor('mon_1');
+    await api.listAlerts({ status: 'open', model: 'iris' });
+    await api.resolveAlert('alr_1');
+    expect(requests.map(({ url, init }) => `${init.method} ${url}`)).toEqual([
+      'GET /api/monitors?model=iris%20flowers',
+      'POST /api/monitors',
+      'PATCH /api/monitors/mon_1',
+      'GET /api/monitors/mon_1/windows?limit=50',
+      'GET /api/monitors/mon_1/windows/2026-05-01T10%3A00%3A00.000Z/report',
+      'POST /api/monitors/mon_1/evaluate',
+      'DELETE /api/monitors/mon_1',
+      'GET /api/alerts?status=open&model=iris',
+      'POST /api/alerts/alr_1/resolve',
+    ]);
+    expect(requests[1]?.init.body).toBe('{"model":"iris","windowSeconds":600}');
+    expect(requests[2]?.init.headers).toMatchObject({ 'content-type': 'application/json' });
+  });
+
+  it('keeps a 400’s problems, which name the field at fault', async () => {
+    answer(400, {
+      error: 'bad-request',
+      message: 'rules/0/threshold: threshold must be a finite number',
+      problems: [{ in: 'body', path: '/rules/0/threshold', message: 'threshold must be a finite number' }, 'junk'],
+    });
+    const refused = await new LoomApi().createMonitor({ model: 'iris' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).problems).toEqual([
+      { in: 'body', path: '/rules/0/threshold', message: 'threshold must be a finite number' },
+    ]);
+    answer(404, { error: 'not-found', message: 'no monitor "x"' });
+    expect(await new LoomApi().deleteMonitor('x').catch((error: ApiError) => error.problems)).toEqual([]);
+  });
+});

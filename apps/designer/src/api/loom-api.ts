@@ -1,6 +1,8 @@
 import type { Diagnostic, PipelineDocument } from '@loom/graph';
 import type { NodeCatalog, NodeParamsUpgrade } from '@loom/sdk';
 import type {
+  Alert,
+  AlertList,
   AliasMove,
   ArtifactPreview,
   CreatedTrigger,
@@ -9,6 +11,12 @@ import type {
   ModelEventList,
   ModelList,
   ModelVersionList,
+  Monitor,
+  MonitorCreate,
+  MonitorCreated,
+  MonitorList,
+  MonitorPatch,
+  MonitorWindowList,
   NewTrigger,
   PipelineList,
   PipelineVersion,
@@ -23,6 +31,7 @@ import type {
   TriggerFireList,
   TriggerList,
   TriggerPatch,
+  WindowDriftReport,
 } from '@loom/server/api-types';
 import type { InferRowsReply, InferRowsRequest } from './inference-types.ts';
 
@@ -40,6 +49,13 @@ export interface ApiErrorDetails {
   retryAfterSeconds?: number;
 }
 
+/** Where a request was wrong, as a 400's `problems` say: the part (`body`, …), a JSON Pointer into it, and what. */
+export interface ApiProblem {
+  in: string;
+  path: string;
+  message: string;
+}
+
 /** An error reply from the server, with its diagnostics when the server compiled something. */
 export class ApiError extends Error {
   readonly path: string | undefined;
@@ -51,6 +67,8 @@ export class ApiError extends Error {
     message: string,
     readonly diagnostics: Diagnostic[] = [],
     details: ApiErrorDetails = {},
+    /** A 400's `problems`, e.g. `[{ in: 'body', path: '/rules/0/threshold', … }]`; empty when it has none. */
+    readonly problems: readonly ApiProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -307,6 +325,57 @@ export class LoomApi {
     return `${base}/api/hooks/${encodeURIComponent(id)}`;
   }
 
+  /** Endpoint monitors, of one model or all. */
+  listMonitors(model?: string): Promise<MonitorList> {
+    const query = model === undefined ? '' : `?model=${encodeURIComponent(model)}`;
+    return this.#request('GET', `/api/monitors${query}`);
+  }
+
+  /** Creates a monitor; the reply carries the secret that signs its webhooks, this once. */
+  createMonitor(body: MonitorCreate): Promise<MonitorCreated> {
+    return this.#request('POST', '/api/monitors', body);
+  }
+
+  /** Edits or pauses a monitor; new rules resolve its open alerts. */
+  updateMonitor(id: string, patch: MonitorPatch): Promise<Monitor> {
+    return this.#request('PATCH', `/api/monitors/${encodeURIComponent(id)}`, patch);
+  }
+
+  /** Deletes a monitor with its windows and alerts. */
+  deleteMonitor(id: string): Promise<void> {
+    return this.#request('DELETE', `/api/monitors/${encodeURIComponent(id)}`);
+  }
+
+  /** A monitor's evaluated windows, newest first. */
+  monitorWindows(id: string, limit?: number): Promise<MonitorWindowList> {
+    const query = limit === undefined ? '' : `?limit=${limit}`;
+    return this.#request('GET', `/api/monitors/${encodeURIComponent(id)}/windows${query}`);
+  }
+
+  /** The drift report of the window starting at `start` (404 for a window without data). */
+  windowReport(id: string, start: string): Promise<WindowDriftReport> {
+    return this.#request('GET', `/api/monitors/${encodeURIComponent(id)}/windows/${encodeURIComponent(start)}/report`);
+  }
+
+  /** Evaluates the monitor's ended windows now; the reply lists those this call stored. */
+  evaluateMonitor(id: string): Promise<MonitorWindowList> {
+    return this.#request('POST', `/api/monitors/${encodeURIComponent(id)}/evaluate`);
+  }
+
+  /** Alerts, newest first, filtered by status, model or monitor. */
+  listAlerts(query: { status?: 'open' | 'resolved'; model?: string; monitor?: string } = {}): Promise<AlertList> {
+    const params = new URLSearchParams();
+    if (query.status !== undefined) params.set('status', query.status);
+    if (query.model !== undefined) params.set('model', query.model);
+    if (query.monitor !== undefined) params.set('monitor', query.monitor);
+    return this.#request('GET', `/api/alerts?${params}`);
+  }
+
+  /** Resolves an open alert by hand (409 when it was resolved already). */
+  resolveAlert(id: string): Promise<Alert> {
+    return this.#request('POST', `/api/alerts/${encodeURIComponent(id)}/resolve`);
+  }
+
   /** The model server's address for a model's endpoint (Open Inference Protocol v2). */
   inferUrl(model: string): string {
     return `${this.baseUrl}/v2/models/${encodeURIComponent(model)}/infer`;
@@ -364,7 +433,13 @@ export class LoomApi {
       parsed = undefined;
     }
     if (!response.ok) {
-      const reply = (parsed ?? {}) as { error?: string; message?: string; diagnostics?: Diagnostic[]; path?: unknown };
+      const reply = (parsed ?? {}) as {
+        error?: string;
+        message?: string;
+        diagnostics?: Diagnostic[];
+        path?: unknown;
+        problems?: unknown;
+      };
       const details: ApiErrorDetails = {};
       if (typeof reply.path === 'string') details.path = reply.path;
       const retryAfter = response.headers.get('retry-after');
@@ -375,8 +450,20 @@ export class LoomApi {
         reply.message ?? `${method} ${path} answered ${response.status}`,
         reply.diagnostics ?? [],
         details,
+        Array.isArray(reply.problems) ? reply.problems.filter(isProblem) : [],
       );
     }
     return { body: parsed as T, headers: response.headers };
   }
+}
+
+function isProblem(value: unknown): value is ApiProblem {
+  const problem = value as Partial<ApiProblem> | null;
+  return (
+    typeof problem === 'object' &&
+    problem !== null &&
+    typeof problem.path === 'string' &&
+    typeof problem.message === 'string' &&
+    typeof problem.in === 'string'
+  );
 }

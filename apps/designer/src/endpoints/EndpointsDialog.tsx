@@ -13,6 +13,7 @@ import {
 import { ModelList } from './ModelList.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { describeAliasMove } from './model-facts.ts';
+import { useOpenAlertCounts } from './use-monitoring.ts';
 import './endpoints.css';
 
 interface Notice {
@@ -35,6 +36,7 @@ export function EndpointsDialog() {
   const [error, setError] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const alerts = useOpenAlertCounts(session.api);
   // Answers can come back out of order (a quick second click): only the newest request's is shown.
   const latest = useRef(0);
 
@@ -107,6 +109,7 @@ export function EndpointsDialog() {
           <ModelList
             overview={overview}
             selected={detail?.name}
+            openAlerts={alerts.counts}
             onSelect={(name) => {
               setNotice(undefined);
               void refresh(name);
@@ -118,6 +121,7 @@ export function EndpointsDialog() {
               api={session.api}
               model={model}
               detail={detail}
+              openAlerts={alerts.counts?.get(detail.name) ?? 0}
               actions={{
                 busy,
                 onRollback: (alias, from, to) => {
@@ -130,6 +134,7 @@ export function EndpointsDialog() {
                   close(undefined);
                   void session.openRunById(runId);
                 },
+                onAlertsChanged: () => void alerts.reload(),
               }}
             />
           )}

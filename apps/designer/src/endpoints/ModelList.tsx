@@ -1,6 +1,7 @@
 import type { Endpoint } from '@loom/server/api-types';
 import type { EndpointsOverview } from './endpoints-data.ts';
 import { trafficShares } from './model-facts.ts';
+import { OpenAlertsBadge } from './OpenAlertsBadge.tsx';
 import { describeShares } from './TrafficBar.tsx';
 
 /** The registered models, each with what its endpoint serves; choosing one shows it beside the list. */
@@ -8,10 +9,13 @@ export function ModelList({
   overview,
   selected,
   onSelect,
+  openAlerts,
 }: {
   overview: EndpointsOverview;
   selected: string | undefined;
   onSelect: (name: string) => void;
+  /** Open alerts per model: a badge on each model that has some. */
+  openAlerts?: ReadonlyMap<string, number> | undefined;
 }) {
   return (
     <ul className="model-list" aria-label="Models">
@@ -24,7 +28,10 @@ export function ModelList({
             onClick={() => onSelect(model.name)}
             data-testid={`model-item-${model.name}`}
           >
-            <span className="model-item-name">{model.name}</span>
+            <span className="model-item-name">
+              {model.name}
+              <OpenAlertsBadge count={openAlerts?.get(model.name) ?? 0} />
+            </span>
             <span className="pick-meta">
               {model.versionCount} version{model.versionCount === 1 ? '' : 's'}
               {model.latestVersion !== null && ` · latest v${model.latestVersion}`}

@@ -3,16 +3,19 @@ import type { LoomApi } from '../api/loom-api.ts';
 import { AliasControls } from './AliasControls.tsx';
 import type { ModelDetail, ModelSummary } from './endpoints-data.ts';
 import { ModelHistory } from './ModelHistory.tsx';
+import { MonitorsPanel } from './MonitorsPanel.tsx';
 import { servingVersion, trafficShares } from './model-facts.ts';
+import { OpenAlertsBadge } from './OpenAlertsBadge.tsx';
 import { TrafficBar } from './TrafficBar.tsx';
 import { TryIt } from './TryIt.tsx';
 import { VersionsTable } from './VersionsTable.tsx';
 
-export type ModelTab = 'versions' | 'try' | 'history';
+export type ModelTab = 'versions' | 'try' | 'monitoring' | 'history';
 
 const TABS: Array<{ id: ModelTab; title: string }> = [
   { id: 'versions', title: 'Versions' },
   { id: 'try', title: 'Try it' },
+  { id: 'monitoring', title: 'Monitoring' },
   { id: 'history', title: 'History' },
 ];
 
@@ -21,6 +24,8 @@ export interface ModelActions {
   onRollback: (alias: string, from: number, to: number) => void;
   onSetAlias: (alias: string, version: number) => void;
   onOpenRun: (runId: string) => void;
+  /** An alert was resolved or a monitor changed: the open-alert badges read again. */
+  onAlertsChanged?: () => void;
 }
 
 /** One model: its endpoint and traffic split, then its versions and aliases, "Try it", or its history. */
@@ -29,11 +34,14 @@ export function ModelPanel({
   model,
   detail,
   actions,
+  openAlerts = 0,
 }: {
   api: LoomApi;
   model: ModelSummary;
   detail: ModelDetail;
   actions: ModelActions;
+  /** The model's open alerts, counted on the Monitoring tab. @default 0 */
+  openAlerts?: number;
 }) {
   const [tab, setTab] = useState<ModelTab>('versions');
   const serving = servingVersion(detail.endpoint, detail.versions);
@@ -60,6 +68,7 @@ export function ModelPanel({
             data-testid={`model-tab-${id}`}
           >
             {title}
+            {id === 'monitoring' && <OpenAlertsBadge count={openAlerts} />}
           </button>
         ))}
       </div>
@@ -90,6 +99,15 @@ export function ModelPanel({
           // A new serving version brings its own inputs: the form starts again from them.
           <TryIt key={`${model.name}@${serving.version}`} api={api} model={model.name} version={serving} />
         ))}
+      {tab === 'monitoring' && (
+        <MonitorsPanel
+          api={api}
+          model={model.name}
+          versions={detail.versions}
+          onOpenRun={actions.onOpenRun}
+          onAlertsChanged={actions.onAlertsChanged ?? (() => undefined)}
+        />
+      )}
       {tab === 'history' && <ModelHistory events={detail.events} />}
     </div>
   );

@@ -37,7 +37,7 @@ export interface LineChartProps {
 const MARGIN = { top: 12, right: 18, bottom: 40, left: 54 };
 
 /** Tracks an element's width, so the SVG is drawn at its real size and its text stays crisp. */
-function useWidth(initial: number) {
+export function useWidth(initial: number) {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(initial);
   useEffect(() => {
