@@ -51,7 +51,7 @@ export function rebuildSourceValues(
         if (scaled !== undefined) {
           values.set(
             step.column,
-            scaled.map((v) => (typeof v === 'number' ? v * step.scale + step.offset : v)),
+            scaled.map((v) => (typeof v === 'number' ? unscale(v, step.scale, step.offset) : v)),
           );
         }
         break;
@@ -81,4 +81,25 @@ export function rebuildSourceValues(
     rebuilt[source.name] = values.get(source.name) ?? rows.map(() => null);
   }
   return rebuilt;
+}
+
+/** Significant decimal digits, relative to the larger of the value and the scaling's offset, kept on unscaling. */
+const UNSCALED_DIGITS = 12;
+
+/**
+ * Undoes `(x - offset) / scale`. Scaling there and back is exact only to rounding (iris's petal width 0.2
+ * comes back as 0.20000000000000004), which would break every tie between the baseline and logged traffic
+ * and make a KS test see drift in identical data; so the result snaps to 12 significant digits of the
+ * larger of the value and the offset, far finer than any measured quantity and far coarser than the
+ * round-trip error (a few units in the last of 16 digits).
+ */
+export function unscale(scaled: number, scale: number, offset: number): number {
+  const value = scaled * scale + offset;
+  const magnitude = Math.max(Math.abs(value), Math.abs(offset), Math.abs(scaled * scale));
+  if (!Number.isFinite(value) || magnitude === 0) return value;
+  const decimals = UNSCALED_DIGITS - Math.ceil(Math.log10(magnitude));
+  if (decimals < 0 || decimals > 22) return Number(value.toPrecision(UNSCALED_DIGITS));
+  // An integer over an exact power of ten rounds once, to the double nearest the decimal.
+  const power = 10 ** decimals;
+  return Math.round(value * power) / power;
 }
