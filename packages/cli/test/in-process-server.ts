@@ -65,11 +65,19 @@ export interface InProcessServer {
   close(): Promise<void>;
 }
 
+export interface InProcessServerOptions {
+  apiToken?: string;
+  /** The folder pipelines read data from; default the iris example's. */
+  dataRoot?: string;
+  /** How often the endpoint monitors look for ended windows, and how long after a window ends. */
+  monitors?: { tickMs: number; graceMs: number };
+}
+
 /**
  * Starts a server on the built-in nodes plus {@link echoNode} and {@link gateNode}, reading data from
  * the iris example's folder (so `examples/iris-classification/pipeline.loom.json` runs as it is).
  */
-export async function startInProcessServer(options: { apiToken?: string } = {}): Promise<InProcessServer> {
+export async function startInProcessServer(options: InProcessServerOptions = {}): Promise<InProcessServer> {
   const home = await mkdtemp(join(tmpdir(), 'loom-remote-'));
   const registry = await loadBuiltinRegistry();
   for (const definition of [echoNode, gateNode]) registry.add({ definition, source: 'remote-tests' });
@@ -77,10 +85,11 @@ export async function startInProcessServer(options: { apiToken?: string } = {}):
     {
       registry,
       home,
-      dataRoots: [join(EXAMPLES, 'iris-classification')],
+      dataRoots: [options.dataRoot ?? join(EXAMPLES, 'iris-classification')],
       host: '127.0.0.1',
       inlineConcurrency: 2,
       ...(options.apiToken === undefined ? {} : { apiToken: options.apiToken }),
+      ...(options.monitors === undefined ? {} : { monitors: options.monitors }),
     },
     { port: 0 },
   );
