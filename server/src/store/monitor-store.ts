@@ -121,6 +121,7 @@ export class MonitorStore {
   readonly #db: Database.Database;
   readonly #now: () => Date;
   readonly #sql;
+  readonly #alertQueries = new Map<string, Database.Statement<unknown[], AlertRow>>();
 
   constructor(db: Database.Database, now: () => Date) {
     this.#db = db;
@@ -337,11 +338,16 @@ export class MonitorStore {
       where.push('status = ?');
       values.push(filter.status);
     }
-    const sql = `SELECT ${ALERT_COLUMNS} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id LIMIT ?`;
-    return this.#db
-      .prepare<unknown[], AlertRow>(sql)
-      .all(...values, filter.limit ?? 200)
-      .map(toAlert);
+    // One statement per combination of filters (eight at most), each using its index, prepared once.
+    const key = where.join(' AND ');
+    let statement = this.#alertQueries.get(key);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[], AlertRow>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts ${key === '' ? '' : `WHERE ${key}`} ORDER BY opened_at DESC, id LIMIT ?`,
+      );
+      this.#alertQueries.set(key, statement);
+    }
+    return statement.all(...values, filter.limit ?? 200).map(toAlert);
   }
 
   /** Appends what an action did to the alert's record. */
