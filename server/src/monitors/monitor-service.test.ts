@@ -199,6 +199,38 @@ describe('MonitorService', () => {
     expect(await service.evaluateDue()).toEqual([]);
   });
 
+  it('loses no window or alert across a restart, and the reopened store keeps the alert deduplicated', async () => {
+    const { monitor: watched } = monitor();
+    await serve('2026-12-07T10:05:00.000Z', 2000, 5, 0.6);
+    clock = new Date('2026-12-07T11:00:00.000Z');
+    await service.evaluateDue();
+    await service.settled();
+    const [opened] = store.monitors.listAlerts({ status: 'open' });
+    const windowsBefore = store.monitors.listWindows(watched.id);
+
+    // The server stops: its service and store close; a new process opens the same database file.
+    await service.close();
+    store.close();
+    store = LoomStore.open(join(dir, 'loom.db'), { now: () => clock });
+    service = new MonitorService({ store, home: dir, startRun, logger: quietLogger(), now: () => clock, graceMs: 0 });
+    expect(store.monitors.listWindows(watched.id)).toEqual(windowsBefore);
+    expect(store.monitors.listAlerts()).toEqual([opened]);
+    expect(store.monitors.getWindowReport(watched.id, '2026-12-07T10:00:00.000Z')).toMatchObject({
+      features: expect.any(Array),
+    });
+
+    // Still drifting after the restart: the same alert stays open and its retrain does not run again.
+    await serve('2026-12-07T11:05:00.000Z', 2000, 6, 0.6);
+    clock = new Date('2026-12-07T12:00:00.000Z');
+    const [after] = await service.evaluateDue();
+    await service.settled();
+    expect(after).toMatchObject({ start: '2026-12-07T11:00:00.000Z', status: 'drift' });
+    expect(store.monitors.listAlerts()).toEqual([
+      expect.objectContaining({ id: opened?.id, status: 'open', lastWindow: '2026-12-07T11:00:00.000Z' }),
+    ]);
+    expect(runs).toHaveLength(1);
+  });
+
   it('records a window as failed when the served version has no baseline', async () => {
     store.registerModelVersion(classifierVersion('shop', 'v2.onnx'));
     monitor();
