@@ -6,6 +6,7 @@
  */
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import type { InferenceFacts } from '../model-server/serving-metrics.ts';
 import type { ServingTable } from '../model-server/serving-table.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
@@ -34,5 +35,13 @@ declare module 'fastify' {
      * changing aliases, endpoints or versions, so it switches at once rather than at its next poll.
      */
     modelServing?: ServingTable;
+  }
+
+  interface FastifyRequest {
+    /**
+     * On the model server's infer routes (`loom-model-server`): the model version chosen and what its
+     * inference took, for the metrics counted when the reply is sent; null before a version is chosen.
+     */
+    loomInference: InferenceFacts | null;
   }
 }
