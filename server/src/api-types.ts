@@ -15,6 +15,7 @@ import type {
 import type { ArtifactPreviewSchema } from './schemas/artifacts.ts';
 import type { ErrorSchema } from './schemas/common.ts';
 import type { CompileReplySchema } from './schemas/compile.ts';
+import type { EndpointStatsSchema } from './schemas/endpoint-stats.ts';
 import type {
   AliasMoveSchema,
   EndpointListSchema,
@@ -56,3 +57,4 @@ export type AliasMove = Static<typeof AliasMoveSchema>;
 export type ModelEventList = Static<typeof ModelEventListSchema>;
 export type Endpoint = Static<typeof EndpointSchema>;
 export type EndpointList = Static<typeof EndpointListSchema>;
+export type EndpointStats = Static<typeof EndpointStatsSchema>;

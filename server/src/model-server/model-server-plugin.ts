@@ -38,6 +38,7 @@ export const modelServerPlugin = fp<{ settings: ModelServerOptions }>(
       table,
       ...(fastify.hasDecorator('loomMetrics') ? { registry: fastify.loomMetrics.registry } : {}),
     });
+    fastify.decorate('modelServingMetrics', metrics);
 
     // The default log writes Parquet under the home; DuckDB loads only at its first write.
     let requestLog = settings.requestLog;

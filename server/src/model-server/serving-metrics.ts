@@ -1,5 +1,6 @@
 import type { InferTiming } from '@loom/serving';
 import type { Registry } from 'prom-client';
+import { EndpointSeries, type SeriesPoints, type SeriesRange } from './endpoint-series.ts';
 import { BucketCounts, histogramValues, registerScrapedMetric, type ScrapedValue } from './scraped-metric.ts';
 import type { ServingTable } from './serving-table.ts';
 
@@ -7,6 +8,9 @@ import type { ServingTable } from './serving-table.ts';
 export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 /** Rows per request: one row (an online call) to the default cap of 10,000. */
 export const ROWS_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000];
+
+/** Read for models without traffic; nothing records into it. Made at its first read: a series is about 1 MB. */
+let emptySeries: EndpointSeries | undefined;
 
 /** What the infer route learns of a request once its version is chosen; the pool fills in `timing`. */
 export interface InferenceFacts {
@@ -50,7 +54,8 @@ export interface ServingMetricsOptions {
  * The model server's Prometheus metrics, named as KServe and Triton users chart them (see the README's
  * model server section). The counts per request go into plain arrays per model version, which the
  * registry reads at scrape time, so that answering a request costs a map lookup and a few additions
- * rather than prom-client's label hashing for each of five metrics.
+ * rather than prom-client's label hashing for each of five metrics. The same answers feed each
+ * endpoint's {@link EndpointSeries}, which the designer charts (`GET /api/endpoints/:model/stats`).
  *
  * @example
  * const metrics = new ServingMetrics({ table, registry: app.loomMetrics.registry });
@@ -63,6 +68,8 @@ export interface ServingMetricsOptions {
 export class ServingMetrics {
   readonly #versions = new Map<string, VersionCounts>();
   readonly #models = new Map<string, InFlight>();
+  /** Per endpoint's model, its traffic over the last hour and day. */
+  readonly #series = new Map<string, EndpointSeries>();
 
   constructor(options: ServingMetricsOptions) {
     if (options.registry !== undefined) this.#register(options.registry, options.table);
@@ -84,6 +91,7 @@ export class ServingMetrics {
    * there once the route chose a version. Latencies and rows are recorded for 200s only.
    */
   answered(model: string, facts: InferenceFacts | null, code: number, seconds: number): void {
+    if (model !== '') this.#seriesOf(model).record(Date.now(), code, seconds * 1000);
     const counts = this.#versionCounts(facts?.key ?? `${model}@`, model, facts === null ? '' : String(facts.version));
     counts.codes.set(code, (counts.codes.get(code) ?? 0) + 1);
     if (code !== 200) return;
@@ -93,6 +101,23 @@ export class ServingMetrics {
     const { queueMs, inferenceMs } = facts.timing;
     if (!Number.isNaN(queueMs)) counts.queue.observe(queueMs / 1000);
     if (!Number.isNaN(inferenceMs)) counts.compute.observe(inferenceMs / 1000);
+  }
+
+  /** A model's traffic slots of `range` up to `nowMs`: zeros for a model that has had none. */
+  series(model: string, range: SeriesRange, nowMs: number): SeriesPoints {
+    const series = this.#series.get(model);
+    if (series !== undefined) return series.read(range, nowMs);
+    emptySeries ??= new EndpointSeries();
+    return emptySeries.read(range, nowMs);
+  }
+
+  #seriesOf(model: string): EndpointSeries {
+    let series = this.#series.get(model);
+    if (series === undefined) {
+      series = new EndpointSeries();
+      this.#series.set(model, series);
+    }
+    return series;
   }
 
   #versionCounts(key: string, model: string, version: string): VersionCounts {

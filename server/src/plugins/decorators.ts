@@ -6,7 +6,7 @@
  */
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
-import type { InferenceFacts } from '../model-server/serving-metrics.ts';
+import type { InferenceFacts, ServingMetrics } from '../model-server/serving-metrics.ts';
 import type { ServingTable } from '../model-server/serving-table.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
 import type { RunManager } from '../runs/run-manager.ts';
@@ -35,6 +35,8 @@ declare module 'fastify' {
      * changing aliases, endpoints or versions, so it switches at once rather than at its next poll.
      */
     modelServing?: ServingTable;
+    /** What the model server answered: its Prometheus counts and each endpoint's series (`loom-model-server`); absent when it is off. */
+    modelServingMetrics?: ServingMetrics;
   }
 
   interface FastifyRequest {
