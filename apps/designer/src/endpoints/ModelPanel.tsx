@@ -5,14 +5,16 @@ import type { ModelDetail, ModelSummary } from './endpoints-data.ts';
 import { ModelHistory } from './ModelHistory.tsx';
 import { servingVersion, trafficShares } from './model-facts.ts';
 import { TrafficBar } from './TrafficBar.tsx';
+import { TrafficCharts } from './TrafficCharts.tsx';
 import { TryIt } from './TryIt.tsx';
 import { VersionsTable } from './VersionsTable.tsx';
 
-export type ModelTab = 'versions' | 'try' | 'history';
+export type ModelTab = 'versions' | 'try' | 'traffic' | 'history';
 
 const TABS: Array<{ id: ModelTab; title: string }> = [
   { id: 'versions', title: 'Versions' },
   { id: 'try', title: 'Try it' },
+  { id: 'traffic', title: 'Traffic' },
   { id: 'history', title: 'History' },
 ];
 
@@ -23,7 +25,7 @@ export interface ModelActions {
   onOpenRun: (runId: string) => void;
 }
 
-/** One model: its endpoint and traffic split, then its versions and aliases, "Try it", or its history. */
+/** One model: its endpoint and traffic split, then its versions and aliases, "Try it", its traffic charts, or its history. */
 export function ModelPanel({
   api,
   model,
@@ -90,6 +92,7 @@ export function ModelPanel({
           // A new serving version brings its own inputs: the form starts again from them.
           <TryIt key={`${model.name}@${serving.version}`} api={api} model={model.name} version={serving} />
         ))}
+      {tab === 'traffic' && <TrafficCharts api={api} model={model.name} />}
       {tab === 'history' && <ModelHistory events={detail.events} />}
     </div>
   );
