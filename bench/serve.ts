@@ -41,8 +41,9 @@ interface Served {
  * single-row infer at 50 connections (row form and the Open Inference Protocol tensor form) against
  * `loom start`'s app (`buildApp`, request log on as by default, and once off) and `loom serve`'s
  * (`buildModelServerApp`); 1,000-row requests against the bare loop's rows/s; and the time from a
- * deploy (`POST /api/models/iris/deployments`) returning to the first request the new version answers.
- * Any reply that is not 2xx under load throws.
+ * deploy (`POST /api/models/iris/deployments`) returning to the first request the new version answers;
+ * and the request log's cost, log on and off measured in turn (see `requestLogCost`). Any reply that
+ * is not 2xx under load throws.
  */
 export async function benchServe(): Promise<BenchResult> {
   const iris = await irisExample();
@@ -153,6 +154,8 @@ export async function benchServe(): Promise<BenchResult> {
     } finally {
       await serve.app.close();
     }
+
+    await requestLogCost(dir, iris, single.rows, batch.rows, rows, figures);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -161,6 +164,85 @@ export async function benchServe(): Promise<BenchResult> {
     rows,
     figures,
   };
+}
+
+/** Rounds of the alternating log on / log off cases: a machine's drift over a run hits both alike. */
+const LOG_COST_ROUNDS = 3;
+
+/**
+ * The request log's cost: `loom start` with the log on and with it off, both listening, measured in
+ * turn (on, off, on, off, …) with the same load, so that what else the machine runs, and the JIT
+ * warming up, weigh on both alike; the medians of each and their ratio (the goal: log on ≥ 0.9× off).
+ */
+async function requestLogCost(
+  dir: string,
+  iris: TrainedExample,
+  singleBody: string,
+  batchBody: string,
+  rows: string[][],
+  figures: BenchResult['figures'],
+): Promise<void> {
+  const on = await loomServer(join(dir, 'cost-on'), iris, {});
+  try {
+    const off = await loomServer(join(dir, 'cost-off'), iris, { requestLog: false });
+    try {
+      const cases = [
+        { name: 'logCostSingle', label: '1 row', body: singleBody, connections: CONNECTIONS, rowsPerRequest: 1 },
+        {
+          name: 'logCostBatch',
+          label: `${count(BATCH_ROWS)} rows, ${BATCH_CONNECTIONS} connections`,
+          body: batchBody,
+          connections: BATCH_CONNECTIONS,
+          rowsPerRequest: BATCH_ROWS,
+        },
+      ];
+      for (const { name, label, body, connections, rowsPerRequest } of cases) {
+        const before = await requestLogCounts(on.address);
+        const loads: { on: Load[]; off: Load[] } = { on: [], off: [] };
+        for (let round = 0; round < LOG_COST_ROUNDS; round++) {
+          loads.on.push(await measure(`${on.address}/v2/models/iris/infer`, body, connections));
+          loads.off.push(await measure(`${off.address}/v2/models/iris/infer`, body, connections));
+        }
+        const after = await requestLogCounts(on.address);
+        const medianOn = medianLoad(loads.on);
+        const medianOff = medianLoad(loads.off);
+        const ratio = medianOn.requestsPerSecond / medianOff.requestsPerSecond;
+        const each = (list: Load[]) => list.map((load) => count(load.requestsPerSecond)).join(', ');
+        rows.push([
+          `request log on vs off, ${label}, in turn ×${LOG_COST_ROUNDS}: on (${each(loads.on)})`,
+          ...loadCells(medianOn, rowsPerRequest),
+          `${ratio.toFixed(2)}×`,
+        ]);
+        rows.push([`  off (${each(loads.off)})`, ...loadCells(medianOff, rowsPerRequest), '']);
+        const written = after.written - before.written;
+        const dropped = after.dropped - before.dropped;
+        rows.push([
+          `  (the log wrote ${count(written)} rows and dropped ${count(dropped)} in these cases)`,
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
+        figures[`${name}OnRequestsPerSecond`] = Math.round(medianOn.requestsPerSecond);
+        figures[`${name}OffRequestsPerSecond`] = Math.round(medianOff.requestsPerSecond);
+        figures[`${name}OnP99Ms`] = medianOn.p99Ms;
+        figures[`${name}OffP99Ms`] = medianOff.p99Ms;
+        figures[`${name}RowsWritten`] = written;
+        figures[`${name}RowsDropped`] = dropped;
+        figures[`goal${name.slice(0, 1).toUpperCase()}${name.slice(1)}Ratio`] = Number(ratio.toFixed(2));
+      }
+    } finally {
+      await off.app.close();
+    }
+  } finally {
+    await on.app.close();
+  }
+}
+
+/** The load with the median requests/s (the middle of an odd count). */
+function medianLoad(loads: Load[]): Load {
+  return [...loads].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(loads.length / 2)] as Load;
 }
 
 async function helloWorld(): Promise<{ app: FastifyInstance; address: string }> {

@@ -17,6 +17,7 @@ import type {
 import type { ArtifactPreviewSchema } from './schemas/artifacts.ts';
 import type { ErrorSchema } from './schemas/common.ts';
 import type { CompileReplySchema } from './schemas/compile.ts';
+import type { EndpointStatsSchema } from './schemas/endpoint-stats.ts';
 import type {
   AliasMoveSchema,
   EndpointListSchema,
@@ -101,3 +102,4 @@ export type Alert = Static<typeof AlertSchema>;
 export type AlertList = Static<typeof AlertListSchema>;
 /** `GET /api/monitors/:id/windows/:start/report`: the route serves the report as @loom/drift makes it. */
 export type WindowDriftReport = DriftReport;
+export type EndpointStats = Static<typeof EndpointStatsSchema>;

@@ -18,6 +18,7 @@ import { compileRoutes } from './routes/compile.ts';
 import { dataColumnRoutes } from './routes/data-columns.ts';
 import { dataFileRoutes } from './routes/data-files.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
+import { endpointStatsRoutes } from './routes/endpoint-stats.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { exampleRoutes } from './routes/examples.ts';
 import { guideRoutes } from './routes/guides.ts';
@@ -85,6 +86,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
   await app.register(endpointRoutes);
+  await app.register(endpointStatsRoutes);
   await app.register(monitorRoutes);
   await app.register(runRoutes);
   await app.register(runEventRoutes);

@@ -5,7 +5,7 @@ export {
   ModelNotLoadedError,
   OverloadedError,
 } from './errors.ts';
-export { InferencePool, type InferencePoolOptions, type InferOptions } from './inference-pool.ts';
+export { InferencePool, type InferencePoolOptions, type InferOptions, type InferTiming } from './inference-pool.ts';
 export { modelMetadata } from './oip-metadata.ts';
 export {
   DEFAULT_MAX_ROWS,

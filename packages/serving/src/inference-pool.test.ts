@@ -269,6 +269,33 @@ describe('InferencePool under load and failure', () => {
     }
   });
 
+  it('tells each request how long it queued and how long its inference took', async () => {
+    const small = new InferencePool({ size: 1, batchRows: 1 });
+    try {
+      await small.load('iris@1', iris.onnx);
+      const timings = Array.from({ length: 3 }, () => ({ queueMs: Number.NaN, inferenceMs: Number.NaN }));
+      const started = performance.now();
+      const settled = await Promise.all(
+        timings.map(async (timing) => {
+          await small.infer('iris@1', numberFeeds(iris.columns, 0, 150), { timing });
+          return performance.now() - started;
+        }),
+      );
+      const [first, second, third] = timings as [(typeof timings)[0], (typeof timings)[0], (typeof timings)[0]];
+      for (const [i, timing] of timings.entries()) {
+        expect(timing.inferenceMs).toBeGreaterThan(0);
+        expect(timing.queueMs).toBeGreaterThanOrEqual(0);
+        expect(timing.queueMs + timing.inferenceMs).toBeLessThanOrEqual((settled[i] as number) + 0.5);
+      }
+      // One thread, no batching: each waits for those before it to finish.
+      expect(second.queueMs).toBeGreaterThanOrEqual(first.inferenceMs - 0.5);
+      expect(third.queueMs).toBeGreaterThanOrEqual(first.inferenceMs + second.inferenceMs - 1);
+      // A request asking for no timing is served the same.
+      expect((await small.infer('iris@1', numberFeeds(iris.columns, 0, 1))).label?.data).toEqual(['setosa']);
+    } finally {
+      await small.close();
+    }
+  });
   it('rejects what is queued when it closes', async () => {
     const small = new InferencePool({ size: 1 });
     await small.load('iris@1', iris.onnx);

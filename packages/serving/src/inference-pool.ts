@@ -46,10 +46,29 @@ export interface InferencePoolStats {
   inferences: number;
 }
 
+/**
+ * Where one request's time went inside the pool, in milliseconds; filled in by
+ * {@link InferencePool.infer} before its promise settles with outputs or an onnxruntime error.
+ */
+export interface InferTiming {
+  /** From `infer()` to a thread taking the request: the wait for a free thread. */
+  queueMs: number;
+  /**
+   * From a thread taking it to its outputs being back on the caller's thread: `session.run` plus
+   * handing the tensors over. A request batched with others gets the batch's time.
+   */
+  inferenceMs: number;
+}
+
 /** Options for {@link InferencePool.infer}. */
 export interface InferOptions {
   /** The outputs to compute. @default every output of the model */
   outputs?: string[];
+  /**
+   * Filled in with the request's queue and inference times, when given. The caller owns the object
+   * (one per request, or reused), so timing costs no allocation in the pool.
+   */
+  timing?: InferTiming;
 }
 
 interface Job {
@@ -58,6 +77,9 @@ interface Job {
   /** Its feeds' common first dimension, when it may join a batch. */
   rows: number | undefined;
   outputs: string[] | undefined;
+  timing: InferTiming | undefined;
+  /** `performance.now()` when it was queued; read only when `timing` is set. */
+  queuedAt: number;
   resolve(outputs: Tensors): void;
   reject(error: Error): void;
 }
@@ -73,7 +95,7 @@ interface Thread {
   /** Model keys whose session this thread holds, warmed. */
   loaded: Set<string>;
   /** The inference running on it (one at a time, of one request or a batch of them), by message id. */
-  job: { id: number; jobs: Job[]; rows: number[] } | undefined;
+  job: { id: number; jobs: Job[]; rows: number[]; startedAt: number } | undefined;
   /** Loads and unloads awaiting its answer. */
   controls: Map<number, Control>;
   /** The error that ended it, when it threw one. */
@@ -248,7 +270,9 @@ export class InferencePool {
     }
     return new Promise<Tensors>((resolve, reject) => {
       const rows = this.#batchRows > 1 && model.batchable ? feedRows(feeds) : undefined;
-      model.queue.push({ key, feeds, rows, outputs: options.outputs, resolve, reject });
+      const { timing } = options;
+      const queuedAt = timing === undefined ? 0 : performance.now();
+      model.queue.push({ key, feeds, rows, outputs: options.outputs, timing, queuedAt, resolve, reject });
       this.#dispatch();
     });
   }
@@ -284,9 +308,16 @@ export class InferencePool {
 
   #onMessage(thread: Thread, message: FromThreadMessage): void {
     if (thread.job?.id === message.id) {
-      const { jobs, rows } = thread.job;
+      const { jobs, rows, startedAt } = thread.job;
       thread.job = undefined;
-      for (const job of jobs) this.#finished(job);
+      const now = performance.now();
+      for (const job of jobs) {
+        this.#finished(job);
+        if (job.timing !== undefined) {
+          job.timing.queueMs = startedAt - job.queuedAt;
+          job.timing.inferenceMs = now - startedAt;
+        }
+      }
       this.#stats.requests += jobs.length;
       this.#stats.inferences++;
       if (message.kind === 'result') this.#answer(jobs, rows, message.outputs);
@@ -359,7 +390,7 @@ export class InferencePool {
         for (const job of jobs) job.reject(new InferenceError(job.key, reason));
         continue;
       }
-      thread.job = { id, jobs, rows };
+      thread.job = { id, jobs, rows, startedAt: performance.now() };
       (this.#models.get(head.key) as Model).running += jobs.length;
     }
   }

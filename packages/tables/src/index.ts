@@ -1,3 +1,4 @@
+export { type AppendedColumn, appendColumns } from './append-columns.ts';
 export { columnKind, sourceColumnsOf, type TableColumnInfo, type TableColumnKind } from './column-kind.ts';
 export { DEFAULT_MEMORY_LIMIT, TableDatabase, type TableDatabaseOptions } from './database.ts';
 export { isFittedStepList } from './lineage-metadata.ts';

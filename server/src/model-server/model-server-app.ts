@@ -12,6 +12,7 @@ import { metricsPlugin } from '../plugins/metrics-plugin.ts';
 import { requestGuardPlugin } from '../plugins/request-guard-plugin.ts';
 import { storePlugin } from '../plugins/store-plugin.ts';
 import { typeBoxValidatorCompiler } from '../plugins/validation.ts';
+import { endpointStatsRoutes } from '../routes/endpoint-stats.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { SHARED_SCHEMAS } from '../schemas/common.ts';
 import type { ServerOptions } from '../server-options.ts';
@@ -68,8 +69,9 @@ export function resolveModelServerOptions(
 /**
  * Builds a server with the model server alone (`loom serve`): `/v2` on the endpoints of the store at
  * `<home>/loom.db` and the ONNX files of its artifact store, the very ones `loom start` on that home
- * writes, plus `/healthz`, `/metrics` and the OpenAPI docs. The same request guard and token rule as
- * `loom start`: anything but loopback needs `apiToken`. It does not listen; see {@link startModelServer}.
+ * writes, plus `/healthz`, `/metrics`, its endpoints' traffic (`/api/endpoints/:model/stats`) and the
+ * OpenAPI docs. The same request guard and token rule as `loom start`: anything but loopback needs
+ * `apiToken`. It does not listen; see {@link startModelServer}.
  *
  * @throws when `host` is not loopback and no `apiToken` is set.
  * @example
@@ -92,6 +94,7 @@ export async function buildModelServerApp(options: ModelServerAppOptions): Promi
   await app.register(authPlugin);
   await app.register(modelServerPlugin, { settings: options.modelServer ?? {} });
   await app.register(metricsRoutes);
+  await app.register(endpointStatsRoutes);
   app.get(
     '/healthz',
     {

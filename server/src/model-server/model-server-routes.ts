@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   DEFAULT_MAX_ROWS,
@@ -13,7 +12,7 @@ import {
   RequestError,
   type Tensors,
 } from '@loom/serving';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import {
   InferenceErrorSchema,
   InferenceModelParamsSchema,
@@ -28,7 +27,8 @@ import {
 } from '../schemas/inference.ts';
 import { loggedInputs, loggedRowPredictions, loggedTensorPredictions } from './inference-log.ts';
 import type { InferenceLogEntry, RequestLogSink } from './request-log-types.ts';
-import type { EndpointServing, Refusal, ServingTable } from './serving-table.ts';
+import type { InferenceFacts, ServingMetrics } from './serving-metrics.ts';
+import type { EndpointServing, Refusal, ServedVersion, ServingTable } from './serving-table.ts';
 
 /** Options of {@link modelServerRoutes}. */
 export interface ModelServerRoutesOptions {
@@ -39,6 +39,8 @@ export interface ModelServerRoutesOptions {
   bodyLimit?: number;
   /** Told of every answered inference, synchronously; never awaited. */
   requestLog?: RequestLogSink;
+  /** Counts every infer request: by status, latency, rows and in flight. */
+  metrics?: ServingMetrics;
 }
 
 /** Seconds a client should wait before trying again, on a 503 that will pass. */
@@ -53,13 +55,26 @@ const RETRY_AFTER_SECONDS = '1';
  * when onnxruntime fails.
  */
 export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptions> = async (app, options) => {
-  const { table, requestLog } = options;
+  const { table, requestLog, metrics } = options;
   const maxRows = options.maxRowsPerRequest ?? DEFAULT_MAX_ROWS;
   if (!Number.isInteger(maxRows) || maxRows < 1) {
     throw new Error(`maxRowsPerRequest must be a positive whole number, not ${options.maxRowsPerRequest}`);
   }
   app.addSchema(InferenceErrorSchema);
-  const inferLimit = options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit };
+  // Null on every request of this context; the infer handler sets it once a version is chosen.
+  app.decorateRequest('loomInference', null);
+  const counted: { onResponse?: onResponseHookHandler } = {};
+  if (metrics !== undefined) {
+    counted.onResponse = (request, reply, done) => {
+      const facts = request.loomInference;
+      const { name } = request.params as { name: string };
+      // Only names with an endpoint become label values: any text can be sent as a model name.
+      const model = facts?.model ?? (table.endpoint(name) === undefined ? '' : name);
+      metrics.answered(model, facts, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+  }
+  const inferLimit = { ...counted, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) };
 
   app.get(
     '/v2/health/live',
@@ -226,7 +241,6 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
     model: string,
     version: number | undefined,
   ): Promise<FastifyReply | Record<string, unknown>> {
-    const started = performance.now();
     const body = request.body as Record<string, unknown>;
     const requestId = idOf(body, request.headers['x-request-id']);
     // Echoed on errors too, so a client can match a refusal to what it sent.
@@ -236,6 +250,33 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
     const where = table.resolve(model, version, requestId);
     if (!where.ok) return refuse(reply, where);
     const { served } = where;
+    const facts: InferenceFacts = {
+      model,
+      version: served.version,
+      key: served.key,
+      rows: 0,
+      timing: { queueMs: Number.NaN, inferenceMs: Number.NaN },
+    };
+    request.loomInference = facts;
+    const flight = metrics?.inFlight(model);
+    if (flight !== undefined) flight.inFlight++;
+    try {
+      return await answer(request, reply, served, body, requestId, facts);
+    } finally {
+      if (flight !== undefined) flight.inFlight--;
+    }
+  }
+
+  /** Decodes, infers, logs and encodes a request whose version is chosen (`facts`). */
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    served: ServedVersion,
+    body: Record<string, unknown>,
+    requestId: string | undefined,
+    facts: InferenceFacts,
+  ): Promise<FastifyReply | Record<string, unknown>> {
+    const { model } = facts;
     const rowForm = 'rows' in body;
     let decoded: { feeds: Tensors; rows: number; outputs?: string[] };
     try {
@@ -249,9 +290,14 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
       if (error.input !== undefined) refused.input = error.input;
       return reply.code(400).send(refused);
     }
+    facts.rows = decoded.rows;
     let outputs: Tensors;
     try {
-      outputs = await table.infer(served, decoded.feeds, decoded.outputs ? { outputs: decoded.outputs } : {});
+      outputs = await table.infer(
+        served,
+        decoded.feeds,
+        decoded.outputs ? { outputs: decoded.outputs, timing: facts.timing } : { timing: facts.timing },
+      );
     } catch (error) {
       return answerInferenceFailure(reply, error);
     }
@@ -264,7 +310,8 @@ export const modelServerRoutes: FastifyPluginAsyncTypebox<ModelServerRoutesOptio
           model,
           version: served.version,
           at: new Date(),
-          latencyMs: performance.now() - started,
+          // From the request arriving, as the duration metric counts it.
+          latencyMs: reply.elapsedTime,
           inputs: loggedInputs(body, rowForm, served.metadata),
           predictions:
             'predictions' in response

@@ -50,6 +50,8 @@ export interface ServedVersion {
   info: OnnxModelInfo;
   /** Its Open Inference Protocol metadata (`versions`: this one). */
   metadata: OipModelMetadata;
+  /** Seconds its load took: reading the ONNX file, then loading and warming it in every inference thread. */
+  loadSeconds: number;
 }
 
 /** A version that could not be loaded: it takes no traffic. */
@@ -187,6 +189,11 @@ export class ServingTable {
   /** What one endpoint serves now; undefined when the model has no endpoint (or the first sync is not done). */
   endpoint(model: string): EndpointServing | undefined {
     return this.#endpoints.get(model);
+  }
+
+  /** Every version loaded in the pool, routed or not (a new one loads beside those serving). */
+  loaded(): ServedVersion[] {
+    return [...this.#loaded.values()];
   }
 
   /** A loaded version, whether routed or not. */
@@ -334,6 +341,7 @@ export class ServingTable {
   }
 
   async #load(key: string, model: string, version: number): Promise<void> {
+    const started = performance.now();
     try {
       const stored = this.#store.getModelVersion(model, version);
       if (stored === undefined) throw new Error(`the registry has no version ${version} of model "${model}"`);
@@ -358,7 +366,8 @@ export class ServingTable {
       this.#pool ??= this.#createPool();
       await this.#pool.load(key, bytes);
       const metadata = modelMetadata(model, [String(version)], info);
-      this.#loaded.set(key, { model, version, key, info, metadata });
+      const loadSeconds = (performance.now() - started) / 1000;
+      this.#loaded.set(key, { model, version, key, info, metadata, loadSeconds });
       this.#log?.info(`model server: loaded version ${version} of "${model}"`);
     } catch (error) {
       if (this.#closed) return;

@@ -6,6 +6,7 @@
  */
 import type { LocalArtifactStore } from '@loom/runtime';
 import type { NodeRegistry } from '@loom/sdk';
+import type { InferenceFacts, ServingMetrics } from '../model-server/serving-metrics.ts';
 import type { ServingTable } from '../model-server/serving-table.ts';
 import type { MonitorService } from '../monitors/monitor-service.ts';
 import type { NodeRegistrySource } from '../node-registry-source.ts';
@@ -40,5 +41,15 @@ declare module 'fastify' {
     modelServing?: ServingTable;
     /** Evaluates endpoint monitors window by window and runs their alerts' actions (`loom-monitors`). */
     monitors: MonitorService;
+    /** What the model server answered: its Prometheus counts and each endpoint's series (`loom-model-server`); absent when it is off. */
+    modelServingMetrics?: ServingMetrics;
+  }
+
+  interface FastifyRequest {
+    /**
+     * On the model server's infer routes (`loom-model-server`): the model version chosen and what its
+     * inference took, for the metrics counted when the reply is sent; null before a version is chosen.
+     */
+    loomInference: InferenceFacts | null;
   }
 }

@@ -50,6 +50,19 @@ describe('typeBoxValidatorCompiler', () => {
     ]);
   });
 
+  it('names the choices of a union of literals, and keeps the plain message for other unions', () => {
+    const schema = Type.Object({
+      range: Type.Optional(Type.Union([Type.Literal('1h'), Type.Literal('1d')])),
+      v: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    });
+    const validate = validator(schema, 'querystring');
+    expect(validate({ range: '1d' }).value).toEqual({ range: '1d' });
+    expect(validate({ range: '1w' }).error?.map((e) => [e.instancePath, e.message])).toEqual([
+      ['/range', 'must be one of "1h", "1d"'],
+    ]);
+    expect(validator(schema, 'body')({ v: true }).error?.[0]?.message).toBe('expected union value');
+  });
+
   it('lets an optional body be left out, and only an optional one', () => {
     const optional = validator(Type.Optional(Type.Object({ a: Type.Optional(Type.String()) })), 'body');
     expect(optional(null)).toEqual({ value: undefined });

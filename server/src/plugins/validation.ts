@@ -77,7 +77,20 @@ function problemMessage(error: ValueError): string {
       return `unknown property "${property}"`;
     case ValueErrorType.StringPattern:
       return `must match ${String(error.schema.pattern)}`;
+    case ValueErrorType.Union: {
+      // A union of literals is a choice: name what may be chosen rather than "expected union value".
+      const choices = literalChoices(error.schema);
+      if (choices !== undefined) return `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`;
+      return `${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`;
+    }
     default:
       return `${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`;
   }
+}
+
+/** The values of a union whose members are all literals (`Type.Union([Type.Literal('1h'), …])`), else undefined. */
+function literalChoices(schema: TSchema): unknown[] | undefined {
+  const members = (schema as { anyOf?: Array<{ const?: unknown }> }).anyOf;
+  if (members === undefined || members.length === 0 || members.some((m) => !('const' in m))) return undefined;
+  return members.map((m) => m.const);
 }

@@ -169,6 +169,51 @@ describe('ParquetRequestLog', () => {
     ]);
   });
 
+  it('keeps inputs whose names differ only in case, which DuckDB would take for one column', async () => {
+    const log = openLog();
+    log.record({
+      model: 'cases',
+      version: 1,
+      at: new Date('2026-12-07T10:00:00.000Z'),
+      latencyMs: 0.5,
+      inputs: { Age: [31], age: [32], AT: [7], city: [4], CITY: ['Oslo'] },
+      predictions: [{ value: 1 }],
+    });
+    // A later request with other inputs: its columns are NULL for the first, and the first's for it.
+    log.record({
+      model: 'cases',
+      version: 1,
+      at: new Date('2026-12-07T10:00:01.000Z'),
+      latencyMs: 0.5,
+      inputs: { age: [40], late: ['x'] },
+      predictions: [{ value: 2 }],
+    });
+    await log.flush();
+    const [file] = await listRequestLogFiles(home, 'cases');
+    expect(await columnTypes(file?.path as string)).toMatchObject({
+      Age: 'DOUBLE',
+      input_age: 'DOUBLE',
+      input_AT: 'DOUBLE',
+      city: 'DOUBLE',
+      input_CITY: 'VARCHAR',
+      late: 'VARCHAR',
+    });
+    const rows = await readAll([file?.path as string]);
+    expect(
+      rows.map(({ Age, input_age, input_AT, city, input_CITY, late }) => ({
+        Age,
+        input_age,
+        input_AT,
+        city,
+        input_CITY,
+        late,
+      })),
+    ).toEqual([
+      { Age: 31, input_age: 32, input_AT: 7, city: 4, input_CITY: 'Oslo', late: null },
+      { Age: null, input_age: 40, input_AT: null, city: null, input_CITY: null, late: 'x' },
+    ]);
+  });
+
   it('writes one file per model, version and UTC hour, and lists them by hour', async () => {
     const log = openLog();
     log.record(irisEntry(new Date('2026-12-07T09:59:59.999Z')));
@@ -310,19 +355,56 @@ describe('ParquetRequestLog', () => {
     expect(await readdir(home)).toEqual([]);
   });
 
-  it('leaves no temporary file behind when DuckDB fails to write', async () => {
+  it('leaves nothing in the hour folder when DuckDB fails to write there', async () => {
+    const folder = join(home, 'request-logs', 'iris', '2026-12-07', '09');
+    await mkdir(folder, { recursive: true });
+    await chmod(folder, 0o555);
+    // The folder exists, so the write gets as far as DuckDB's COPY, which cannot open its file there.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chmod(home, 0o755);
+    const here = JSON.stringify(fileURLToPath(new URL('./parquet-request-log.ts', import.meta.url)));
+    const script = `
+      const { ParquetRequestLog } = await import(${here});
+      const warnings = [];
+      const log = new ParquetRequestLog({ home: ${JSON.stringify(home)}, logger: { warn: (_d, m) => warnings.push(m) } });
+      log.record({ model: 'iris', version: 1, at: new Date('2026-12-07T09:30:00Z'), latencyMs: 1, inputs: { x: [1] }, predictions: [{ value: 2 }] });
+      await log.close();
+      console.log(JSON.stringify({ stats: log.stats(), warnings }));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
+    });
+    const { stats, warnings } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    expect(stats).toMatchObject({ bufferedRows: 0, writtenRows: 0, droppedRows: { write_failed: 1 } });
+    expect(warnings).toEqual([
+      expect.stringMatching(/could not write request log rows \(.*(Permission denied|EACCES)/i),
+    ]);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('drops only the request whose probabilities are not numbers, and writes the rest of its batch', async () => {
     const warnings: string[] = [];
     const log = openLog({ logger: { warn: (_details, message) => warnings.push(message) } });
-    // A string-valued probability is not a number: the staging insert fails inside DuckDB, after the folder exists.
+    const at = new Date('2026-12-07T09:00:00Z');
+    log.record(irisEntry(at, { requestId: 'before' }));
     log.record(
-      irisEntry(new Date('2026-12-07T09:00:00Z'), {
+      irisEntry(at, {
+        requestId: 'broken',
+        inputs: { sepal_length: [1], brand_new_input: [2] },
         predictions: [{ label: 'a', probabilities: { a: 'high' as unknown as number } }],
       }),
     );
+    log.record(irisEntry(at, { requestId: 'after' }));
     await log.flush();
-    expect(log.stats().droppedRows.write_failed).toBe(1);
-    expect(warnings).toEqual([expect.stringContaining('A number was expected')]);
-    expect(await readdir(join(home, 'request-logs', 'iris', '2026-12-07', '09'))).toEqual([]);
+    expect(log.stats()).toMatchObject({ writtenRows: 4, droppedRows: { invalid_entry: 1, write_failed: 0 } });
+    expect(warnings).toEqual([expect.stringContaining('the probability of class "a" is string, not a number')]);
+    const [file] = await listRequestLogFiles(home, 'iris');
+    const rows = await readAll([file?.path as string]);
+    expect(rows.map((row) => row.request_id)).toEqual(['after', 'after', 'before', 'before']);
+    // The refused request leaves no trace: not its values, nor the column only it had.
+    expect(Object.keys(rows[0] as object)).not.toContain('brand_new_input');
+    expect(rows.map((row) => row.sepal_length)).toEqual([5.1, null, 5.1, null]);
   });
 
   it('counts entries it cannot file as invalid, and a sampleRate that throws does not reach the caller', async () => {
@@ -374,6 +456,52 @@ describe('ParquetRequestLog', () => {
     } finally {
       await test.close();
     }
+  });
+
+  it('survives its writer thread running out of memory: the batch is counted as dropped, the next one written', async () => {
+    const registry = new Registry();
+    const warnings: string[] = [];
+    const log = openLog({
+      metricsRegistry: registry,
+      maxBufferedRows: 1_000_000,
+      flushRows: 1_000_000,
+      // Far less heap than the batch's request ids take: the thread dies while taking the batch.
+      writerHeapMb: 32,
+      logger: { warn: (_details, message) => warnings.push(message) },
+    });
+    const at = new Date('2026-12-07T09:00:00Z');
+    const padding = 'x'.repeat(150);
+    const requests = 400_000;
+    for (let i = 0; i < requests; i++) {
+      log.record(irisEntry(at, { requestId: `${padding}-${i}`, predictions: [{ label: 'setosa' }] }));
+    }
+    await log.flush();
+    expect(log.stats()).toMatchObject({ bufferedRows: 0, writtenRows: 0, droppedRows: { write_failed: requests } });
+    expect(warnings).toEqual([expect.stringMatching(/writer thread stopped: .*memory/i)]);
+    expect(await metricsText(registry)).toContain(
+      `loom_request_log_rows_dropped_total{model="iris",reason="write_failed"} ${requests}`,
+    );
+    const folder = join(home, 'request-logs', 'iris', '2026-12-07', '09');
+    expect(await readdir(folder).catch(() => [])).toEqual([]);
+
+    log.record(irisEntry(at));
+    await log.flush();
+    expect(log.stats()).toMatchObject({ writtenRows: 2, droppedRows: { write_failed: requests } });
+    expect(await readAll((await listRequestLogFiles(home, 'iris')).map((f) => f.path))).toHaveLength(2);
+  });
+
+  it('writes on close what was recorded while a write ran, then ends its writer thread', async () => {
+    const log = openLog();
+    log.record(irisEntry(new Date('2026-12-07T09:00:00Z')));
+    const writing = log.flush();
+    log.record(irisEntry(new Date('2026-12-07T10:00:00Z')));
+    log.record(irisEntry(new Date('2026-12-07T10:00:00Z'), { model: 'wine' }));
+    await log.close();
+    await writing;
+    expect(log.stats()).toMatchObject({ bufferedRows: 0, writtenRows: 6 });
+    const files = await listRequestLogFiles(home, 'iris');
+    expect(files.map((f) => f.hour.toISOString())).toEqual(['2026-12-07T09:00:00.000Z', '2026-12-07T10:00:00.000Z']);
+    expect(await listRequestLogFiles(home, 'wine')).toHaveLength(1);
   });
 
   it('refuses options that are not positive integers, naming the option', () => {

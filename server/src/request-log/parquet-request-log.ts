@@ -1,11 +1,10 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { TableDatabase } from '@loom/tables';
 import { Registry } from 'prom-client';
 import type { InferenceLogEntry, RequestLogSink } from '../model-server/request-log-types.ts';
 import { MODEL_NAME_PATTERN } from '../store/model-names.ts';
+import { RequestLogBatchBuilder } from './request-log-batch.ts';
 import { compactTime, hourStartOf, requestLogHourFolder } from './request-log-files.ts';
 import { type RequestLogCounters, type RequestLogDropReason, requestLogCounters } from './request-log-metrics.ts';
+import { RequestLogWriterThread } from './request-log-writer.ts';
 
 /** Where the request log reports a failing write: pino's (and so Fastify's) `warn(details, message)`. */
 export interface RequestLogLogger {
@@ -40,6 +39,12 @@ export interface ParquetRequestLogOptions {
   metricsRegistry?: Registry;
   /** Told about a failing write, once for each kind of failure (its error code, else its message). @default console */
   logger?: RequestLogLogger;
+  /**
+   * A cap on the writer thread's JavaScript heap, in MB: a batch too large for it ends the thread (its
+   * rows are counted as `write_failed`; the next batch gets a new thread) instead of the process.
+   * @default Node's own limit
+   */
+  writerHeapMb?: number;
 }
 
 /** What the log holds and has done since it was made. */
@@ -50,16 +55,8 @@ export interface RequestLogStats {
   droppedRows: Record<RequestLogDropReason, number>;
 }
 
-/** The entries of one model version in one UTC hour: they go to one file. */
-interface Batch {
-  model: string;
-  version: number;
-  hourStart: Date;
-  entries: InferenceLogEntry[];
-  rows: number;
-}
-
 const VALID_MODEL_NAME = new RegExp(MODEL_NAME_PATTERN);
+const HOUR_MS = 3_600_000;
 
 /**
  * Numbers the files this process writes. Shared by every log in the process, and the name adds the
@@ -76,10 +73,12 @@ const consoleLogger: RequestLogLogger = {
  * The endpoints' request log: what each answered inference request asked and got, as Parquet files
  * under `<home>/request-logs/<model>/<YYYY-MM-DD>/<HH>/v<version>-<time>-<pid>-<seq>.parquet` (UTC), one
  * row per predicted row (columns: see `writeRequestLogParquet`). `record()` never waits and never throws:
- * it samples, then appends to an in-memory buffer bounded by `maxBufferedRows`; a background flusher
- * writes each (model, version, hour) batch with DuckDB to a temporary name and renames it when complete,
- * so readers never see half a file. A write that fails loses its batch, counted as dropped. DuckDB is
- * loaded at the first write, not when the log is made.
+ * it samples, then appends the rows, as columns of typed arrays, to an in-memory buffer bounded by
+ * `maxBufferedRows`; a background flusher hands each (model, version, hour) batch to a writer thread
+ * (its buffers transferred, not copied), which writes it with DuckDB to a temporary name and renames
+ * it when complete, so readers never see half a file. A write that fails, or a writer thread that
+ * stops, loses its batch, counted as dropped; the next batch gets a new thread. The thread starts,
+ * and loads DuckDB, at the first write, not when the log is made.
  *
  * @example
  * const requestLog = new ParquetRequestLog({ home, metricsRegistry: app.loomMetrics.registry, logger: app.log });
@@ -94,7 +93,11 @@ export class ParquetRequestLog implements RequestLogSink {
   readonly #logger: RequestLogLogger;
   readonly #counters: RequestLogCounters;
   readonly #timer: NodeJS.Timeout;
-  #batches = new Map<string, Batch>();
+  readonly #writer: RequestLogWriterThread;
+  /** The rows of each model version in each UTC hour, as columns: each goes to one file. */
+  #batches = new Map<string, RequestLogBatchBuilder>();
+  #lastBatch: RequestLogBatchBuilder | undefined;
+  #lastKey = '';
   /** Rows in `#batches` plus rows being written. */
   #bufferedRows = 0;
   #writtenRows = 0;
@@ -105,7 +108,6 @@ export class ParquetRequestLog implements RequestLogSink {
     closed: 0,
   };
   readonly #reportedFailures = new Set<string>();
-  #database: Promise<TableDatabase> | undefined;
   #writing: Promise<void> | undefined;
   #writeAgain: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -118,6 +120,9 @@ export class ParquetRequestLog implements RequestLogSink {
     const interval = positiveInteger(options.flushIntervalMs ?? 1_000, 'flushIntervalMs');
     this.#logger = options.logger ?? consoleLogger;
     this.#counters = requestLogCounters(options.metricsRegistry ?? new Registry());
+    this.#writer = new RequestLogWriterThread(
+      options.writerHeapMb === undefined ? {} : { heapMb: positiveInteger(options.writerHeapMb, 'writerHeapMb') },
+    );
     this.#timer = setInterval(() => {
       if (this.#batches.size > 0) void this.flush();
     }, interval);
@@ -125,7 +130,10 @@ export class ParquetRequestLog implements RequestLogSink {
     this.#timer.unref();
   }
 
-  /** Buffers the entry's rows (or drops and counts them); O(1), never throws, never waits for a write. */
+  /**
+   * Buffers the entry's rows as columns (or drops and counts them); never throws, never waits for a
+   * write. Costs a few array writes per value: it runs on every answered request.
+   */
   record(entry: InferenceLogEntry): void {
     try {
       const rows = entry.predictions.length;
@@ -141,22 +149,42 @@ export class ParquetRequestLog implements RequestLogSink {
         this.#drop(entry.model, 'buffer_full', rows);
         return;
       }
-      const hourStart = hourStartOf(entry.at);
-      const key = `${entry.model}\n${entry.version}\n${hourStart.getTime()}`;
-      let batch = this.#batches.get(key);
-      if (batch === undefined) {
-        batch = { model: entry.model, version: entry.version, hourStart, entries: [], rows: 0 };
-        this.#batches.set(key, batch);
-      }
-      batch.entries.push(entry);
-      batch.rows += rows;
+      const batch = this.#batchOf(entry);
+      batch.add(entry);
       this.#bufferedRows += rows;
       if (batch.rows >= this.#flushRows) void this.flush();
     } catch (cause) {
-      // A sampleRate that throws, or an entry shaped unlike its type: the request it came from is answered already.
+      // A sampleRate that throws, or an entry shaped unlike its type (a probability that is not a
+      // number): the request it came from is answered already, and the rest of its batch is kept.
       this.#reportOnce('record', cause, { model: String(entry?.model) });
       this.#drop(String(entry?.model).slice(0, 128), 'invalid_entry', entry?.predictions?.length ?? 0);
     }
+  }
+
+  /** The batch an entry goes to: most often the last one used, found without building its key. */
+  #batchOf(entry: InferenceLogEntry): RequestLogBatchBuilder {
+    const last = this.#lastBatch;
+    const at = entry.at.getTime();
+    if (
+      last !== undefined &&
+      last.model === entry.model &&
+      last.version === entry.version &&
+      at >= last.hourStart &&
+      at < last.hourStart + HOUR_MS &&
+      this.#batches.get(this.#lastKey) === last
+    ) {
+      return last;
+    }
+    const hourStart = hourStartOf(entry.at).getTime();
+    const key = `${entry.model}\n${entry.version}\n${hourStart}`;
+    let batch = this.#batches.get(key);
+    if (batch === undefined) {
+      batch = new RequestLogBatchBuilder(entry.model, entry.version, hourStart);
+      this.#batches.set(key, batch);
+    }
+    this.#lastBatch = batch;
+    this.#lastKey = key;
+    return batch;
   }
 
   /**
@@ -174,13 +202,12 @@ export class ParquetRequestLog implements RequestLogSink {
     return this.#writeAgain;
   }
 
-  /** Stops the flusher, writes what is buffered and closes DuckDB; later `record()`s are counted as dropped. */
+  /** Stops the flusher, writes what is buffered and ends the writer thread; later `record()`s are counted as dropped. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#timer);
       await this.flush();
-      const database = await this.#database?.catch(() => undefined);
-      database?.close();
+      await this.#writer.close();
     })();
     return this.#closing;
   }
@@ -198,46 +225,26 @@ export class ParquetRequestLog implements RequestLogSink {
     return this.#writing;
   }
 
-  async #writeBatches(batches: Batch[]): Promise<void> {
-    for (const batch of batches) {
-      try {
-        await this.#writeBatch(batch);
-        this.#writtenRows += batch.rows;
-        this.#counters.written.inc({ model: batch.model }, batch.rows);
-      } catch (cause) {
-        this.#reportOnce('write', cause, { model: batch.model, version: batch.version });
-        this.#drop(batch.model, 'write_failed', batch.rows);
-      } finally {
-        this.#bufferedRows -= batch.rows;
-      }
-    }
+  async #writeBatches(batches: RequestLogBatchBuilder[]): Promise<void> {
+    // All handed over at once: the thread writes them one after another while this loop waits.
+    await Promise.all(batches.map((batch) => this.#writeBatch(batch)));
   }
 
-  async #writeBatch(batch: Batch): Promise<void> {
-    const folder = requestLogHourFolder(this.#home, batch.model, batch.hourStart);
-    const name = `v${batch.version}-${compactTime(new Date())}-${process.pid}-${String(++fileSeq).padStart(6, '0')}.parquet`;
-    const temporary = join(folder, `.${name}.tmp`);
-    await mkdir(folder, { recursive: true });
-    const [database, { writeRequestLogParquet }] = await Promise.all([
-      this.#openDatabase(),
-      import('./request-log-parquet.ts'),
-    ]);
+  async #writeBatch(builder: RequestLogBatchBuilder): Promise<void> {
+    const { model, version, rows } = builder;
     try {
-      await writeRequestLogParquet(database, batch.entries, temporary);
-      await rename(temporary, join(folder, name));
+      const folder = requestLogHourFolder(this.#home, model, new Date(builder.hourStart));
+      const name = `v${version}-${compactTime(new Date())}-${process.pid}-${String(++fileSeq).padStart(6, '0')}.parquet`;
+      const { batch, transfer } = builder.finish();
+      await this.#writer.write(batch, transfer, folder, name);
+      this.#writtenRows += rows;
+      this.#counters.written.inc({ model }, rows);
     } catch (cause) {
-      await rm(temporary, { force: true }).catch(() => undefined);
-      throw cause;
+      this.#reportOnce('write', cause, { model, version });
+      this.#drop(model, 'write_failed', rows);
+    } finally {
+      this.#bufferedRows -= rows;
     }
-  }
-
-  #openDatabase(): Promise<TableDatabase> {
-    this.#database ??= import('@loom/tables').then(({ TableDatabase }) => TableDatabase.open({ threads: 1 }));
-    // A database that failed to open is tried again at the next write rather than failing every later one.
-    this.#database.catch(() => {
-      this.#database = undefined;
-    });
-    return this.#database;
   }
 
   /** Why an entry cannot be buffered at all, before sampling. */

@@ -1,126 +1,118 @@
-import { quoteIdentifier, quoteLiteral, type TableDatabase } from '@loom/tables';
-import type { InferenceLogEntry } from '../model-server/request-log-types.ts';
+import { type AppendedColumn, appendColumns, quoteIdentifier, quoteLiteral, type TableDatabase } from '@loom/tables';
+import type { LoggedColumn, RequestLogBatch } from './request-log-batch.ts';
 
 /** The columns every request log file has, whatever the model's inputs are called. */
 export const FIXED_COLUMNS = ['at', 'request_id', 'model_version', 'latency_ms', 'prediction', 'probabilities'];
 
-type ColumnType = 'DOUBLE' | 'VARCHAR';
-type Appender = Awaited<ReturnType<TableDatabase['connection']['createAppender']>>;
-
-interface InputColumn {
-  /** The input's name in the request. */
-  input: string;
-  /** Its column in the file: the input's name, or `input_<name>` when that is one of {@link FIXED_COLUMNS}. */
-  column: string;
-  type: ColumnType;
-}
-
-const STAGING_ROWS = 'request_log_rows';
-const STAGING_PROBABILITIES = 'request_log_probabilities';
-
 /**
- * The input columns of a batch, in the order the inputs first appear: VARCHAR when any value is a
- * string (numbers in it are written as text), else DOUBLE.
+ * A text column with at most this many distinct values is staged as codes and turned back into text
+ * by the COPY (one list lookup per row inside DuckDB); a larger one, such as request ids, is staged as
+ * text (one call into DuckDB per row).
  */
-function inputColumns(entries: readonly InferenceLogEntry[]): InputColumn[] {
-  const types = new Map<string, ColumnType>();
-  for (const entry of entries) {
-    for (const [input, values] of Object.entries(entry.inputs)) {
-      if (types.get(input) === 'VARCHAR') continue;
-      types.set(input, values.some((v) => typeof v === 'string') ? 'VARCHAR' : 'DOUBLE');
-    }
+const SMALL_DICTIONARY = 256;
+
+const STAGING = 'request_log_staging';
+
+/**
+ * The file column names of a batch's inputs: the input's own name, or `input_<name>` when DuckDB
+ * would take it for a fixed column or an input placed before it (DuckDB compares names without case).
+ */
+export function inputColumnNames(inputs: readonly string[]): string[] {
+  const inputSet = new Set(inputs);
+  const taken = new Set(FIXED_COLUMNS);
+  const names: string[] = [];
+  for (const input of inputs) {
+    let column = input;
+    while (taken.has(column.toLowerCase()) || (column !== input && inputSet.has(column))) column = `input_${column}`;
+    taken.add(column.toLowerCase());
+    names.push(column);
   }
-  const taken = new Set([...FIXED_COLUMNS, ...types.keys()]);
-  return [...types].map(([input, type]) => {
-    if (!FIXED_COLUMNS.includes(input)) return { input, column: input, type };
-    let column = `input_${input}`;
-    while (taken.has(column)) column = `input_${column}`;
-    taken.add(column);
-    return { input, column, type };
-  });
+  return names;
 }
 
-/** VARCHAR when any row has a label (classification), DOUBLE when rows have only values (regression). */
-function predictionType(entries: readonly InferenceLogEntry[]): ColumnType {
-  const labelled = entries.some((entry) => entry.predictions.some((p) => p.label !== undefined));
-  return labelled ? 'VARCHAR' : 'DOUBLE';
+/** One column of the staging table: its name and type there, its values, and the SQL that reads it for the file. */
+interface Staged {
+  name: string;
+  type: AppendedColumn['type'];
+  append: AppendedColumn;
+  select: string;
 }
 
-function appendValue(appender: Appender, type: ColumnType, value: number | string | null | undefined): void {
-  if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
-    appender.appendNull();
-  } else if (type === 'VARCHAR') {
-    appender.appendVarchar(String(value));
-  } else {
-    appender.appendDouble(value as number);
+function stagedNumbers(name: string, values: Float64Array): Staged {
+  return { name, type: 'DOUBLE', append: { type: 'DOUBLE', values }, select: quoteIdentifier(name) };
+}
+
+function staged(name: string, column: LoggedColumn): Staged {
+  if (column.kind === 'number') return stagedNumbers(name, column.values);
+  const id = quoteIdentifier(name);
+  if (column.dictionary.length > SMALL_DICTIONARY) {
+    return { name, type: 'VARCHAR', append: { type: 'VARCHAR', ...column }, select: id };
   }
+  // List positions count from 1, and position 0 is NULL: the code of a NULL, -1, reads as NULL.
+  return {
+    name,
+    type: 'INTEGER',
+    append: { type: 'INTEGER', values: column.codes },
+    select: `(${stringList(column.dictionary)})[${id} + 1]`,
+  };
+}
+
+function stringList(values: readonly string[]): string {
+  return `[${values.map(quoteLiteral).join(', ')}]::VARCHAR[]`;
 }
 
 /**
- * Writes the rows of `entries` (one model version) to a Parquet file at `path`, one row per prediction:
+ * Writes a batch (the rows of one model version) to a Parquet file at `path`, one row per prediction:
  * `at` TIMESTAMP, `request_id` VARCHAR, `model_version` INTEGER, `latency_ms` DOUBLE (the request's), one
  * column per input (DOUBLE or VARCHAR; NaN, the tensor form of a missing number, as NULL), `prediction`
  * (VARCHAR label or DOUBLE value) and `probabilities` MAP(VARCHAR, DOUBLE) in the model's class order
- * (NULL without classes). The rows go into staging tables through DuckDB's appender, then one COPY.
+ * (NULL without classes). The columns go into a staging table a chunk at a time (`appendColumns`),
+ * then one COPY turns the codes of text columns back into text.
  *
  * @returns the number of rows written
  */
-export async function writeRequestLogParquet(
-  db: TableDatabase,
-  entries: readonly InferenceLogEntry[],
-  path: string,
-): Promise<number> {
-  const inputs = inputColumns(entries);
-  const prediction = predictionType(entries);
-  const inputDefinitions = inputs.map((c) => `, ${quoteIdentifier(c.column)} ${c.type}`).join('');
-  await db.run(
-    `CREATE OR REPLACE TABLE ${STAGING_ROWS} (row_id INTEGER, at_us BIGINT, request_id VARCHAR, ` +
-      `model_version INTEGER, latency_ms DOUBLE${inputDefinitions}, prediction ${prediction}); ` +
-      `CREATE OR REPLACE TABLE ${STAGING_PROBABILITIES} (row_id INTEGER, ord INTEGER, class VARCHAR, p DOUBLE)`,
-  );
+export async function writeRequestLogParquet(db: TableDatabase, batch: RequestLogBatch, path: string): Promise<number> {
+  const requestId = staged('request_id', batch.requestId);
+  const inputs = batch.inputs.map((input, i) => staged(`i${i}`, input.column));
+  const prediction = staged('prediction', batch.prediction);
+  const columns: Staged[] = [
+    stagedNumbers('at_ms', batch.at),
+    requestId,
+    stagedNumbers('latency_ms', batch.latencyMs),
+    ...inputs,
+    prediction,
+    {
+      name: 'probabilities',
+      type: 'MAP(VARCHAR, DOUBLE)',
+      append: {
+        type: 'MAP(VARCHAR, DOUBLE)',
+        keyLists: batch.classSets,
+        keyList: batch.classSet,
+        values: batch.probabilities,
+      },
+      select: 'probabilities',
+    },
+  ];
+  const definitions = columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`).join(', ');
+  await db.run(`CREATE OR REPLACE TABLE ${STAGING} (${definitions})`);
   try {
-    let rowId = 0;
-    const rows = await db.connection.createAppender(STAGING_ROWS);
-    const probabilities = await db.connection.createAppender(STAGING_PROBABILITIES);
-    try {
-      for (const entry of entries) {
-        const atMicros = BigInt(entry.at.getTime()) * 1000n;
-        entry.predictions.forEach((predicted, i) => {
-          rows.appendInteger(rowId);
-          rows.appendBigInt(atMicros);
-          appendValue(rows, 'VARCHAR', entry.requestId);
-          rows.appendInteger(entry.version);
-          appendValue(rows, 'DOUBLE', entry.latencyMs);
-          for (const c of inputs) appendValue(rows, c.type, entry.inputs[c.input]?.[i]);
-          appendValue(rows, prediction, predicted.label ?? predicted.value);
-          rows.endRow();
-          let ord = 0;
-          for (const [name, p] of Object.entries(predicted.probabilities ?? {})) {
-            probabilities.appendInteger(rowId);
-            probabilities.appendInteger(ord++);
-            probabilities.appendVarchar(name);
-            appendValue(probabilities, 'DOUBLE', p);
-            probabilities.endRow();
-          }
-          rowId++;
-        });
-      }
-      rows.flushSync();
-      probabilities.flushSync();
-    } finally {
-      rows.closeSync();
-      probabilities.closeSync();
-    }
-    const inputSelect = inputs.map((c) => `, r.${quoteIdentifier(c.column)}`).join('');
+    await appendColumns(
+      db,
+      STAGING,
+      batch.rows,
+      columns.map((column) => column.append),
+    );
+    const inputNames = inputColumnNames(batch.inputs.map((input) => input.name));
+    const inputSelect = inputs.map((input, i) => `, ${input.select} AS ${quoteIdentifier(inputNames[i] as string)}`);
+    // Without ORDER BY, DuckDB keeps the staging table's order (preserve_insertion_order): rows as answered.
     await db.run(
-      `COPY (SELECT make_timestamp(r.at_us) AS "at", r.request_id, r.model_version, r.latency_ms${inputSelect}, ` +
-        'r.prediction, m.probabilities ' +
-        `FROM ${STAGING_ROWS} r LEFT JOIN (SELECT row_id, MAP(list(class ORDER BY ord), list(p ORDER BY ord)) AS probabilities ` +
-        `FROM ${STAGING_PROBABILITIES} GROUP BY row_id) m USING (row_id) ORDER BY r.row_id\n) ` +
+      `COPY (SELECT make_timestamp(CAST(at_ms * 1000 AS BIGINT)) AS "at", ${requestId.select} AS request_id, ` +
+        `CAST(${batch.version} AS INTEGER) AS model_version, latency_ms${inputSelect.join('')}, ` +
+        `${prediction.select} AS prediction, probabilities FROM ${STAGING}) ` +
         `TO ${quoteLiteral(path)} (FORMAT parquet)`,
     );
-    return rowId;
+    return batch.rows;
   } finally {
-    await db.run(`DROP TABLE IF EXISTS ${STAGING_ROWS}; DROP TABLE IF EXISTS ${STAGING_PROBABILITIES}`);
+    await db.run(`DROP TABLE IF EXISTS ${STAGING}`);
   }
 }

@@ -7,6 +7,7 @@ import type {
   ArtifactPreview,
   CreatedTrigger,
   EndpointList,
+  EndpointStats,
   MetricPoint,
   ModelEventList,
   ModelList,
@@ -273,6 +274,11 @@ export class LoomApi {
   /** Every endpoint: the alias it serves and where its requests go now. */
   listEndpoints(): Promise<EndpointList> {
     return this.#request('GET', '/api/endpoints');
+  }
+
+  /** A model's traffic on this server's model server: per slot over the last hour or day. */
+  endpointStats(model: string, range: '1h' | '1d'): Promise<EndpointStats> {
+    return this.#request('GET', `/api/endpoints/${encodeURIComponent(model)}/stats?range=${range}`);
   }
 
   /** Points an alias at a version (creating the alias when it is new). */

@@ -7,14 +7,16 @@ import { MonitorsPanel } from './MonitorsPanel.tsx';
 import { servingVersion, trafficShares } from './model-facts.ts';
 import { OpenAlertsBadge } from './OpenAlertsBadge.tsx';
 import { TrafficBar } from './TrafficBar.tsx';
+import { TrafficCharts } from './TrafficCharts.tsx';
 import { TryIt } from './TryIt.tsx';
 import { VersionsTable } from './VersionsTable.tsx';
 
-export type ModelTab = 'versions' | 'try' | 'monitoring' | 'history';
+export type ModelTab = 'versions' | 'try' | 'traffic' | 'monitoring' | 'history';
 
 const TABS: Array<{ id: ModelTab; title: string }> = [
   { id: 'versions', title: 'Versions' },
   { id: 'try', title: 'Try it' },
+  { id: 'traffic', title: 'Traffic' },
   { id: 'monitoring', title: 'Monitoring' },
   { id: 'history', title: 'History' },
 ];
@@ -28,7 +30,7 @@ export interface ModelActions {
   onAlertsChanged?: () => void;
 }
 
-/** One model: its endpoint and traffic split, then its versions and aliases, "Try it", or its history. */
+/** One model: its endpoint and traffic split, then its versions and aliases, "Try it", its traffic charts, or its history. */
 export function ModelPanel({
   api,
   model,
@@ -99,6 +101,7 @@ export function ModelPanel({
           // A new serving version brings its own inputs: the form starts again from them.
           <TryIt key={`${model.name}@${serving.version}`} api={api} model={model.name} version={serving} />
         ))}
+      {tab === 'traffic' && <TrafficCharts api={api} model={model.name} />}
       {tab === 'monitoring' && (
         <MonitorsPanel
           api={api}
