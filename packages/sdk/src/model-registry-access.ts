@@ -86,7 +86,7 @@ export interface TrafficWindow {
   table: ArtifactRef;
   /** Rows in {@link table}. 0 is a window without traffic, never a window without drift. */
   rows: number;
-  /** The version read; null when the window has no rows. */
+  /** The version read: the one asked for, or the one that answered most; null when none was asked for and none answered. */
   version: number | null;
   /** Rows in the window per version, all versions together, by version number. */
   versions: Record<string, number>;
