@@ -125,7 +125,7 @@ export const SDK_LAYOUT: ReferenceLayout = {
     {
       title: 'The step context',
       intro:
-        "What `run(ctx)` receives: its parameters and inputs, a logger, progress and metrics, the artifact store, the model registry (`ctx.models`, for deploying) and the step's identity. A node's code never touches the queue, the store or HTTP directly, so the same node runs inline, on a queue worker or in a test.",
+        "What `run(ctx)` receives: its parameters and inputs, a logger, progress and metrics, the artifact store, the model registry (`ctx.models`, for deploying and for reading an endpoint's traffic) and the step's identity. A node's code never touches the queue, the store or HTTP directly, so the same node runs inline, on a queue worker or in a test.",
       names: [
         'StepContext',
         'StepLogger',
@@ -138,6 +138,9 @@ export const SDK_LAYOUT: ReferenceLayout = {
         'DeployRequest',
         'DeployResult',
         'DeployTrafficShare',
+        'TrafficWindowRequest',
+        'TrafficWindow',
+        'MAX_TRAFFIC_SECONDS',
         'MODEL_NAME_PATTERN',
         'ALIAS_PATTERN',
       ],

@@ -31,6 +31,7 @@ import { nodeRoutes } from './routes/nodes.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
+import { trafficRoutes } from './routes/traffic.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { runsPlugin } from './runs/runs-plugin.ts';
 import { SHARED_SCHEMAS } from './schemas/common.ts';
@@ -85,6 +86,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(artifactRoutes);
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
+  await app.register(trafficRoutes);
   await app.register(endpointRoutes);
   await app.register(endpointStatsRoutes);
   await app.register(monitorRoutes);

@@ -12,7 +12,9 @@ const onnx = { sha256: 'c'.repeat(64), size: 1234, path: '/artifacts/model.onnx'
 const validation = { accuracy: 0.95, f1_macro: 0.94, rows: 30 };
 
 /** A registry double: it answers as the registry does for a first deploy, and notes what it was asked. */
-function registry(answer: Partial<DeployResult> = {}): ModelRegistryAccess & { asked: DeployRequest[] } {
+function registry(
+  answer: Partial<DeployResult> = {},
+): Pick<ModelRegistryAccess, 'deploy'> & { asked: DeployRequest[] } {
   const asked: DeployRequest[] = [];
   return {
     asked,
@@ -145,7 +147,7 @@ describe('deploy.endpoint', () => {
   });
 
   it('passes on what the registry refused', async () => {
-    const refusing: ModelRegistryAccess = {
+    const refusing: Pick<ModelRegistryAccess, 'deploy'> = {
       deploy: async () => {
         throw new Error('deploying model "iris" was refused: the artifact store holds no artifact cccc');
       },

@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileData } from '@loom/drift';
 import type { ModelFile } from '@loom/ml';
-import type { ArtifactRef } from '@loom/sdk';
+import {
+  type ArtifactRef,
+  NodeRegistry,
+  type TrafficWindow,
+  type TrafficWindowRequest,
+  upgradeNodeParams,
+} from '@loom/sdk';
 import { runNode } from '@loom/sdk/testing';
 import { TableFixtures } from '@loom/tables/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monitorDrift } from './monitor-drift.ts';
+import { monitorNodes } from './index.ts';
+import { monitorDrift, monitorDriftV1 } from './monitor-drift.ts';
 
 let tables: TableFixtures;
 let dir: string;
@@ -116,5 +123,156 @@ describe('monitor.drift', () => {
     await expect(runNode(monitorDrift, { inputs: { current: unrelated, model: await modelFile() } })).rejects.toThrow(
       /has none of the model's input columns \(x, y, colour\)/,
     );
+  });
+});
+
+describe('monitor.drift on an endpoint', () => {
+  const endpoint = { url: 'http://127.0.0.1:8080/v2/models/shop', model: 'shop', version: 2, alias: 'production' };
+
+  /** A registry whose traffic read answers `table` as the window's rows, noting what it was asked. */
+  function trafficOf(table: ArtifactRef, rows: number, extra: Partial<TrafficWindow> = {}) {
+    const asked: TrafficWindowRequest[] = [];
+    const traffic = async (request: TrafficWindowRequest): Promise<TrafficWindow> => {
+      asked.push(request);
+      return {
+        model: request.model,
+        table,
+        rows,
+        version: request.version ?? null,
+        versions: rows === 0 ? {} : { [String(request.version)]: rows },
+        start: '2026-12-07T09:00:00.000Z',
+        end: '2026-12-07T10:00:00.000Z',
+        missingInputs: [],
+        predictionColumn: 'prediction',
+        ...extra,
+      };
+    };
+    return { asked, models: { traffic } };
+  }
+
+  it("measures the traffic the endpoint's version answered in the last window_seconds, as it measures a table", async () => {
+    const logged = await tables.table(
+      `SELECT x, y, colour, 'no' AS prediction FROM (${TRAINING.replace('range(2000)', 'range(500, 2500)')})`,
+    );
+    const { asked, models } = trafficOf(logged, 2000);
+    const result = await runNode(monitorDrift, { inputs: { endpoint, model: await modelFile() }, models });
+    expect(asked).toEqual([{ model: 'shop', seconds: 3600, version: 2 }]);
+    expect(result.outputs.metrics).toMatchObject({ rows: 2000, dataset_drift: 0, drifted_features: 0 });
+    expect(result.outputs.report).toMatchObject({
+      status: 'ok',
+      rows: 2000,
+      window: {
+        endpoint: 'shop',
+        version: 2,
+        start: '2026-12-07T09:00:00.000Z',
+        end: '2026-12-07T10:00:00.000Z',
+        versions: { '2': 2000 },
+      },
+    });
+    // The same rows as a table give the same metrics: the endpoint is only where they come from.
+    const asTable = await runNode(monitorDrift, { inputs: { current: logged, model: await modelFile() } });
+    expect(result.outputs.metrics).toEqual(asTable.outputs.metrics);
+    await result.cleanup();
+    await asTable.cleanup();
+
+    const shifted = await tables.table(`SELECT x + 4 AS x, y, 'red' AS colour, 'yes' AS prediction FROM (${TRAINING})`);
+    const drifting = trafficOf(shifted, 2000);
+    const moved = await runNode(monitorDrift, {
+      params: { window_seconds: 600 },
+      inputs: { endpoint, model: await modelFile() },
+      models: drifting.models,
+    });
+    expect(drifting.asked).toEqual([{ model: 'shop', seconds: 600, version: 2 }]);
+    expect(moved.outputs.metrics).toMatchObject({
+      dataset_drift: 1,
+      'drifted:x': 1,
+      'drifted:colour': 1,
+      'drifted:y': 0,
+    });
+    await moved.cleanup();
+  });
+
+  it('reports no_data, never zero drift, for a window without requests', async () => {
+    const empty = await tables.table(
+      'SELECT NULL::DOUBLE AS x, NULL::DOUBLE AS y, NULL::VARCHAR AS colour, NULL::VARCHAR AS prediction WHERE false',
+    );
+    const { models } = trafficOf(empty, 0, { versions: { '1': 12 } });
+    const result = await runNode(monitorDrift, { inputs: { endpoint, model: await modelFile() }, models });
+    expect(result.outputs.metrics).toEqual({ rows: 0 });
+    expect(result.outputs.report).toMatchObject({
+      status: 'no_data',
+      rows: 0,
+      reason:
+        'endpoint "shop" v2 answered no requests from 2026-12-07T09:00:00.000Z to 2026-12-07T10:00:00.000Z (rows of other versions: v1 12)',
+    });
+    expect(result.metrics).toEqual({ rows: 0 });
+    await result.cleanup();
+  });
+
+  it('warns about inputs the request log lacks', async () => {
+    const logged = await tables.table(`SELECT x, y, 'no' AS prediction FROM (${TRAINING})`);
+    const { models } = trafficOf(logged, 2000, { missingInputs: ['colour'] });
+    const result = await runNode(monitorDrift, { inputs: { endpoint, model: await modelFile() }, models });
+    const warnings = result.logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toContain('the request log has no column for colour');
+    expect(warnings).toContain('the traffic of endpoint "shop" v2 lacks colour: reported as missing');
+    await result.cleanup();
+  });
+
+  it('refuses neither or both of current and endpoint, naming both ports', async () => {
+    const current = await tables.table(TRAINING);
+    const model = await modelFile();
+    await expect(runNode(monitorDrift, { inputs: { model } })).rejects.toMatchObject({
+      name: 'NodeError',
+      retryable: false,
+      message: 'connect the current data: either current (a table) or endpoint (a deploy.endpoint output)',
+    });
+    await expect(runNode(monitorDrift, { inputs: { current, endpoint, model } })).rejects.toMatchObject({
+      retryable: false,
+      message:
+        'connect current (a table) or endpoint (a deploy.endpoint output), not both: which one would be measured?',
+    });
+  });
+
+  it("passes on the registry's refusal, and says so when the host offers none", async () => {
+    const model = await modelFile();
+    const refusing = {
+      traffic: async (): Promise<TrafficWindow> => {
+        throw new Error('reading the traffic of model "shop" was refused: the registry has no model "shop"');
+      },
+    };
+    await expect(runNode(monitorDrift, { inputs: { endpoint, model }, models: refusing })).rejects.toThrow(
+      'reading the traffic of model "shop" was refused: the registry has no model "shop"',
+    );
+    await expect(runNode(monitorDrift, { inputs: { endpoint, model } })).rejects.toThrow(
+      /ctx\.models\.traffic was called, but runNode was given no model registry/,
+    );
+  });
+});
+
+describe('monitor.drift versions', () => {
+  it('keeps 1.0.0 beside 1.1.0: a table only, cacheable, measuring as before', async () => {
+    expect(monitorNodes.map((n) => `${n.type}@${n.version}`)).toEqual(['monitor.drift@1.0.0', 'monitor.drift@1.1.0']);
+    expect(Object.keys(monitorDriftV1.inputs)).toEqual(['current', 'model']);
+    expect(monitorDriftV1.inputs.current.required).toBe(true);
+    expect(monitorDriftV1.cacheable).toBe(true);
+    // With an endpoint the result depends on when the step runs: 1.1.0 is never taken from the cache.
+    expect(monitorDrift.cacheable).toBe(false);
+    const current = await tables.table(TRAINING.replace('range(2000)', 'range(500, 2500)'));
+    const model = await modelFile();
+    const old = await runNode(monitorDriftV1, { inputs: { current, model } });
+    const now = await runNode(monitorDrift, { inputs: { current, model } });
+    expect(old.outputs.metrics).toEqual(now.outputs.metrics);
+    await old.cleanup();
+    await now.cleanup();
+  });
+
+  it("carries a 1.0.0 document's parameters up to 1.1.0 unchanged, window_seconds taking its default", () => {
+    const registry = new NodeRegistry(monitorNodes.map((definition) => ({ definition, source: 'test' })));
+    const params = { p_value: 0.01, fail_on_drift: true };
+    expect(upgradeNodeParams(registry, 'monitor.drift', '1.0.0', undefined, params)).toEqual({
+      ok: true,
+      upgrade: { type: 'monitor.drift', version: '1.1.0', params, migrations: [] },
+    });
   });
 });

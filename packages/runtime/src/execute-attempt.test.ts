@@ -1,8 +1,8 @@
 import type { PlanStep } from '@loom/compiler';
-import { NodeRegistry } from '@loom/sdk';
+import { NodeError, NodeRegistry } from '@loom/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AttemptHooks, type AttemptRequest, executeAttempt, resolvePath } from './execute-attempt.ts';
-import { NO_MODEL_REGISTRY } from './model-registry-host.ts';
+import { type HostTrafficWindow, NO_MODEL_REGISTRY, NO_MODEL_REGISTRY_FOR_TRAFFIC } from './model-registry-host.ts';
 import type { OutputRecord } from './output-record.ts';
 import { type DocNode, pipeline, TestWorkspace } from './test-fixtures/harness.ts';
 import { activity, resetActivity } from './test-fixtures/nodes.ts';
@@ -238,6 +238,99 @@ describe('executeAttempt: ctx.models', () => {
       { error: 'deploy of model "iris" refused: the attempt that asked has ended', retryable: false },
     ]);
     expect(asked).toEqual([]);
+  });
+});
+
+describe('executeAttempt: ctx.models.traffic', () => {
+  const window = (table: { sha256: string; size: number }): HostTrafficWindow => ({
+    model: 'iris',
+    table,
+    rows: 2,
+    version: 3,
+    versions: { '3': 2 },
+    start: '2026-12-07T10:00:00.000Z',
+    end: '2026-12-07T10:01:00.000Z',
+    missingInputs: [],
+    predictionColumn: 'prediction',
+  });
+
+  it("hands the request to the host and gives the node the table's path in this machine's store", async () => {
+    const table = await ws.store.put('rows of the request log');
+    const { host, trafficAsked } = recordingModelHost(undefined, () => window(table));
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'watch', type: 'fixture.traffic', params: { model: 'iris', seconds: 60 } })),
+      recorder().hooks,
+      { ...environment(), models: host },
+    );
+    expect(trafficAsked).toEqual([{ model: 'iris', seconds: 60 }]);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const seen = JSON.parse(Buffer.from(await ws.store.read(outcome.outputs.window?.sha256 ?? '')).toString());
+    expect(seen).toEqual({
+      ...window(table),
+      table: { sha256: table.sha256, mediaType: 'application/vnd.apache.parquet', text: 'rows of the request log' },
+    });
+  });
+
+  it('fails the step, not retryable, when the table the host names is not in this machine’s store', async () => {
+    const { host } = recordingModelHost(undefined, () => window({ sha256: 'f'.repeat(64), size: 10 }));
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'watch', type: 'fixture.traffic', params: { model: 'iris' } })),
+      recorder().hooks,
+      { ...environment(), models: host, machine: 'worker w-1' },
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: {
+        message: `the traffic table of model "iris" (${'f'.repeat(64)}) is not in the artifact store of worker w-1: it must share the server’s artifact store`,
+      },
+    });
+  });
+
+  it('fails the step, not retryable, saying where it works, when the host offers no registry', async () => {
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'watch', type: 'fixture.traffic', params: { model: 'iris' } })),
+      recorder().hooks,
+      environment(),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: { reason: 'error', message: NO_MODEL_REGISTRY_FOR_TRAFFIC },
+    });
+    expect(NO_MODEL_REGISTRY_FOR_TRAFFIC).toMatch(
+      /^reading an endpoint’s traffic needs the model registry.*loom worker/,
+    );
+  });
+
+  it("passes the host's refusal on as it is, and refuses a read from an attempt that already timed out", async () => {
+    const refusing = recordingModelHost(new NodeError('the registry has no model "iris"', { retryable: false }));
+    const refused = await executeAttempt(
+      request(stepOf({ id: 'watch', type: 'fixture.traffic', params: { model: 'iris' } })),
+      recorder().hooks,
+      { ...environment(), models: refusing.host },
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: { message: 'the registry has no model "iris"' },
+    });
+
+    const table = await ws.store.put('rows');
+    const { host, trafficAsked } = recordingModelHost(undefined, () => window(table));
+    const outcome = await executeAttempt(
+      request(stepOf({ id: 'late', type: 'fixture.traffic', params: { model: 'iris', waitMs: 300 }, timeoutMs: 30 })),
+      recorder().hooks,
+      { ...environment(), models: host },
+    );
+    expect(outcome).toMatchObject({ ok: false, failure: { reason: 'timeout' } });
+    await until(() => activity.traffic.length > 1);
+    expect(activity.traffic.at(-1)).toEqual({
+      error: 'reading the traffic of model "iris" refused: the attempt that asked has ended',
+      retryable: false,
+    });
+    expect(trafficAsked).toEqual([]);
   });
 });
 

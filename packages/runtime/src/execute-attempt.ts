@@ -16,10 +16,18 @@ import { NodeError } from '@loom/sdk';
 import type { ArtifactStore } from './artifact-store.ts';
 import { type AttemptOutcome, cancelledOutcome, errorMessage, errorOutcome, formatMs } from './attempt-outcomes.ts';
 import { installedNode } from './installed-node.ts';
-import { deployRefused, type ModelRegistryHost, NO_MODEL_REGISTRY } from './model-registry-host.ts';
+import {
+  type ModelRegistryHost,
+  NO_MODEL_REGISTRY,
+  NO_MODEL_REGISTRY_FOR_TRAFFIC,
+  registryRefused,
+} from './model-registry-host.ts';
 import type { OutputRecord } from './output-record.ts';
 import { confinePath } from './path-confinement.ts';
 import type { StepFailure } from './run-events.ts';
+
+/** The media type of a `table` artifact (Parquet), as @loom/tables writes it. */
+const TABLE_MEDIA_TYPE = 'application/vnd.apache.parquet';
 
 /** Everything needed to run one attempt of one step; serialisable except for the signal. */
 export interface AttemptRequest {
@@ -65,8 +73,8 @@ export interface AttemptEnvironment {
   /** How failures name this machine, e.g. `worker gpu-3 (pid 4242)`. @default 'this machine' */
   machine?: string;
   /**
-   * The model registry `ctx.models` reaches; each call carries the step's provenance.
-   * @default none: `ctx.models.deploy` rejects, saying where deploying works
+   * The model registry `ctx.models` reaches; each deploy carries the step's provenance.
+   * @default none: `ctx.models.deploy` and `ctx.models.traffic` reject, saying where the registry is offered
    */
   models?: ModelRegistryHost;
 }
@@ -165,13 +173,29 @@ async function attemptOnce(
       deploy: async (deploy) => {
         // A node that ignored its signal must not change what serves after its attempt was given up.
         if (ended || signal.aborted) {
-          throw deployRefused(`deploy of model "${deploy.model}" refused: the attempt that asked has ended`);
+          throw registryRefused(`deploy of model "${deploy.model}" refused: the attempt that asked has ended`);
         }
-        if (environment.models === undefined) throw deployRefused(NO_MODEL_REGISTRY);
+        if (environment.models === undefined) throw registryRefused(NO_MODEL_REGISTRY);
         return environment.models.deploy({
           ...deploy,
           provenance: { runId: request.runId, stepId: step.id, attempt: request.attempt },
         });
+      },
+      traffic: async (asked) => {
+        if (ended || signal.aborted) {
+          throw registryRefused(
+            `reading the traffic of model "${asked.model}" refused: the attempt that asked has ended`,
+          );
+        }
+        if (environment.models === undefined) throw registryRefused(NO_MODEL_REGISTRY_FOR_TRAFFIC);
+        const window = await environment.models.traffic(asked);
+        // Only the sha256 came from the host: the path is where this machine's store keeps the blob.
+        if (!(await environment.store.has(window.table.sha256, window.table.size))) {
+          throw registryRefused(
+            `the traffic table of model "${asked.model}" (${window.table.sha256}) is not in the artifact store of ${environment.machine ?? 'this machine'}: it must share the server’s artifact store`,
+          );
+        }
+        return { ...window, table: await toRef(window.table, environment.store, TABLE_MEDIA_TYPE) };
       },
     },
     step: {

@@ -1,29 +1,58 @@
-import type { DeployResult } from '@loom/sdk';
-import { deployRefused, type HostDeployRequest, type ModelRegistryHost } from './model-registry-host.ts';
+import type { DeployResult, TrafficWindowRequest } from '@loom/sdk';
+import {
+  type HostDeployRequest,
+  type HostTrafficWindow,
+  type ModelRegistryHost,
+  registryRefused,
+} from './model-registry-host.ts';
 
 export interface HttpModelRegistryOptions {
   /** The Loom server's address, e.g. `http://loom.internal:8080` (what `LOOM_API_URL` holds). */
   apiUrl: string;
   /** Sent as `Authorization: Bearer …` when set (`LOOM_API_TOKEN`). */
   apiToken?: string;
-  /** How long one deploy may take before it fails (and is retried as the step's retries allow). @default 30000 */
+  /** How long one call (a deploy, a traffic read) may take before it fails (and is retried as the step’s retries allow). @default 30000 */
   timeoutMs?: number;
 }
 
 /**
- * The model registry of a Loom server, reached over its HTTP API (`POST /api/models/{model}/deployments`):
- * what a `loom worker` on another machine offers its steps. The ONNX file must be in the artifact store
- * the server reads (the one the workers share with it); only its sha256 travels. An answer of 4xx is the
- * server refusing the deploy (not retried); anything else (5xx, no answer) is retried like any failure.
+ * The model registry of a Loom server, reached over its HTTP API: what a `loom worker` on another
+ * machine offers its steps. `deploy` posts to `/api/models/{model}/deployments`, `traffic` to
+ * `/api/models/{model}/traffic`. Only artifacts' sha256s travel: the ONNX file a deploy names, and the
+ * table a traffic read answers, are in the artifact store the workers share with the server. An answer
+ * of 4xx is the server refusing (not retried); anything else (5xx, no answer) is retried like any failure.
  *
  * @example
  * const models = httpModelRegistry({ apiUrl: process.env.LOOM_API_URL, apiToken: process.env.LOOM_API_TOKEN });
  */
 export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegistryHost {
   const base = options.apiUrl.replace(/\/+$/, '');
+  const modelUrl = (model: string) => `${base}/api/models/${encodeURIComponent(model)}`;
+
+  /** Posts `body`, answering the parsed 2xx body; `what` starts every error's message. */
+  async function post<T>(url: string, body: Record<string, unknown>, what: string): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.apiToken !== undefined && options.apiToken !== '') headers.authorization = `Bearer ${options.apiToken}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (cause) {
+      throw new Error(`${what}: the Loom server at ${base} did not answer: ${reason(cause)}`, { cause });
+    }
+    const text = await response.text();
+    if (response.ok) return JSON.parse(text) as T;
+    const message = `${what}: ${url} answered ${response.status}: ${serverMessage(text)}`;
+    if (response.status >= 400 && response.status < 500) throw registryRefused(message);
+    throw new Error(message);
+  }
+
   return {
-    async deploy(request: HostDeployRequest): Promise<DeployResult> {
-      const url = `${base}/api/models/${encodeURIComponent(request.model)}/deployments`;
+    deploy(request: HostDeployRequest): Promise<DeployResult> {
       const body: Record<string, unknown> = {
         alias: request.alias,
         onnx: request.onnx.sha256,
@@ -32,30 +61,12 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
       };
       if (request.metrics !== undefined) body.metrics = request.metrics;
       if (request.description !== undefined) body.description = request.description;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (options.apiToken !== undefined && options.apiToken !== '')
-        headers.authorization = `Bearer ${options.apiToken}`;
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        });
-      } catch (cause) {
-        throw new Error(
-          `deploying model "${request.model}": the Loom server at ${base} did not answer: ${reason(cause)}`,
-          {
-            cause,
-          },
-        );
-      }
-      const text = await response.text();
-      if (response.ok) return JSON.parse(text) as DeployResult;
-      const message = `deploying model "${request.model}": ${url} answered ${response.status}: ${serverMessage(text)}`;
-      if (response.status >= 400 && response.status < 500) throw deployRefused(message);
-      throw new Error(message);
+      return post(`${modelUrl(request.model)}/deployments`, body, `deploying model "${request.model}"`);
+    },
+    traffic(request: TrafficWindowRequest): Promise<HostTrafficWindow> {
+      const body: Record<string, unknown> = { seconds: request.seconds };
+      if (request.version !== undefined) body.version = request.version;
+      return post(`${modelUrl(request.model)}/traffic`, body, `reading the traffic of model "${request.model}"`);
     },
   };
 }

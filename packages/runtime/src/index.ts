@@ -23,10 +23,12 @@ export { type HttpModelRegistryOptions, httpModelRegistry } from './http-model-r
 export { InlineTransport, type InlineTransportOptions, type StepTransport } from './inline-transport.ts';
 export {
   type DeployProvenance,
-  deployRefused,
   type HostDeployRequest,
+  type HostTrafficWindow,
   type ModelRegistryHost,
   NO_MODEL_REGISTRY,
+  NO_MODEL_REGISTRY_FOR_TRAFFIC,
+  registryRefused,
 } from './model-registry-host.ts';
 export type { OutputRecord } from './output-record.ts';
 export { confinePath } from './path-confinement.ts';

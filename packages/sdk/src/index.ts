@@ -23,8 +23,11 @@ export {
   type DeployRequest,
   type DeployResult,
   type DeployTrafficShare,
+  MAX_TRAFFIC_SECONDS,
   MODEL_NAME_PATTERN,
   type ModelRegistryAccess,
+  type TrafficWindow,
+  type TrafficWindowRequest,
 } from './model-registry-access.ts';
 export {
   type CatalogInputPort,

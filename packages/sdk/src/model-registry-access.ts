@@ -56,10 +56,54 @@ export interface DeployResult {
   url: string;
 }
 
+/** The longest window {@link ModelRegistryAccess.traffic} reads: 30 days, in seconds. */
+export const MAX_TRAFFIC_SECONDS = 2_592_000;
+
+/** What a node asks {@link ModelRegistryAccess.traffic} for. */
+export interface TrafficWindowRequest {
+  /** The model (and endpoint) name; see {@link MODEL_NAME_PATTERN}. */
+  model: string;
+  /**
+   * How far back from now the window reaches: the rows answered in `[now - seconds, now)`. An integer
+   * from 1 to {@link MAX_TRAFFIC_SECONDS}.
+   */
+  seconds: number;
+  /**
+   * The version whose rows to read, e.g. the one a `deploy.endpoint` step deployed.
+   * @default the version that answered most rows in the window (the newest on a tie), as the endpoint monitors read it
+   */
+  version?: number;
+}
+
+/** What {@link ModelRegistryAccess.traffic} read from the endpoint's request log. */
+export interface TrafficWindow {
+  model: string;
+  /**
+   * The rows of {@link version} as a `table` artifact (Parquet): one column per input of that version,
+   * named as the model's inputs (those the log holds; see {@link missingInputs}), and the endpoint's
+   * answer in {@link predictionColumn}. Without rows, an empty table with every input's column.
+   */
+  table: ArtifactRef;
+  /** Rows in {@link table}. 0 is a window without traffic, never a window without drift. */
+  rows: number;
+  /** The version read: the one asked for, or the one that answered most; null when none was asked for and none answered. */
+  version: number | null;
+  /** Rows in the window per version, all versions together, by version number. */
+  versions: Record<string, number>;
+  /** The window, ISO 8601: `[start, end)`. */
+  start: string;
+  end: string;
+  /** Inputs of the version that no request-log file of the window holds (not in {@link table}). */
+  missingInputs: string[];
+  /** The column holding the endpoint's answers: `prediction`, or `_prediction` when an input is called that. */
+  predictionColumn: string;
+}
+
 /**
  * The model registry as a node sees it (`ctx.models`): deploying registers a version and points the
- * model's endpoint at it. The host (the server's step runners, `loom run`, a `loom worker` given the
- * server's address) provides it; where none does, `deploy` rejects saying where deploying works.
+ * model's endpoint at it; `traffic` reads what the endpoint answered. The host (the server's step
+ * runners, `loom run`, a `loom worker` given the server's address) provides it; where none does, each
+ * call rejects saying where the registry is offered.
  */
 export interface ModelRegistryAccess {
   /**
@@ -70,4 +114,15 @@ export interface ModelRegistryAccess {
    * const deployed = await ctx.models.deploy({ model: 'iris', alias: 'production', onnx: ctx.inputs.onnx, trafficPercent: 100 });
    */
   deploy(request: DeployRequest): Promise<DeployResult>;
+
+  /**
+   * Reads the rows `model`'s endpoint answered in the last `seconds` from its request log, as a table.
+   * Rejects (not retryable) for a model the registry does not hold or a bad `seconds`; a window without
+   * traffic resolves with `rows: 0`.
+   *
+   * @example
+   * const window = await ctx.models.traffic({ model: 'iris', seconds: 3600, version: ctx.inputs.endpoint.version });
+   * if (window.rows === 0) ctx.log.warn(`no requests since ${window.start}`);
+   */
+  traffic(request: TrafficWindowRequest): Promise<TrafficWindow>;
 }

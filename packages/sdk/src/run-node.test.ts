@@ -323,6 +323,51 @@ describe('runNode', () => {
         /test\.deployer@1\.0\.0: ctx\.models\.deploy was called, but runNode was given no model registry: pass options\.models/,
       );
     });
+
+    const watcher = defineNode({
+      type: 'test.watcher',
+      version: '1.0.0',
+      title: 'Watcher',
+      description: '',
+      category: 'monitor',
+      outputs: { rows: output('json') },
+      run: async (ctx) => {
+        const window = await ctx.models.traffic({ model: 'm', seconds: 60 });
+        return { rows: { rows: window.rows, table: window.table.sha256 } };
+      },
+    });
+
+    it("passes traffic to the test's registry, and a method the test left out rejects", async () => {
+      const asked: unknown[] = [];
+      const table = { sha256: 'b'.repeat(64), size: 10, path: '/tmp/t.parquet' };
+      const result = await runNode(watcher, {
+        models: {
+          traffic: async (request) => {
+            asked.push(request);
+            return {
+              model: 'm',
+              table,
+              rows: 7,
+              version: 2,
+              versions: { '2': 7 },
+              start: '2026-01-01T00:00:00.000Z',
+              end: '2026-01-01T00:01:00.000Z',
+              missingInputs: [],
+              predictionColumn: 'prediction',
+            };
+          },
+        },
+      });
+      cleanups.push(result.cleanup);
+      expect(asked).toEqual([{ model: 'm', seconds: 60 }]);
+      expect(result.outputs.rows).toEqual({ rows: 7, table: table.sha256 });
+      await expect(
+        runNode(deployer, { inputs: { onnx }, models: { traffic: async () => ({}) as never } }),
+      ).rejects.toThrow(/ctx\.models\.deploy was called, but runNode was given no model registry/);
+      await expect(runNode(watcher)).rejects.toThrow(
+        /test\.watcher@1\.0\.0: ctx\.models\.traffic was called, but runNode was given no model registry/,
+      );
+    });
   });
 
   it('runs an erased definition through asDefinition', async () => {

@@ -80,8 +80,9 @@ export interface StepContext<P, I> {
   /** Which run, step and attempt this is. */
   step: StepIdentity;
   /**
-   * The model registry: `deploy` registers an ONNX model as a version and points its endpoint at it.
-   * Offered by the host; where there is none, `deploy` rejects saying where deploying works.
+   * The model registry: `deploy` registers an ONNX model as a version and points its endpoint at it;
+   * `traffic` reads what an endpoint answered lately, as a table. Offered by the host; where there is
+   * none, each call rejects saying where the registry is offered.
    */
   models: ModelRegistryAccess;
 }

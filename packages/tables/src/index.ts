@@ -13,4 +13,4 @@ export {
   type TablePreview,
   tableInfoIn,
 } from './table-info.ts';
-export { TABLE_MEDIA_TYPE, writeTableFromQuery } from './write-table.ts';
+export { TABLE_MEDIA_TYPE, writeSourceTable, writeTableFromQuery } from './write-table.ts';

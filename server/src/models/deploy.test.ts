@@ -171,7 +171,12 @@ describe('storeModelRegistry', () => {
   });
 
   it("deploys with the step as provenance and author, and gives the endpoint's url on the model server", async () => {
-    const host = storeModelRegistry(test.app.store, test.app.artifacts, () => 'http://models.example:9000/');
+    const host = storeModelRegistry({
+      store: test.app.store,
+      artifacts: test.app.artifacts,
+      home: test.app.config.home,
+      modelServerUrl: () => 'http://models.example:9000/',
+    });
     const result = await host.deploy(request(first));
     expect(result).toMatchObject({ version: 1, url: 'http://models.example:9000/v2/models/churn' });
     expect(test.app.store.getModelVersion('churn', 1)?.provenance).toMatchObject({ runId: 'r1', stepId: 'deploy' });
@@ -181,12 +186,13 @@ describe('storeModelRegistry', () => {
   it('with the model server of this process, resolves once that server serves what was deployed', async () => {
     const serving = test.app.modelServing;
     if (serving === undefined) throw new Error('the test app has no model server');
-    const host = storeModelRegistry(
-      test.app.store,
-      test.app.artifacts,
-      () => 'http://x',
-      () => serving,
-    );
+    const host = storeModelRegistry({
+      store: test.app.store,
+      artifacts: test.app.artifacts,
+      home: test.app.config.home,
+      modelServerUrl: () => 'http://x',
+      servedHere: () => serving,
+    });
     await host.deploy(request(first));
     expect(serving.endpoint('churn')?.routes).toEqual([{ version: 1, percent: 100 }]);
     await host.deploy(request(second));
@@ -195,7 +201,12 @@ describe('storeModelRegistry', () => {
   });
 
   it("turns the registry's refusal into an error the step does not retry", async () => {
-    const host = storeModelRegistry(test.app.store, test.app.artifacts, () => 'http://x');
+    const host = storeModelRegistry({
+      store: test.app.store,
+      artifacts: test.app.artifacts,
+      home: test.app.config.home,
+      modelServerUrl: () => 'http://x',
+    });
     await expect(host.deploy(request(first, 'bad name'))).rejects.toMatchObject({
       name: 'NodeError',
       retryable: false,

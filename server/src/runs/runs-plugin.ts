@@ -14,16 +14,18 @@ export const runsPlugin = fp(
   async (fastify) => {
     const { config, store, artifacts, registry, loomMetrics } = fastify;
     const baseDir = config.dataRoots[0] ?? process.cwd();
-    // Steps run here deploy into this server's registry; their endpoints are served by this server
+    // Steps run here deploy into this server's registry (and read its endpoints' request logs); their endpoints are served by this server
     // unless the model server is said to live elsewhere. (Workers on Redis deploy over the HTTP API.)
     // A deploy step ends once the embedded model server serves what it deployed, not at its next look
     // at the store: a request sent when the run shows the step done gets the new version.
-    const models = storeModelRegistry(
+    const models = storeModelRegistry({
       store,
       artifacts,
-      () => config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
-      () => fastify.modelServing,
-    );
+      home: config.home,
+      modelServerUrl: () =>
+        config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
+      servedHere: () => fastify.modelServing,
+    });
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;
     let processes: ProcessTransport | undefined;

@@ -67,8 +67,9 @@ export async function runCommand(file: string, options: RunOptions, registry: No
       storeRoot: home,
       baseDir,
       size: concurrency ?? availableParallelism(),
-      // deploy.endpoint registers into this home's registry, which `loom start` on the same home serves.
-      models: storeModelRegistry(store, artifacts, () => modelServerUrl()),
+      // deploy.endpoint registers into this home's registry, which `loom start` on the same home serves;
+      // monitor.drift reads the request log `loom start` writes there.
+      models: storeModelRegistry({ store, artifacts, home, modelServerUrl: () => modelServerUrl() }),
     });
     transport.pool.warm();
 

@@ -11,7 +11,7 @@ import { NodeError } from '@loom/sdk';
 import { LocalArtifactStore } from '../artifact-store.ts';
 import { errorMessage, errorOutcome } from '../attempt-outcomes.ts';
 import { type AttemptEnvironment, type AttemptOutcome, executeAttempt } from '../execute-attempt.ts';
-import type { ModelRegistryHost } from '../model-registry-host.ts';
+import type { HostTrafficWindow, ModelRegistryHost } from '../model-registry-host.ts';
 import type {
   AttemptRequestData,
   FromChildMessage,
@@ -23,8 +23,8 @@ import type {
 let environment: Promise<AttemptEnvironment> | undefined;
 let offersModels = false;
 const controllers = new Map<number, AbortController>();
-/** `ctx.models.deploy` calls waiting for the parent's answer, by call number. */
-const deployCalls = new Map<number, { resolve(result: DeployResult): void; reject(cause: Error): void }>();
+/** `ctx.models` calls waiting for the parent's answer, by call number (each resolves with its own kind's result). */
+const registryCalls = new Map<number, { resolve(result: never): void; reject(cause: Error): void }>();
 let nextCall = 0;
 
 let outbox: FromChildMessage[] = [];
@@ -77,13 +77,15 @@ async function loadEnvironment(config: StepRunnerChildConfig): Promise<AttemptEn
 
 /** The parent's registry, reached over the channel on behalf of attempt `id`. */
 function relayedModels(id: number): ModelRegistryHost {
+  const ask = <T>(message: (call: number) => FromChildMessage) =>
+    new Promise<T>((resolve, reject) => {
+      const call = ++nextCall;
+      registryCalls.set(call, { resolve: resolve as (result: never) => void, reject });
+      send(message(call));
+    });
   return {
-    deploy: (request) =>
-      new Promise<DeployResult>((resolve, reject) => {
-        const call = ++nextCall;
-        deployCalls.set(call, { resolve, reject });
-        send({ kind: 'deploy', id, call, request });
-      }),
+    deploy: (request) => ask<DeployResult>((call) => ({ kind: 'deploy', id, call, request })),
+    traffic: (request) => ask<HostTrafficWindow>((call) => ({ kind: 'traffic', id, call, request })),
   };
 }
 
@@ -139,12 +141,13 @@ function receive(message: ToChildMessage): void {
       controllers.get(message.id)?.abort();
       return;
     case 'deployed':
-      deployCalls.get(message.call)?.resolve(message.result);
-      deployCalls.delete(message.call);
+    case 'traffic-read':
+      registryCalls.get(message.call)?.resolve(message.result as never);
+      registryCalls.delete(message.call);
       return;
-    case 'deploy-failed':
-      deployCalls.get(message.call)?.reject(new NodeError(message.message, { retryable: message.retryable }));
-      deployCalls.delete(message.call);
+    case 'registry-failed':
+      registryCalls.get(message.call)?.reject(new NodeError(message.message, { retryable: message.retryable }));
+      registryCalls.delete(message.call);
       return;
   }
 }

@@ -1,6 +1,6 @@
-import type { DeployResult, LogLevel } from '@loom/sdk';
+import type { DeployResult, LogLevel, TrafficWindowRequest } from '@loom/sdk';
 import type { AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
-import type { HostDeployRequest } from '../model-registry-host.ts';
+import type { HostDeployRequest, HostTrafficWindow } from '../model-registry-host.ts';
 
 /** An attempt as it crosses the process boundary: everything but the signal (abort is a message). */
 export type AttemptRequestData = Omit<AttemptRequest, 'signal'>;
@@ -13,7 +13,7 @@ export interface StepRunnerChildConfig {
   storeRoot: string;
   baseDir: string;
   dataRoots?: readonly string[];
-  /** Whether the parent offers a model registry: `ctx.models.deploy` is relayed to it (`deploy` messages). */
+  /** Whether the parent offers a model registry: `ctx.models` calls are relayed to it (`deploy` and `traffic` messages). */
   models?: boolean;
 }
 
@@ -33,7 +33,10 @@ export type ToChildMessage =
   | { kind: 'abort'; id: number }
   /** The answer to the `deploy` call numbered `call`. */
   | { kind: 'deployed'; call: number; result: DeployResult }
-  | { kind: 'deploy-failed'; call: number; message: string; retryable: boolean };
+  /** The answer to the `traffic` call numbered `call`. */
+  | { kind: 'traffic-read'; call: number; result: HostTrafficWindow }
+  /** A registry call (either kind) numbered `call` failed. */
+  | { kind: 'registry-failed'; call: number; message: string; retryable: boolean };
 
 /** Child → parent. `ready` answers once its message handler listens, so nothing sent earlier is lost. */
 export type FromChildMessage =
@@ -43,5 +46,7 @@ export type FromChildMessage =
   | { kind: 'log'; id: number; level: LogLevel; message: string; fields?: Record<string, unknown> }
   | { kind: 'metric'; id: number; name: string; value: number; step?: number }
   | { kind: 'outcome'; id: number; outcome: AttemptOutcome }
-  /** Attempt `id` calls `ctx.models.deploy`; `call` numbers the calls within the child. */
-  | { kind: 'deploy'; id: number; call: number; request: HostDeployRequest };
+  /** Attempt `id` calls `ctx.models.deploy`; `call` numbers the registry calls within the child. */
+  | { kind: 'deploy'; id: number; call: number; request: HostDeployRequest }
+  /** Attempt `id` calls `ctx.models.traffic`; numbered with the deploy calls. */
+  | { kind: 'traffic'; id: number; call: number; request: TrafficWindowRequest };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError } from '@loom/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NO_MODEL_REGISTRY } from '../model-registry-host.ts';
+import { NO_MODEL_REGISTRY, NO_MODEL_REGISTRY_FOR_TRAFFIC } from '../model-registry-host.ts';
 import { recordingModelHost } from '../test-fixtures/recording-model-host.ts';
 import { StepRunnerPool, type StepRunnerPoolOptions } from './step-runner-pool.ts';
 import {
@@ -109,5 +109,57 @@ describe('StepRunnerPool: ctx.models', () => {
       'NodeError: deploy of model "iris" refused: the attempt that asked has ended (retryable: false)\n',
     );
     expect(asked).toEqual([]);
+  });
+
+  it("relays a child's traffic read to the pool's host; the child reads the table from its own store", async () => {
+    const table = await workspace.store.put('rows of the request log');
+    const { host, trafficAsked } = recordingModelHost(undefined, (asked) => ({
+      model: asked.model,
+      table,
+      rows: 5,
+      version: 2,
+      versions: { '1': 1, '2': 5 },
+      start: '2026-12-07T10:00:00.000Z',
+      end: '2026-12-07T10:00:30.000Z',
+      missingInputs: ['colour'],
+      predictionColumn: 'prediction',
+    }));
+    const outcome = await makePool({ models: host }).run(
+      attemptRequest(testStep('watch', 'test.traffic', { model: 'iris', seconds: 30 })),
+      recordingHooks().hooks,
+    );
+    expect(trafficAsked).toEqual([{ model: 'iris', seconds: 30 }]);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(await workspace.readJson(outcome.outputs.window)).toEqual({
+      model: 'iris',
+      table: { sha256: table.sha256, text: 'rows of the request log' },
+      rows: 5,
+      version: 2,
+      versions: { '1': 1, '2': 5 },
+      start: '2026-12-07T10:00:00.000Z',
+      end: '2026-12-07T10:00:30.000Z',
+      missingInputs: ['colour'],
+      predictionColumn: 'prediction',
+    });
+  });
+
+  it("passes the host's refusal of a traffic read back, and says where reading works without a registry", async () => {
+    const { host } = recordingModelHost(new NodeError('the registry has no model "iris"', { retryable: false }));
+    const refused = await makePool({ models: host }).run(
+      attemptRequest(testStep('watch', 'test.traffic', { model: 'iris' })),
+      recordingHooks().hooks,
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      retryable: false,
+      failure: { message: 'the registry has no model "iris"' },
+    });
+    await pool?.close();
+    const none = await makePool().run(
+      attemptRequest(testStep('watch', 'test.traffic', { model: 'iris' })),
+      recordingHooks().hooks,
+    );
+    expect(none).toMatchObject({ ok: false, retryable: false, failure: { message: NO_MODEL_REGISTRY_FOR_TRAFFIC } });
   });
 });

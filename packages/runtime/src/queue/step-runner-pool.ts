@@ -1,10 +1,15 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NodeError } from '@loom/sdk';
+import { NodeError, type TrafficWindowRequest } from '@loom/sdk';
 import { cancelledOutcome, errorMessage, errorOutcome, formatMs, timeoutOutcome } from '../attempt-outcomes.ts';
 import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
-import { type HostDeployRequest, type ModelRegistryHost, NO_MODEL_REGISTRY } from '../model-registry-host.ts';
+import {
+  type HostDeployRequest,
+  type ModelRegistryHost,
+  NO_MODEL_REGISTRY,
+  NO_MODEL_REGISTRY_FOR_TRAFFIC,
+} from '../model-registry-host.ts';
 import type { FromChildMessage, MessageBatch, StepRunnerChildConfig, ToChildMessage } from './step-runner-messages.ts';
 
 export interface StepRunnerPoolOptions {
@@ -31,8 +36,8 @@ export interface StepRunnerPoolOptions {
   /** Where the children's stdout and stderr are copied besides the attempt's log. @default process.stderr */
   output?: NodeJS.WritableStream | null;
   /**
-   * The model registry the children's `ctx.models.deploy` calls reach, relayed over their IPC channel.
-   * @default none: a deploy fails its step, saying where deploying works
+   * The model registry the children's `ctx.models` calls reach, relayed over their IPC channel.
+   * @default none: a deploy or traffic read fails its step, saying where the registry is offered
    */
   models?: ModelRegistryHost;
 }
@@ -310,6 +315,10 @@ export class StepRunnerPool {
       void this.#deploy(runner, message.id, message.call, message.request);
       return;
     }
+    if (message.kind === 'traffic') {
+      void this.#traffic(runner, message.id, message.call, message.request);
+      return;
+    }
     const running = runner.attempt;
     if (running === undefined || running.id !== message.id) return;
     const { hooks } = running;
@@ -339,27 +348,64 @@ export class StepRunnerPool {
    * cancelled; the provenance is the one this side knows, whatever the child said.
    */
   async #deploy(runner: Runner, id: number, call: number, asked: HostDeployRequest): Promise<void> {
+    await this.#answer(
+      runner,
+      id,
+      call,
+      `deploy of model "${asked.model}"`,
+      NO_MODEL_REGISTRY,
+      async (models, request) => ({
+        kind: 'deployed',
+        call,
+        result: await models.deploy({
+          ...asked,
+          provenance: { runId: request.runId, stepId: request.step.id, attempt: request.attempt },
+        }),
+      }),
+    );
+  }
+
+  /** Answers a child's `ctx.models.traffic`, on the same terms as a deploy. */
+  async #traffic(runner: Runner, id: number, call: number, asked: TrafficWindowRequest): Promise<void> {
+    await this.#answer(
+      runner,
+      id,
+      call,
+      `reading the traffic of model "${asked.model}"`,
+      NO_MODEL_REGISTRY_FOR_TRAFFIC,
+      async (models) => ({ kind: 'traffic-read', call, result: await models.traffic(asked) }),
+    );
+  }
+
+  /**
+   * Runs one registry call of a child's and sends its answer, or its refusal: the attempt that asked
+   * must be the one running there now, not cancelled, and the pool must offer a registry.
+   */
+  async #answer(
+    runner: Runner,
+    id: number,
+    call: number,
+    what: string,
+    noRegistry: string,
+    ask: (models: ModelRegistryHost, request: AttemptRequest) => Promise<ToChildMessage>,
+  ): Promise<void> {
     const running = runner.attempt;
-    const refuse = (message: string) => this.#send(runner, { kind: 'deploy-failed', call, message, retryable: false });
+    const refuse = (message: string) =>
+      this.#send(runner, { kind: 'registry-failed', call, message, retryable: false });
     if (running === undefined || running.id !== id || running.request.signal.aborted) {
-      refuse(`deploy of model "${asked.model}" refused: the attempt that asked has ended`);
+      refuse(`${what} refused: the attempt that asked has ended`);
       return;
     }
     const models = this.#options.models;
     if (models === undefined) {
-      refuse(NO_MODEL_REGISTRY);
+      refuse(noRegistry);
       return;
     }
-    const { request } = running;
     try {
-      const result = await models.deploy({
-        ...asked,
-        provenance: { runId: request.runId, stepId: request.step.id, attempt: request.attempt },
-      });
-      this.#send(runner, { kind: 'deployed', call, result });
+      this.#send(runner, await ask(models, running.request));
     } catch (cause) {
       const retryable = !(cause instanceof NodeError) || cause.retryable;
-      this.#send(runner, { kind: 'deploy-failed', call, message: errorMessage(cause), retryable });
+      this.#send(runner, { kind: 'registry-failed', call, message: errorMessage(cause), retryable });
     }
   }
 

@@ -21,6 +21,8 @@ export const activity = {
   sources: {} as Record<string, Record<string, Array<{ node: string; port: string }>>>,
   /** What each `fixture.deploy` call came to: the version deployed, or the error's message. */
   deploys: [] as Array<{ version: number } | { error: string; retryable: boolean }>,
+  /** What each `fixture.traffic` call came to: the rows read, or the error's message. */
+  traffic: [] as Array<{ rows: number } | { error: string; retryable: boolean }>,
 };
 
 export function resetActivity(): void {
@@ -30,6 +32,7 @@ export function resetActivity(): void {
   activity.runs = [];
   activity.sources = {};
   activity.deploys = [];
+  activity.traffic = [];
 }
 
 function noteRun(ctx: { step: { stepId: string; attempt: number } }): void {
@@ -257,6 +260,38 @@ export const deployNode = defineNode({
   },
 });
 
+/**
+ * Reads an endpoint's traffic through `ctx.models` after `waitMs` (ignoring its signal meanwhile, like
+ * `fixture.deploy`), and outputs the window with the table's text read from the path it was given.
+ */
+export const trafficNode = defineNode({
+  type: 'fixture.traffic',
+  version: '1.0.0',
+  title: 'Traffic',
+  description: 'Reads an endpoint’s traffic through ctx.models.',
+  category: 'monitor',
+  params: Type.Object({
+    model: Type.String(),
+    seconds: Type.Integer({ default: 60 }),
+    waitMs: Type.Integer({ minimum: 0, default: 0 }),
+  }),
+  outputs: { window: output('json') },
+  async run(ctx) {
+    noteRun(ctx);
+    await new Promise((resolveLater) => setTimeout(resolveLater, ctx.params.waitMs));
+    try {
+      const window = await ctx.models.traffic({ model: ctx.params.model, seconds: ctx.params.seconds });
+      activity.traffic.push({ rows: window.rows });
+      const { table, ...rest } = window;
+      const text = await readFile(table.path, 'utf8');
+      return { window: { ...rest, table: { sha256: table.sha256, mediaType: table.mediaType ?? null, text } } };
+    } catch (error) {
+      activity.traffic.push({ error: (error as Error).message, retryable: (error as NodeError).retryable ?? true });
+      throw error;
+    }
+  },
+});
+
 /** Returns something other than its declared outputs, in the way `mode` names. */
 export const wrongOutputNode = defineNode({
   type: 'fixture.wrong_output',
@@ -376,6 +411,7 @@ export const fixtureNodes: readonly AnyNodeDefinition[] = [
   hangNode,
   zombieNode,
   deployNode,
+  trafficNode,
   wrongOutputNode,
   writeFileNode,
   readFileNode,

@@ -1,13 +1,21 @@
-import type { DeployResult } from '@loom/sdk';
-import type { HostDeployRequest, ModelRegistryHost } from '../model-registry-host.ts';
+import type { DeployResult, TrafficWindowRequest } from '@loom/sdk';
+import type { HostDeployRequest, HostTrafficWindow, ModelRegistryHost } from '../model-registry-host.ts';
+
+/** What {@link recordingModelHost} answers a traffic read with, when the test gives it one. */
+export type TrafficAnswer = (request: TrafficWindowRequest) => HostTrafficWindow | Promise<HostTrafficWindow>;
 
 /**
  * A {@link ModelRegistryHost} that notes each request and answers as a registry would for a first
- * deploy (a test double: the runtime's tests check what reaches the host, not what a registry does).
- * `refuse` makes it throw that error instead.
+ * deploy, and a traffic read with `traffic`'s window (a test double: the runtime's tests check what
+ * reaches the host, not what a registry does). `refuse` makes both throw that error instead; without
+ * `traffic`, a traffic read throws too.
  */
-export function recordingModelHost(refuse?: Error): { host: ModelRegistryHost; asked: HostDeployRequest[] } {
+export function recordingModelHost(
+  refuse?: Error,
+  traffic?: TrafficAnswer,
+): { host: ModelRegistryHost; asked: HostDeployRequest[]; trafficAsked: TrafficWindowRequest[] } {
   const asked: HostDeployRequest[] = [];
+  const trafficAsked: TrafficWindowRequest[] = [];
   const host: ModelRegistryHost = {
     deploy: async (request): Promise<DeployResult> => {
       asked.push(structuredClone(request));
@@ -21,6 +29,12 @@ export function recordingModelHost(refuse?: Error): { host: ModelRegistryHost; a
         url: `http://models.test/v2/models/${request.model}`,
       };
     },
+    traffic: async (request): Promise<HostTrafficWindow> => {
+      trafficAsked.push(structuredClone(request));
+      if (refuse !== undefined) throw refuse;
+      if (traffic === undefined) throw new Error('recordingModelHost was given no traffic answer');
+      return traffic(request);
+    },
   };
-  return { host, asked };
+  return { host, asked, trafficAsked };
 }

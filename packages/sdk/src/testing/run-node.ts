@@ -31,10 +31,12 @@ export interface RunNodeOptions<P extends TObject, I extends InputPorts> {
   /** Becomes `ctx.signal`; abort it to test how the node stops. Left out, `ctx.signal` never aborts. */
   signal?: AbortSignal;
   /**
-   * Becomes `ctx.models`: a registry of the test's own, e.g. one that records what the node deployed.
-   * @default a registry whose `deploy` rejects, saying to pass `models`
+   * Becomes `ctx.models`: a registry of the test's own, e.g. one that records what the node deployed,
+   * or whose `traffic` answers a table the test wrote.
+   * A method left out rejects, saying to pass it.
+   * @default a registry whose `deploy` and `traffic` reject, saying to pass `models`
    */
-  models?: ModelRegistryAccess;
+  models?: Partial<ModelRegistryAccess>;
 }
 
 /** What {@link runNode} returns: the node's outputs and everything it reported, in order. */
@@ -136,7 +138,7 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
     },
     artifacts,
     resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
-    models: options.models ?? noModelRegistry(definition),
+    models: { ...noModelRegistry(definition), ...options.models },
     step: {
       runId: 'test-run',
       stepId: 'test-step',
@@ -155,14 +157,13 @@ export async function runNode<P extends TObject, I extends InputPorts, O extends
 }
 
 function noModelRegistry(definition: AnyNodeDefinition): ModelRegistryAccess {
-  return {
-    deploy: async () => {
-      throw new NodeError(
-        `${definition.type}@${definition.version}: ctx.models.deploy was called, but runNode was given no model registry: pass options.models`,
-        { retryable: false },
-      );
-    },
+  const refuse = (method: string) => async (): Promise<never> => {
+    throw new NodeError(
+      `${definition.type}@${definition.version}: ctx.models.${method} was called, but runNode was given no model registry: pass options.models`,
+      { retryable: false },
+    );
   };
+  return { deploy: refuse('deploy'), traffic: refuse('traffic') };
 }
 
 function inputSources(

@@ -2,7 +2,7 @@
  * Node types for the queue tests, loaded by step runner children through `registryModule` (so this
  * module is imported in another process: it keeps no shared state with the tests).
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineNode, input, type NodeError, NodeRegistry, output, Type } from '@loom/sdk';
 
@@ -176,9 +176,25 @@ export const deployNode = defineNode({
   },
 });
 
+/** Reads an endpoint's traffic through `ctx.models` and outputs the window, with the table's text. */
+export const trafficNode = defineNode({
+  type: 'test.traffic',
+  version: '1.0.0',
+  title: 'Traffic',
+  description: 'Reads an endpoint’s traffic.',
+  category: 'monitor',
+  params: Type.Object({ model: Type.String(), seconds: Type.Integer({ default: 60 }) }),
+  outputs: { window: output('json') },
+  async run(ctx) {
+    const { table, ...window } = await ctx.models.traffic({ model: ctx.params.model, seconds: ctx.params.seconds });
+    const text = await readFile(table.path, 'utf8');
+    return { window: { ...window, table: { sha256: table.sha256, text } } };
+  },
+});
+
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(
-    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode, deployNode].map(
+    [noopNode, sleepNode, spinNode, failNode, echoNode, exitNode, leakNode, printNode, deployNode, trafficNode].map(
       (definition) => ({
         definition,
         source: 'queue-test-fixtures',
