@@ -84,6 +84,7 @@ export interface NewTrigger {
 /** A change to a trigger; `nextTick: null` clears it (paused). */
 export interface TriggerChange {
   name?: string;
+  /** null: follow the pipeline's latest version. */
   pipelineVersion?: number | null;
   parameters?: Record<string, ParameterValue>;
   cron?: string;

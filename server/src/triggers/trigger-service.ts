@@ -47,15 +47,8 @@ export interface CreateTriggerInput {
   paused?: boolean;
 }
 
-export interface TriggerPatch {
-  name?: string;
-  /** null: follow the pipeline's latest version. */
-  pipelineVersion?: number | null;
-  parameters?: Record<string, ParameterValue>;
-  cron?: string;
-  timezone?: string;
-  paused?: boolean;
-}
+/** An edit through the API: the stored change without `nextTick`, which the service works out from it. */
+export type TriggerPatch = Omit<TriggerChange, 'nextTick'>;
 
 /** What starts a run on a trigger's behalf; the alert actions call {@link TriggerService.startRun} with one. */
 export interface StartRunInput {
