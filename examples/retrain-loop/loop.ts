@@ -6,7 +6,7 @@
 //
 //   node --import tsx examples/retrain-loop/loop.ts [--server URL] [--window SECONDS]
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Alert, MonitorCreated, MonitorWindow, StoredRun } from '../../server/src/api-types.ts';
@@ -102,9 +102,9 @@ export interface Flower {
   species: string;
 }
 
-/** A labelled CSV of the example's folder: each row's measurements and its species. */
+/** A labelled iris CSV (a name in the example's folder, or a path): each row's measurements and its species. */
 export async function readFlowers(file: string): Promise<Flower[]> {
-  const [header, ...lines] = (await readFile(join(EXAMPLE_DIR, file), 'utf8')).trim().split('\n');
+  const [header, ...lines] = (await readFile(resolve(EXAMPLE_DIR, file), 'utf8')).trim().split('\n');
   const names = (header ?? '').split(',');
   return lines.map((line) => {
     const features: Record<string, number> = {};

@@ -5,7 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Flower, getRun, shifted, startRun, waitForRun } from '../../../examples/retrain-loop/loop.ts';
+import {
+  type Flower,
+  getRun,
+  readFlowers,
+  shifted,
+  startRun,
+  waitForRun,
+} from '../../../examples/retrain-loop/loop.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
 import { EXAMPLES } from './loom-process.ts';
 
@@ -24,20 +31,6 @@ async function irisWithDrift(): Promise<Record<string, unknown>> {
     { id: 'd2', from: { node: 'train', port: 'model' }, to: { node: 'drift', port: 'model' } },
   );
   return document;
-}
-
-/** Every flower of iris.csv: the rows the model was trained and tested on. */
-async function irisFlowers(): Promise<Flower[]> {
-  const [header, ...lines] = (await readFile(join(IRIS, 'iris.csv'), 'utf8')).trim().split('\n');
-  const names = (header ?? '').split(',');
-  return lines.map((line) => {
-    const values = line.split(',');
-    const features: Record<string, number> = {};
-    names.forEach((name, i) => {
-      if (name !== 'species') features[name] = Number(values[i]);
-    });
-    return { features, species: values[names.indexOf('species')] as string };
-  });
 }
 
 let server: InProcessServer;
@@ -87,7 +80,7 @@ describe('monitor.drift on a deployed endpoint', { timeout: 180_000 }, () => {
     expect(first.report.reason).toMatch(/^endpoint "iris" v1 answered no requests from /);
 
     // The flowers the model learnt from: every one is measured, and nothing drifts.
-    const flowers = await irisFlowers();
+    const flowers = await readFlowers(join(IRIS, 'iris.csv'));
     await send('iris', flowers);
     const quiet = await driftStep('iris');
     expect(quiet.run.steps.find((s) => s.id === 'deploy')?.status).toBe('cached');
