@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
@@ -164,6 +165,27 @@ describe('docker/kubernetes manifests', () => {
       };
       expect(gpu.spec.template.spec.containers[0]?.resources?.limits?.['nvidia.com/gpu']).toBe('1');
       expect(named('Namespace')).toEqual(['loom']);
+    });
+  });
+  describe.skipIf(rendered === undefined)('the base with the Prometheus HPA component instead of KEDA', () => {
+    it('renders every object valid, with an HPA for the CPU workers and no ScaledObject', () => {
+      // kustomize takes no absolute paths: a throwaway kustomization names the base relatively.
+      const dir = mkdtempSync(join(tmpdir(), 'loom-kustomize-'));
+      try {
+        const up = relative(dir, root);
+        writeFileSync(
+          join(dir, 'kustomization.yaml'),
+          `resources: [${up}/base]\ncomponents: [${up}/components/prometheus-hpa]\n` +
+            'secretGenerator: [{ name: loom-api-token, literals: [token=test] }]\n',
+        );
+        const objects = parseYaml(kubectlKustomize(dir) ?? '', 'base + prometheus-hpa (rendered)');
+        for (const object of objects) validate(object, 'base + prometheus-hpa (rendered)');
+        const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata?.name);
+        expect(hpas.sort()).toEqual(['loom-model-server', 'loom-worker-cpu']);
+        expect(objects.some((o) => o.kind === 'ScaledObject')).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
