@@ -59,7 +59,14 @@ export function stepJobName(jobId: string): string {
   const hash = createHash('sha256').update(jobId).digest('hex').slice(0, 10);
   const parts = jobId.split('.');
   const attempt = parts.at(-1) ?? '1';
-  const step = labelSlug(parts.slice(1, -1).join('-')).toLowerCase().slice(0, 40).replace(/-+$/, '');
+  const step = parts
+    .slice(1, -1)
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
   return `loom-${step === '' ? 'step' : step}-${attempt}-${hash}`;
 }
 
