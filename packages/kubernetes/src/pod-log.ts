@@ -1,5 +1,5 @@
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import fetch from 'node-fetch';
 import { apiMessage, type Backoff, backoffDelay, sleep } from './api-errors.ts';
 
 export interface FollowPodLogOptions {
@@ -79,14 +79,11 @@ export async function followPodLog(kubeConfig: KubeConfig, options: FollowPodLog
     };
     let complete = false;
     try {
-      const context = new RequestContext(url.toString(), HttpMethod.GET);
-      await kubeConfig.applySecurityAuthentication(context);
-      const dispatcher = context.getDispatcher();
-      const response = await fetch(url, {
-        headers: context.getHeaders(),
-        signal: options.signal,
-        ...(dispatcher === undefined ? {} : { dispatcher }),
-      });
+      // The kubeconfig's credentials and TLS settings, as client-node's own requests carry them.
+      const init = await kubeConfig.applyToFetchOptions({});
+      // node-fetch types its own AbortSignal; Node's is the one it takes at run time.
+      const signal = options.signal as unknown as NonNullable<Parameters<typeof fetch>[1]>['signal'];
+      const response = await fetch(url.toString(), { ...init, method: 'GET', signal });
       if (response.status !== 200 || response.body === null) {
         // 400 while the container is still being created; 404 once the pod is gone.
         const text = await response.text().catch(() => '');
@@ -96,7 +93,7 @@ export async function followPodLog(kubeConfig: KubeConfig, options: FollowPodLog
       let buffered = '';
       const decoder = new TextDecoder();
       for await (const chunk of response.body) {
-        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        buffered += decoder.decode(chunk as Buffer, { stream: true });
         let newline = buffered.indexOf('\n');
         while (newline >= 0) {
           take(buffered.slice(0, newline));

@@ -4,7 +4,7 @@ import { decodeLogLine, encodeReport, parseTerminationMessage } from './pod-prot
 import { podVerdict } from './pod-verdict.ts';
 
 /** Pod statuses as a 1.30 cluster reports them (the shapes `kubectl get pod -o json` shows). */
-function pod(status: V1Pod['status'], metadata: V1Pod['metadata'] = {}): V1Pod {
+function pod(status: NonNullable<V1Pod['status']>, metadata: NonNullable<V1Pod['metadata']> = {}): V1Pod {
   return { metadata: { name: 'loom-train-1-abc-xyz12', ...metadata }, status };
 }
 
