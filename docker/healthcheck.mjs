@@ -33,7 +33,8 @@ function command(...words) {
 }
 
 function checkRedis(redisUrl) {
-  if (!redisUrl || !URL.canParse(redisUrl)) fail(`REDIS_URL must be a redis:// or rediss:// URL, not "${redisUrl ?? ''}"`);
+  if (!redisUrl || !URL.canParse(redisUrl))
+    fail(`REDIS_URL must be a redis:// or rediss:// URL, not "${redisUrl ?? ''}"`);
   const url = new URL(redisUrl);
   const tls = url.protocol === 'rediss:';
   const options = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) };

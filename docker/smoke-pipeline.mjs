@@ -31,7 +31,8 @@ async function call(base, method, path, body) {
 
 async function expectOk(base, method, path, body) {
   const reply = await call(base, method, path, body);
-  if (reply.status >= 300) throw new Error(`${method} ${base}${path} answered ${reply.status}: ${reply.text.slice(0, 500)}`);
+  if (reply.status >= 300)
+    throw new Error(`${method} ${base}${path} answered ${reply.status}: ${reply.text.slice(0, 500)}`);
   return reply.json;
 }
 
