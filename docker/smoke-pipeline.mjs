@@ -3,6 +3,8 @@
 // checks that its model is served: the bundled iris example, as the server reads it, is saved, run
 // (its steps go to the workers when the server has REDIS_URL), deployed, and answered by the model server.
 //   LOOM_API_TOKEN=… node docker/smoke-pipeline.mjs <server URL> <model server URL>
+// LOOM_SMOKE_BACKEND=kubernetes sends every step to that backend (each a Kubernetes Job:
+// docker/kubernetes/smoke-test.sh).
 // Plain Node.js, no dependencies: docker/ci-engine-check.sh runs it from the host against the containers,
 // and scripts/docker-files.test.ts against processes started from this checkout.
 const [serverUrl = 'http://127.0.0.1:8080', modelServerUrl = 'http://127.0.0.1:8081'] = process.argv.slice(2);
@@ -46,6 +48,8 @@ async function until(what, check) {
 }
 
 const { document } = await expectOk(serverUrl, 'GET', `/api/examples/${EXAMPLE}`);
+const backend = process.env.LOOM_SMOKE_BACKEND;
+if (backend) document.nodes = document.nodes.map((node) => ({ ...node, backend }));
 const pipeline = await expectOk(serverUrl, 'POST', '/api/pipelines', { ...document, name: `smoke ${Date.now()}` });
 const started = await expectOk(serverUrl, 'POST', `/api/pipelines/${encodeURIComponent(pipeline.id)}/runs`, {});
 process.stdout.write(`run ${started.id} of ${EXAMPLE} started\n`);
@@ -55,7 +59,11 @@ const run = await until('the run to end', async () => {
 });
 const steps = Object.entries(run.steps ?? {}).map(([key, step]) => `${step.id ?? step.stepId ?? key} ${step.status}`);
 process.stdout.write(`run ${run.id} ${run.status}: ${steps.join(', ')}\n`);
-if (run.status !== 'succeeded') throw new Error(`the run ${run.status}`);
+if (run.status !== 'succeeded') {
+  const failures = Object.values(run.steps ?? {}).filter((step) => step.failure !== undefined);
+  for (const step of failures) process.stdout.write(`  ${step.id}: ${step.failure.message}\n`);
+  throw new Error(`the run ${run.status}`);
+}
 
 const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 const answer = await until(`${modelServerUrl} to serve ${MODEL}`, async () => {

@@ -259,4 +259,3 @@ describe('KubernetesStepRunner', () => {
     expect(outcome.failure.message).toBe(`a Job named default/${name} already exists for something other than Loom`);
   });
 });
-});
