@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { STEP_JOB_PERMISSIONS } from '../packages/kubernetes/src/cluster-access.ts';
 import { DEFAULT_PREFIX, queueName } from '../packages/runtime/src/queue/queue-names.ts';
 
 /**
@@ -30,6 +32,9 @@ const MODELS: Record<string, new (data: never) => Model> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'v1/Secret': Secret,
   'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
@@ -111,6 +116,24 @@ describe('docker/kubernetes manifests', () => {
     expect(lists).toEqual([`${queue}:wait`, `${queue}:active`]);
   });
 
+  it("the Kubernetes backend's Role grants every permission the worker checks at start", () => {
+    const objects = parseYaml(readFileSync(join(root, 'base/worker-kubernetes.yaml'), 'utf8'), 'worker-kubernetes');
+    const role = objects.find((object) => object.kind === 'Role') as unknown as {
+      rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    };
+    for (const permission of STEP_JOB_PERMISSIONS) {
+      const resource =
+        permission.subresource === undefined ? permission.resource : `${permission.resource}/${permission.subresource}`;
+      const granted = role.rules.some(
+        (rule) =>
+          rule.apiGroups.includes(permission.group) &&
+          rule.resources.includes(resource) &&
+          rule.verbs.includes(permission.verb),
+      );
+      expect(granted, `${permission.verb} ${resource}`).toBe(true);
+    }
+  });
+
   describe.skipIf(rendered === undefined)('the example overlay, rendered by `kubectl kustomize`', () => {
     const objects = rendered === undefined ? [] : parseYaml(rendered, 'overlays/example (rendered)');
     const named = (kind: string) => objects.filter((object) => object.kind === kind).map((o) => o.metadata?.name);
@@ -123,11 +146,15 @@ describe('docker/kubernetes manifests', () => {
           'Deployment',
           'Deployment',
           'Deployment',
+          'Deployment',
           'HorizontalPodAutoscaler',
           'Namespace',
           'PersistentVolumeClaim',
+          'Role',
+          'RoleBinding',
           'ScaledObject',
           'Secret',
+          'ServiceAccount',
           'Service',
           'Service',
           'Service',
@@ -165,6 +192,15 @@ describe('docker/kubernetes manifests', () => {
       };
       expect(gpu.spec.template.spec.containers[0]?.resources?.limits?.['nvidia.com/gpu']).toBe('1');
       expect(named('Namespace')).toEqual(['loom']);
+      // Step pods run the tagged worker image, like the workers themselves.
+      const stepWorker = objects.find(
+        (o) => o.kind === 'Deployment' && o.metadata?.name === 'loom-worker-kubernetes',
+      ) as unknown as {
+        spec: { template: { spec: PodSpec } };
+      };
+      const container = stepWorker.spec.template.spec.containers[0];
+      const stepImage = container?.env?.find((env) => env.name === 'LOOM_KUBERNETES_IMAGE') as { value?: string };
+      expect(stepImage.value).toBe(container?.image);
     });
   });
   describe.skipIf(rendered === undefined)('the base with the Prometheus HPA component instead of KEDA', () => {

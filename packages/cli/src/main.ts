@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
+import type { StepOptions } from './commands/step.ts';
 import { validateCommand } from './commands/validate.ts';
 import { workerCommand } from './commands/worker.ts';
 import { installedNodes } from './installed-nodes.ts';
@@ -91,6 +92,25 @@ program
   .option('--home <dir>', 'artifact store shared with the server (default: $LOOM_HOME or ./.loom)')
   .action(async (options: { backend: string; concurrency?: string; home?: string }) => {
     process.exitCode = await workerCommand(options);
+  });
+
+program
+  .command('step')
+  .description(
+    'run one attempt of a step and write its outcome: what a Kubernetes step pod runs (loom worker --backend kubernetes passes the arguments)',
+  )
+  .requiredOption('--run <id>', 'the run')
+  .requiredOption('--step <id>', "the step's id in the run's plan")
+  .requiredOption('--attempt <n>', 'the attempt number')
+  .requiredOption('--plan <sha256>', "the run's plan in the artifact store")
+  .requiredOption('--content-key <key>', "the step's content key")
+  .requiredOption('--inputs <json>', 'for each input port, the output records of its sources')
+  .requiredOption('--outcome-file <path>', 'where the outcome goes (the termination message path)')
+  .option('--home <dir>', 'artifact store shared with the server (default: $LOOM_HOME or ./.loom)')
+  .action(async (options: StepOptions) => {
+    // Loaded only here: the Kubernetes client is not every command's start-up cost.
+    const { stepCommand } = await import('./commands/step.ts');
+    process.exitCode = await stepCommand(options);
   });
 
 program
