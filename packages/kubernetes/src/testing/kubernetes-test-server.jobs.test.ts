@@ -1,4 +1,3 @@
-import './node20-undici-shim.ts';
 import { AuthorizationV1Api, BatchV1Api, CoreV1Api, type V1Job, Watch } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type KubernetesTestServer, startKubernetesTestServer } from './kubernetes-test-server.ts';

@@ -1,4 +1,3 @@
-import './node20-undici-shim.ts';
 /**
  * Helpers for the test server's own tests: clients made the way Loom makes them, and polling.
  */
