@@ -9,7 +9,16 @@ import { startKubernetesTestServer } from '@loom/kubernetes/testing';
 import { startRedisServer } from '@loom/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { LOOM_BIN } from './loom-process.ts';
-import { afterEachTest, runDocument, servingAddress, startLoom, stepLogs } from './loom-server.ts';
+import {
+  afterEachTest,
+  json,
+  post,
+  type RunView,
+  runDocument,
+  servingAddress,
+  startLoom,
+  stepLogs,
+} from './loom-server.ts';
 
 const test = afterEachTest();
 
@@ -22,7 +31,11 @@ async function writeRelayPlugin(dir: string) {
       name: 'loom-relay',
       version: '1.0.0',
       type: 'module',
-      loom: { apiVersion: 1, entry: './src/index.ts', nodes: ['relay.say@1.0.0', 'relay.shout@1.0.0'] },
+      loom: {
+        apiVersion: 1,
+        entry: './src/index.ts',
+        nodes: ['relay.say@1.0.0', 'relay.shout@1.0.0', 'relay.wait@1.0.0'],
+      },
       peerDependencies: { '@loom/sdk': '^0.1.0' },
     }),
   );
@@ -46,9 +59,28 @@ export const shout = defineNode({
   outputs: { text: output('text') },
   async run(ctx) { return { text: String(ctx.inputs.text).toUpperCase() }; },
 });
-export const nodes = [say, shout];
+export const wait = defineNode({
+  type: 'relay.wait', version: '1.0.0', title: 'Wait', description: 'Waits.', category: 'testing',
+  outputs: { text: output('text') },
+  async run(ctx) {
+    ctx.log.info('waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    return { text: 'waited' };
+  },
+});
+export const nodes = [say, shout, wait];
 `,
   );
+}
+
+async function waitForRun(base: string, id: string): Promise<RunView> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const run = await json<RunView>(await fetch(`${base}/api/runs/${id}`));
+    if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`the run did not end: ${JSON.stringify(run)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function relayDocument(name: string) {
@@ -65,24 +97,25 @@ function relayDocument(name: string) {
   };
 }
 
-describe('loom worker --backend kubernetes', () => {
-  it('runs each step as a Kubernetes Job whose pod runs loom step on the shared store', async () => {
-    const root = await test.tempDir('loom-k8s-');
-    const plugins = join(root, 'plugins');
-    await writeRelayPlugin(join(plugins, 'relay'));
-    const home = join(root, 'home');
-    const cluster = await startKubernetesTestServer({
-      nodes: [{ name: 'node-1', cpu: '8', memory: '16Gi' }],
-      // What the worker image has installed: here, the plugin folder.
-      podEnv: { LOOM_PLUGINS_DIR: plugins, PATH: process.env.PATH ?? '' },
-    });
-    test.later(() => cluster.close());
-    const kubeconfig = join(root, 'kubeconfig');
-    await writeFile(kubeconfig, cluster.kubeconfig);
-    const redis = await startRedisServer();
-    test.later(() => redis.stop());
-    const env = { REDIS_URL: redis.url, LOOM_HOME: home, LOOM_QUEUE_PREFIX: 'k8s', LOOM_PLUGINS_DIR: plugins };
-    const server = test.track(startLoom(['start', '--port', '0'], env, /serving on/));
+/** A server, Redis and the Kubernetes test cluster; `startWorker` starts a Kubernetes worker on them. */
+async function setUp() {
+  const root = await test.tempDir('loom-k8s-');
+  const plugins = join(root, 'plugins');
+  await writeRelayPlugin(join(plugins, 'relay'));
+  const home = join(root, 'home');
+  const cluster = await startKubernetesTestServer({
+    nodes: [{ name: 'node-1', cpu: '8', memory: '16Gi' }],
+    // What the worker image has installed: here, the plugin folder.
+    podEnv: { LOOM_PLUGINS_DIR: plugins, PATH: process.env.PATH ?? '' },
+  });
+  test.later(() => cluster.close());
+  const kubeconfig = join(root, 'kubeconfig');
+  await writeFile(kubeconfig, cluster.kubeconfig);
+  const redis = await startRedisServer();
+  test.later(() => redis.stop());
+  const env = { REDIS_URL: redis.url, LOOM_HOME: home, LOOM_QUEUE_PREFIX: 'k8s', LOOM_PLUGINS_DIR: plugins };
+  const server = test.track(startLoom(['start', '--port', '0'], env, /serving on/));
+  const startWorker = async () => {
     const worker = test.track(
       startLoom(
         ['worker', '--backend', 'kubernetes'],
@@ -98,11 +131,21 @@ describe('loom worker --backend kubernetes', () => {
       ),
     );
     await worker.line;
-    const base = await servingAddress(server);
+    return worker;
+  };
+  return { cluster, base: await servingAddress(server), startWorker };
+}
+
+describe('loom worker --backend kubernetes', () => {
+  it('runs each step as a Kubernetes Job whose pod runs loom step on the shared store', async () => {
+    const { cluster, base, startWorker } = await setUp();
+    await startWorker();
 
     const run = await runDocument(base, relayDocument('relay'));
     expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-    const shouted = await fetch(`${base}/api/artifacts/${run.steps.find((s) => s.id === 'shout')?.outputs.text?.sha256}`);
+    const shouted = await fetch(
+      `${base}/api/artifacts/${run.steps.find((s) => s.id === 'shout')?.outputs.text?.sha256}`,
+    );
     expect(await shouted.text()).toBe('HELLO KUBERNETES');
 
     const logs = await stepLogs(base, run.id, 'say');
@@ -120,6 +163,31 @@ describe('loom worker --backend kubernetes', () => {
       expect(job.spec.backoffLimit).toBe(0);
       expect(job.spec.template.spec.containers[0]?.args[0]).toBe('step');
     }
+  }, 120_000);
+
+  it('a worker that crashes mid-step is replaced by one that re-attaches to the running Job', async () => {
+    const { cluster, base, startWorker } = await setUp();
+    const first = await startWorker();
+    const document = {
+      format: 'loom.pipeline',
+      formatVersion: 2,
+      name: 'crash',
+      description: '',
+      nodes: [{ id: 'wait', type: 'relay.wait', version: '1.0.0', backend: 'kubernetes' }],
+      edges: [],
+    };
+    const saved = (await (await post(base, '/api/pipelines', document)).json()) as { id: string };
+    const run = (await (await post(base, `/api/pipelines/${saved.id}/runs`, {})).json()) as { id: string };
+    await expect.poll(() => cluster.objects('Pod').length, { timeout: 30_000 }).toBe(1);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await startWorker();
+    const ended = await waitForRun(base, run.id);
+    expect(ended.status, JSON.stringify(ended.steps)).toBe('succeeded');
+    expect(cluster.objects('Job')).toHaveLength(1);
+    expect(cluster.objects('Pod')).toHaveLength(1);
+    const logs = await stepLogs(base, run.id, 'wait');
+    expect(logs.some((line) => line.startsWith('re-attached to Kubernetes Job default/loom-wait-1-'))).toBe(true);
   }, 120_000);
 
   it('refuses to start without a kubeconfig, naming each place it looked', async () => {

@@ -12,8 +12,8 @@ import {
   stepJobId,
 } from '@loom/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeReport } from './pod-protocol.ts';
 import { KubernetesStepRunner } from './kubernetes-step-runner.ts';
+import { encodeReport } from './pod-protocol.ts';
 import { type KubernetesJobsConfig, stepJobName } from './step-job.ts';
 import { type ContainerScript, type KubernetesTestServer, startKubernetesTestServer } from './testing/index.ts';
 
@@ -249,7 +249,9 @@ describe('KubernetesStepRunner', () => {
       body: {
         metadata: { name },
         spec: {
-          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'other', image: 'busybox', command: ['true'] }] } },
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'other', image: 'busybox', command: ['true'] }] },
+          },
         },
       },
     });
