@@ -5,7 +5,10 @@ import { eventually, jobManifest, kubeConfigFor, statusBody } from './test-suppo
 
 let cluster: KubernetesTestServer;
 beforeEach(async () => {
-  cluster = await startKubernetesTestServer({ kubelet: () => ({ kind: 'succeed', afterMs: 20, log: ['done'] }), watchHistoryLimit: 20 });
+  cluster = await startKubernetesTestServer({
+    kubelet: () => ({ kind: 'succeed', afterMs: 20, log: ['done'] }),
+    watchHistoryLimit: 20,
+  });
 });
 afterEach(() => cluster.close());
 
@@ -21,7 +24,10 @@ describe('Kubernetes test server: Jobs through client-node', () => {
     expect(created.spec?.template.spec?.containers[0]?.terminationMessagePath).toBe('/dev/termination-log');
     const got = await batch().readNamespacedJob({ namespace: 'default', name: 'train' });
     expect(got.metadata?.name).toBe('train');
-    const listed = await batch().listNamespacedJob({ namespace: 'default', labelSelector: 'app=loom,step in (train, other),!missing' });
+    const listed = await batch().listNamespacedJob({
+      namespace: 'default',
+      labelSelector: 'app=loom,step in (train, other),!missing',
+    });
     expect(listed.items.map((job) => job.metadata?.name)).toEqual(['train']);
     expect(listed.metadata?.resourceVersion).toMatch(/^\d+$/);
     const none = await batch().listNamespacedJob({ namespace: 'default', labelSelector: 'app!=loom' });
@@ -35,19 +41,32 @@ describe('Kubernetes test server: Jobs through client-node', () => {
     expect(done.status?.succeeded).toBe(1);
     expect(done.status?.completionTime).toBeDefined();
     expect(done.status?.conditions?.map((condition) => condition.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
-    const status = await batch().deleteNamespacedJob({ namespace: 'default', name: 'train', propagationPolicy: 'Background' });
+    const status = await batch().deleteNamespacedJob({
+      namespace: 'default',
+      name: 'train',
+      propagationPolicy: 'Background',
+    });
     expect(status.status).toBe('Success');
-    const missing = await batch().readNamespacedJob({ namespace: 'default', name: 'train' }).catch((error: unknown) => error);
+    const missing = await batch()
+      .readNamespacedJob({ namespace: 'default', name: 'train' })
+      .catch((error: unknown) => error);
     expect((missing as { code: number }).code).toBe(404);
-    expect(statusBody(missing)).toMatchObject({ reason: 'NotFound', message: 'jobs.batch "train" not found', code: 404 });
+    expect(statusBody(missing)).toMatchObject({
+      reason: 'NotFound',
+      message: 'jobs.batch "train" not found',
+      code: 404,
+    });
     await eventually(() => (cluster.objects('Pod').length === 0 ? true : undefined));
   });
 
   it('answers 422 naming the field for a schema-invalid Job, and for a bad name', async () => {
     const body = jobManifest('bad', ['true']);
-    delete (body.spec?.template.spec?.containers[0] as { name?: string }).name;
+    const container = body.spec?.template.spec?.containers[0];
+    if (container !== undefined) delete (container as { name?: string }).name;
     (body.spec as { backoffLimit: unknown }).backoffLimit = 'x';
-    const error = await batch().createNamespacedJob({ namespace: 'default', body: body as V1Job }).catch((caught: unknown) => caught);
+    const error = await batch()
+      .createNamespacedJob({ namespace: 'default', body })
+      .catch((caught: unknown) => caught);
     expect((error as { code: number }).code).toBe(422);
     const status = statusBody(error);
     expect(status.reason).toBe('Invalid');
@@ -67,7 +86,11 @@ describe('Kubernetes test server: Jobs through client-node', () => {
     const error = await batch()
       .createNamespacedJob({ namespace: 'default', body: jobManifest('twice', ['true']) })
       .catch((caught: unknown) => caught);
-    expect(statusBody(error)).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'jobs.batch "twice" already exists' });
+    expect(statusBody(error)).toMatchObject({
+      code: 409,
+      reason: 'AlreadyExists',
+      message: 'jobs.batch "twice" already exists',
+    });
   });
 
   it('replays watch events after a resourceVersion and answers 410 Expired for one older than the history', async () => {
@@ -92,9 +115,14 @@ describe('Kubernetes test server: Jobs through client-node', () => {
     await eventually(() => (cluster.objects('Job').length === 11 ? true : undefined));
     const errors: unknown[] = [];
     await new Promise<void>((resolve) => {
-      void watch.watch('/apis/batch/v1/namespaces/default/jobs', { resourceVersion: '1' }, (type, object) => {
-        if (type === 'ERROR') errors.push(object);
-      }, () => resolve());
+      void watch.watch(
+        '/apis/batch/v1/namespaces/default/jobs',
+        { resourceVersion: '1' },
+        (type, object) => {
+          if (type === 'ERROR') errors.push(object);
+        },
+        () => resolve(),
+      );
     });
     expect(errors[0]).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
     expect((errors[0] as { message: string }).message).toMatch(/^too old resource version: 1 \(\d+\)$/);
@@ -102,11 +130,14 @@ describe('Kubernetes test server: Jobs through client-node', () => {
 
   it('answers 403 for denied requests and SelfSubjectAccessReviews agree', async () => {
     cluster.deny({ verb: 'create', resource: 'jobs', namespace: 'default' });
-    const error = await batch().createNamespacedJob({ namespace: 'default', body: jobManifest('nope', ['true']) }).catch((caught: unknown) => caught);
+    const error = await batch()
+      .createNamespacedJob({ namespace: 'default', body: jobManifest('nope', ['true']) })
+      .catch((caught: unknown) => caught);
     expect(statusBody(error)).toMatchObject({
       code: 403,
       reason: 'Forbidden',
-      message: 'jobs.batch is forbidden: User "loom-test" cannot create resource "jobs" in API group "batch" in the namespace "default"',
+      message:
+        'jobs.batch is forbidden: User "loom-test" cannot create resource "jobs" in API group "batch" in the namespace "default"',
     });
     const authorization = kubeConfigFor(cluster.kubeconfig).makeApiClient(AuthorizationV1Api);
     const review = (verb: string) =>
@@ -124,6 +155,10 @@ describe('Kubernetes test server: Jobs through client-node', () => {
       .listNamespacedPod({ namespace: 'default' })
       .catch((caught: unknown) => caught);
     expect((error as { code: number }).code).toBe(401);
-    expect(cluster.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/v1/namespaces/default/pods', status: 401 });
+    expect(cluster.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/namespaces/default/pods',
+      status: 401,
+    });
   });
 });

@@ -2,7 +2,11 @@ import { PassThrough } from 'node:stream';
 import { BatchV1Api, CoreV1Api, Log, type V1Job, type V1Pod, Watch } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContainerScript } from './container-runtime.ts';
-import { type KubernetesTestServer, type KubernetesTestServerOptions, startKubernetesTestServer } from './kubernetes-test-server.ts';
+import {
+  type KubernetesTestServer,
+  type KubernetesTestServerOptions,
+  startKubernetesTestServer,
+} from './kubernetes-test-server.ts';
 import { eventually, jobManifest, kubeConfigFor } from './test-support.ts';
 
 let cluster: KubernetesTestServer | undefined;
@@ -21,7 +25,10 @@ const clients = (server: KubernetesTestServer) => {
 async function podOf(server: KubernetesTestServer, job: string, until: (pod: V1Pod) => boolean): Promise<V1Pod> {
   const { core } = clients(server);
   return eventually(async () => {
-    const pods = await core.listNamespacedPod({ namespace: 'default', labelSelector: `batch.kubernetes.io/job-name=${job}` });
+    const pods = await core.listNamespacedPod({
+      namespace: 'default',
+      labelSelector: `batch.kubernetes.io/job-name=${job}`,
+    });
     return pods.items.find(until);
   });
 }
@@ -41,8 +48,16 @@ describe('Kubernetes test server: pods through client-node', () => {
     const server = await start();
     const { config, batch } = clients(server);
     const code = "console.log('hi'); require('fs').writeFileSync(process.argv[1], 'done')";
-    await batch.createNamespacedJob({ namespace: 'default', body: jobManifest('proc', [process.execPath, '-e', code, '/dev/termination-log']) });
-    const running = await podOf(server, 'proc', (pod) => pod.status?.containerStatuses?.[0]?.state?.waiting === undefined && pod.status?.containerStatuses !== undefined);
+    await batch.createNamespacedJob({
+      namespace: 'default',
+      body: jobManifest('proc', [process.execPath, '-e', code, '/dev/termination-log']),
+    });
+    const running = await podOf(
+      server,
+      'proc',
+      (pod) =>
+        pod.status?.containerStatuses?.[0]?.state?.waiting === undefined && pod.status?.containerStatuses !== undefined,
+    );
     const output = new PassThrough();
     let text = '';
     output.on('data', (chunk: Buffer) => {
@@ -69,7 +84,9 @@ describe('Kubernetes test server: pods through client-node', () => {
     const pod = await podOf(server, 'oom', (candidate) => candidate.status?.phase === 'Failed');
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
     const job = await jobCondition(server, 'oom', 'Failed');
-    expect(job.status?.conditions?.find((condition) => condition.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+    expect(job.status?.conditions?.find((condition) => condition.type === 'Failed')?.reason).toBe(
+      'BackoffLimitExceeded',
+    );
     expect(job.status?.failed).toBe(1);
   });
 
@@ -90,16 +107,25 @@ describe('Kubernetes test server: pods through client-node', () => {
 
   it('fails a Job past activeDeadlineSeconds with DeadlineExceeded', async () => {
     const server = await start({ kubelet: scripted({ kind: 'hang' }) });
-    await clients(server).batch.createNamespacedJob({ namespace: 'default', body: jobManifest('slow', ['x'], { activeDeadlineSeconds: 1 }) });
+    await clients(server).batch.createNamespacedJob({
+      namespace: 'default',
+      body: jobManifest('slow', ['x'], { activeDeadlineSeconds: 1 }),
+    });
     const job = await jobCondition(server, 'slow', 'Failed');
     const failed = job.status?.conditions?.find((condition) => condition.type === 'Failed');
-    expect(failed).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(failed).toMatchObject({
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+    });
   });
 
   it('kills a running process pod when its Job is deleted with Background propagation', async () => {
     const server = await start();
     const { batch } = clients(server);
-    await batch.createNamespacedJob({ namespace: 'default', body: jobManifest('long', [process.execPath, '-e', 'setInterval(() => {}, 1000)']) });
+    await batch.createNamespacedJob({
+      namespace: 'default',
+      body: jobManifest('long', [process.execPath, '-e', 'setInterval(() => {}, 1000)']),
+    });
     await podOf(server, 'long', (pod) => pod.status?.phase === 'Running');
     await batch.deleteNamespacedJob({ namespace: 'default', name: 'long', propagationPolicy: 'Background' });
     expect(server.objects('Job')).toEqual([]);
@@ -112,12 +138,21 @@ describe('Kubernetes test server: pods through client-node', () => {
     await batch.createNamespacedJob({ namespace: 'default', body: jobManifest('lost', ['x']) });
     const running = await podOf(server, 'lost', (pod) => pod.status?.phase === 'Running');
     const seen: V1Pod[] = [];
-    const controller = await new Watch(config).watch('/api/v1/namespaces/default/pods', { resourceVersion: running.metadata?.resourceVersion }, (_type, pod: V1Pod) => seen.push(pod), () => {});
+    const controller = await new Watch(config).watch(
+      '/api/v1/namespaces/default/pods',
+      { resourceVersion: running.metadata?.resourceVersion },
+      (_type, pod: V1Pod) => seen.push(pod),
+      () => {},
+    );
     server.loseNode('node-1');
     const job = await jobCondition(server, 'lost', 'Failed');
     controller.abort();
-    expect(job.status?.conditions?.find((condition) => condition.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
-    const disrupted = seen.find((pod) => pod.status?.conditions?.some((condition) => condition.type === 'DisruptionTarget'));
+    expect(job.status?.conditions?.find((condition) => condition.type === 'Failed')?.reason).toBe(
+      'BackoffLimitExceeded',
+    );
+    const disrupted = seen.find((pod) =>
+      pod.status?.conditions?.some((condition) => condition.type === 'DisruptionTarget'),
+    );
     expect(disrupted?.status?.conditions?.find((condition) => condition.type === 'DisruptionTarget')).toMatchObject({
       reason: 'DeletionByTaintManager',
       message: 'Taint manager: deleting due to NoExecute taint',
@@ -131,7 +166,9 @@ describe('Kubernetes test server: pods through client-node', () => {
     const ended = new Promise<unknown>((resolve) => {
       void new Watch(config).watch('/api/v1/namespaces/default/pods', {}, () => {}, resolve);
     });
-    await eventually(() => (server.requests.some((request) => request.query.watch === 'true' && request.status === 200) ? true : undefined));
+    await eventually(() =>
+      server.requests.some((request) => request.query.watch === 'true' && request.status === 200) ? true : undefined,
+    );
     await server.setAvailable(false);
     await ended;
     await expect(core.listNamespacedPod({ namespace: 'default' })).rejects.toThrow();

@@ -1,8 +1,7 @@
 /**
  * Helpers for the test server's own tests: clients made the way Loom makes them, and polling.
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import type { IJob } from 'kubernetes-models/batch/v1';
+import { KubeConfig, type V1Job, type V1JobSpec } from '@kubernetes/client-node';
 
 export function kubeConfigFor(kubeconfig: string): KubeConfig {
   const config = new KubeConfig();
@@ -22,7 +21,7 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
 }
 
 /** A minimal valid Job running `command`. */
-export function jobManifest(name: string, command: string[], extra: Partial<NonNullable<IJob['spec']>> = {}): IJob {
+export function jobManifest(name: string, command: string[], extra: Partial<V1JobSpec> = {}): V1Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -42,7 +41,12 @@ export function jobManifest(name: string, command: string[], extra: Partial<NonN
 }
 
 /** The body of an ApiException, parsed (client-node keeps it as text). */
-export function statusBody(error: unknown): { code?: number; reason?: string; message?: string; details?: { causes?: { field?: string }[] } } {
+export function statusBody(error: unknown): {
+  code?: number;
+  reason?: string;
+  message?: string;
+  details?: { causes?: { field?: string }[] };
+} {
   const body = (error as { body?: unknown }).body;
   return typeof body === 'string' ? JSON.parse(body) : (body as object);
 }
