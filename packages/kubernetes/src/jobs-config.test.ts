@@ -13,7 +13,7 @@ describe('kubernetesJobsConfigFromEnv', () => {
           LOOM_KUBERNETES_IMAGE: 'loom/worker:0.1.0',
           LOOM_KUBERNETES_NODE_SELECTOR: 'pool=batch, zone=a',
           LOOM_KUBERNETES_PENDING_TIMEOUT: '90',
-          LOOM_KUBERNETES_JOB_TTL: '60',
+          LOOM_KUBERNETES_JOB_TTL: '120',
           LOOM_KUBERNETES_TOKEN_SECRET: 'loom-api-token',
           LOOM_KUBERNETES_COMMAND: '["/usr/bin/env","loom"]',
           LOOM_API_URL: 'http://loom-server:8080',
@@ -28,7 +28,7 @@ describe('kubernetesJobsConfigFromEnv', () => {
       artifactVolume: { claimName: 'loom-home', mountPath: '/var/lib/loom' },
       nodeSelector: { pool: 'batch', zone: 'a' },
       pendingTimeoutMs: 90_000,
-      ttlSecondsAfterFinished: 60,
+      ttlSecondsAfterFinished: 120,
       env: { LOOM_API_URL: 'http://loom-server:8080' },
       secretEnv: { LOOM_API_TOKEN: { secret: 'loom-api-token', key: 'token' } },
     });
@@ -42,6 +42,9 @@ describe('kubernetesJobsConfigFromEnv', () => {
     );
     expect(() => kubernetesJobsConfigFromEnv({ ...withImage, LOOM_KUBERNETES_PENDING_TIMEOUT: 'soon' })).toThrow(
       /LOOM_KUBERNETES_PENDING_TIMEOUT must be a number of seconds, not "soon"/,
+    );
+    expect(() => kubernetesJobsConfigFromEnv({ ...withImage, LOOM_KUBERNETES_JOB_TTL: '0' })).toThrow(
+      /LOOM_KUBERNETES_JOB_TTL must be at least 60 seconds, not 0: a Job deleted before its worker reads/,
     );
     expect(() => kubernetesJobsConfigFromEnv({ ...withImage, LOOM_KUBERNETES_NODE_SELECTOR: 'pool' })).toThrow(
       /LOOM_KUBERNETES_NODE_SELECTOR must be key=value pairs/,

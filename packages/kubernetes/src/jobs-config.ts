@@ -1,4 +1,4 @@
-import type { KubernetesJobsConfig } from './step-job.ts';
+import { type KubernetesJobsConfig, MIN_JOB_TTL_SECONDS } from './step-job.ts';
 
 /** The environment variables `loom worker --backend kubernetes` reads, with what each sets. */
 export const KUBERNETES_ENV = {
@@ -11,7 +11,7 @@ export const KUBERNETES_ENV = {
   LOOM_KUBERNETES_ARTIFACT_MOUNT: 'where it is mounted, LOOM_HOME in the pod (default /var/lib/loom)',
   LOOM_KUBERNETES_NODE_SELECTOR: 'key=value,… for step pods',
   LOOM_KUBERNETES_PENDING_TIMEOUT: 'seconds a step pod may stay pending before its step fails (default 300)',
-  LOOM_KUBERNETES_JOB_TTL: 'seconds a finished Job is kept (default 600)',
+  LOOM_KUBERNETES_JOB_TTL: 'seconds a finished Job is kept (default 600, at least 60)',
   LOOM_KUBERNETES_TOKEN_SECRET: 'a Secret whose key "token" step pods get as LOOM_API_TOKEN',
 } as const;
 
@@ -87,7 +87,14 @@ export function kubernetesJobsConfigFromEnv(
   const pending = seconds('LOOM_KUBERNETES_PENDING_TIMEOUT');
   if (pending !== undefined) config.pendingTimeoutMs = pending * 1000;
   const ttl = seconds('LOOM_KUBERNETES_JOB_TTL');
-  if (ttl !== undefined) config.ttlSecondsAfterFinished = Math.round(ttl);
+  if (ttl !== undefined) {
+    if (ttl < MIN_JOB_TTL_SECONDS) {
+      throw new Error(
+        `LOOM_KUBERNETES_JOB_TTL must be at least ${MIN_JOB_TTL_SECONDS} seconds, not ${ttl}: a Job deleted before its worker reads how its pod ended takes the step's outcome with it`,
+      );
+    }
+    config.ttlSecondsAfterFinished = Math.round(ttl);
+  }
   const passed = Object.fromEntries(
     PASSED_ON.flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name] as string]])),
   );

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import {
   type ArtifactStore,
@@ -37,6 +38,8 @@ export interface KubernetesStepRunnerOptions {
 const DEFAULT_PENDING_TIMEOUT_MS = 300_000;
 /** How long the end of a pod's log may trail its end before the outcome is reported without it. */
 const LOG_DRAIN_MS = 5_000;
+/** How long the pod's end may trail the Job's disappearance before the step counts the Job as deleted. */
+const JOB_GONE_GRACE_MS = 3_000;
 
 /** The state of one step's Job, as its watch and reads have seen it. */
 interface Tracked {
@@ -45,6 +48,8 @@ interface Tracked {
   podDeleted: V1Pod | undefined;
   job: V1Job | undefined;
   jobGone: boolean;
+  /** Counts the changes seen, so that one arriving while the loop was busy is not slept through. */
+  changes: number;
   wake: () => void;
 }
 
@@ -69,6 +74,8 @@ export class KubernetesStepRunner implements AttemptRunner {
     this.#batch = options.kubeConfig.makeApiClient(BatchV1Api);
     this.#core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.#say = options.say ?? ((message) => process.stderr.write(`loom worker (kubernetes): ${message}\n`));
+    // Every running attempt listens for a detach: as many listeners as Jobs at once, not a leak.
+    setMaxListeners(0, this.#detached.signal);
   }
 
   async run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome> {
@@ -156,6 +163,7 @@ export class KubernetesStepRunner implements AttemptRunner {
       podDeleted: undefined,
       job: undefined,
       jobGone: false,
+      changes: 0,
       wake: () => undefined,
     };
     const podWatch = watchObjects<V1Pod>(this.#options.kubeConfig, {
@@ -169,7 +177,8 @@ export class KubernetesStepRunner implements AttemptRunner {
       },
       onChange: ({ type, object }) => {
         if (type === 'DELETED') {
-          if (tracked.pod?.metadata?.name === object.metadata?.name) {
+          // A pod first seen in its deletion still tells how it ended (the event carries its last state).
+          if (tracked.pod === undefined || tracked.pod.metadata?.name === object.metadata?.name) {
             tracked.podDeleted = object;
             tracked.pod = object;
           }
@@ -177,6 +186,7 @@ export class KubernetesStepRunner implements AttemptRunner {
           tracked.pod = object;
           if (tracked.podDeleted?.metadata?.name !== object.metadata?.name) tracked.podDeleted = undefined;
         }
+        tracked.changes++;
         tracked.wake();
       },
       onInterrupted: (reason) => this.#say(`watching the pods of Job ${namespace}/${name}: ${reason}; watching again`),
@@ -187,10 +197,12 @@ export class KubernetesStepRunner implements AttemptRunner {
     const pendingLimitMs = jobs.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS;
     const watchedSince = Date.now();
     let lastJobRead = 0;
+    let jobGoneAt: number | undefined;
     try {
       for (;;) {
         if (this.#detached.signal.aborted) return failed('detached', true, elapsed());
         if (request.signal.aborted) return await this.#cancel(name, elapsed);
+        const seenChanges = tracked.changes;
         const pod = tracked.pod;
         const verdict: PodVerdict | undefined = pod === undefined ? undefined : podVerdict(pod);
         if (verdict?.state === 'running' || verdict?.state === 'terminated') {
@@ -249,17 +261,28 @@ export class KubernetesStepRunner implements AttemptRunner {
           );
         }
         // The Job itself, now and then: its deadline, and whether someone deleted it.
-        if (Date.now() - lastJobRead >= (this.#options.jobPollMs ?? 10_000)) {
+        if (Date.now() - lastJobRead >= (jobGoneAt === undefined ? (this.#options.jobPollMs ?? 10_000) : 250)) {
           lastJobRead = Date.now();
           const job = await this.#readJob(name, retry);
           if (job === undefined) {
-            return failed(`the Job ${namespace}/${name} was deleted while its step ran (not by Loom)`, true, elapsed());
+            // Gone after it finished (a short ttlSecondsAfterFinished) is no failure: the pod's last
+            // state, which its deletion event carries, is on its way through the watch.
+            jobGoneAt ??= Date.now();
+            if (Date.now() - jobGoneAt >= JOB_GONE_GRACE_MS) {
+              return failed(
+                `the Job ${namespace}/${name} was deleted while its step ran (not by Loom)`,
+                true,
+                elapsed(),
+              );
+            }
           }
           const deadline = deadlineOutcome(job, request, elapsed());
           if (deadline !== undefined) return deadline;
         }
+        if (tracked.changes !== seenChanges) continue;
         await new Promise<void>((resolve) => {
-          const pollMs = this.#options.jobPollMs ?? 10_000;
+          // While a vanished Job's pod is awaited, the Job is looked at again soon.
+          const pollMs = jobGoneAt === undefined ? (this.#options.jobPollMs ?? 10_000) : 250;
           const waitMs =
             verdict?.state === 'running' ? pollMs : Math.min(pollMs, Math.max(50, pendingLimitMs - pendingFor));
           const wake = () => {

@@ -22,7 +22,11 @@ export interface KubernetesJobsConfig {
   nodeSelector?: Record<string, string>;
   /** Labels added to every Job and pod, besides Loom's own. */
   labels?: Record<string, string>;
-  /** How long a finished Job stays for `kubectl describe` before Kubernetes deletes it. @default 600 */
+  /**
+   * How long a finished Job stays for `kubectl describe` before Kubernetes deletes it; at least
+   * {@link MIN_JOB_TTL_SECONDS}, since a Job gone before its worker read its pod's end takes the outcome
+   * with it. @default 600
+   */
   ttlSecondsAfterFinished?: number;
   /** A pod not running after this long (unschedulable, image not pulled) fails its step with the reason. @default 300000 */
   pendingTimeoutMs?: number;
@@ -31,6 +35,9 @@ export interface KubernetesJobsConfig {
 }
 
 export const STEP_CONTAINER = 'step';
+
+/** The shortest time a finished Job is kept: long enough for a restarting worker to read how it ended. */
+export const MIN_JOB_TTL_SECONDS = 60;
 
 /** Loom's labels and annotations on step Jobs and their pods. */
 export const LABELS = {
@@ -110,7 +117,7 @@ export function stepJob(job: StepJobData, jobId: string, step: PlanStep, config:
       backoffLimit: 0,
       // Pending time counts too: a pod that never starts is also stopped by then.
       activeDeadlineSeconds: Math.max(1, Math.ceil(step.timeoutMs / 1000)),
-      ttlSecondsAfterFinished: config.ttlSecondsAfterFinished ?? 600,
+      ttlSecondsAfterFinished: Math.max(MIN_JOB_TTL_SECONDS, config.ttlSecondsAfterFinished ?? 600),
       template: {
         metadata: { labels, annotations },
         spec: {

@@ -132,7 +132,17 @@ export class JobController {
     this.pending = true;
     setImmediate(() => {
       this.pending = false;
-      for (const job of this.store.list<IJob>(JOB)) this.syncJob(job);
+      // Pods grouped by their controlling Job once per sync, not listed again for each Job: with
+      // hundreds of finished Jobs kept (their TTL), syncing stays linear.
+      const podsByJob = new Map<string, IPod[]>();
+      for (const pod of this.store.list<IPod>(POD)) {
+        const owner = (pod.metadata?.ownerReferences ?? []).find((reference) => reference.controller === true);
+        if (owner === undefined) continue;
+        const pods = podsByJob.get(owner.uid) ?? [];
+        pods.push(pod);
+        podsByJob.set(owner.uid, pods);
+      }
+      for (const job of this.store.list<IJob>(JOB)) this.syncJob(job, podsByJob.get(job.metadata?.uid ?? '') ?? []);
     });
   }
 
@@ -150,9 +160,8 @@ export class JobController {
     return tracking;
   }
 
-  private syncJob(job: IJob): void {
+  private syncJob(job: IJob, pods: IPod[]): void {
     const meta = metaOf(job);
-    const pods = this.podsOf(job);
     if (meta.deletionTimestamp !== undefined) {
       this.finishForegroundDeletion(job, pods);
       return;
