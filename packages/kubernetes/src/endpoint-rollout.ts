@@ -10,7 +10,8 @@ export type RolloutVerdict =
  * Judges a Deployment's rollout as `kubectl rollout status` does: until the controller has observed
  * this generation nothing is known; `Progressing=False` with `ProgressDeadlineExceeded` is a failure;
  * it is complete once every replica asked for runs the new template (`updatedReplicas`), no old one is
- * left (`replicas`) and all are available (`availableReplicas`).
+ * left (`replicas`) and all are available (`availableReplicas`), and the `Progressing` condition, when
+ * there is one, says `NewReplicaSetAvailable`.
  *
  * @example
  * rolloutVerdict(await apps.readNamespacedDeployment({ name, namespace })) // { kind: 'waiting', message: '1 of 2 updated replicas are available' }
@@ -39,5 +40,11 @@ export function rolloutVerdict(deployment: V1Deployment): RolloutVerdict {
   }
   if (available < updated)
     return { kind: 'waiting', message: `${available} of ${updated} updated replicas are available` };
+  // Stricter than kubectl: the controller marks a complete rollout `NewReplicaSetAvailable` in the same
+  // status write as the counts above. Waiting for it too means counts that still include the old
+  // ReplicaSet's available pods (an API that reports `replicas` without them) never pass for complete.
+  if (progressing !== undefined && progressing.reason !== 'NewReplicaSetAvailable') {
+    return { kind: 'waiting', message: progressing.message ?? `the rollout is ${progressing.reason ?? 'progressing'}` };
+  }
   return { kind: 'complete' };
 }

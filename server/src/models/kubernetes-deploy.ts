@@ -1,5 +1,6 @@
 import {
   KubernetesEndpoints,
+  type KubernetesEndpointsOptions,
   kubernetesEndpointConfigFromEnv,
   loadKubeConfig,
   type RolloutOutcome,
@@ -27,13 +28,19 @@ export type KubernetesEndpointsSource = () => KubernetesEndpoints;
  * @example
  * const kubernetes = kubernetesEndpointsFromEnv(process.env);
  */
-export function kubernetesEndpointsFromEnv(env: NodeJS.ProcessEnv = process.env): KubernetesEndpointsSource {
+export function kubernetesEndpointsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: Pick<KubernetesEndpointsOptions, 'pollMs' | 'backoff'> = {},
+): KubernetesEndpointsSource {
   let found: KubernetesEndpoints | undefined;
   return () => {
     if (found !== undefined) return found;
+    // The image first: a server meant for no cluster is told of the variable, not of kubeconfig paths.
+    const config = kubernetesEndpointConfigFromEnv(env);
     const loaded = loadKubeConfig(env);
-    const config = kubernetesEndpointConfigFromEnv(env, { namespace: loaded.namespace });
-    found = new KubernetesEndpoints({ kubeConfig: loaded.kubeConfig, config });
+    if (!env.LOOM_KUBERNETES_ENDPOINT_NAMESPACE?.trim() && loaded.namespace !== undefined)
+      config.namespace = loaded.namespace;
+    found = new KubernetesEndpoints({ ...options, kubeConfig: loaded.kubeConfig, config });
     return found;
   };
 }
