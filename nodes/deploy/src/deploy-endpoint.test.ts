@@ -146,7 +146,8 @@ describe('deploy.endpoint', () => {
       { model: 'iris', alias: '1st' },
       { model: 'iris', traffic_percent: 0 },
       { model: 'iris', traffic_percent: 101 },
-      { model: 'iris', target: 'moon' },
+      // Not a target: typed as one here, so that the node's own check is what refuses it.
+      { model: 'iris', target: 'moon' as 'local' },
     ]) {
       await expect(run({ params, inputs: { onnx }, models: registry() }), JSON.stringify(params)).rejects.toThrow(
         /deploy\.endpoint@1\.1\.0: invalid params: \/(model|alias|traffic_percent|target)/,
