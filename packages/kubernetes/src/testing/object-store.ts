@@ -163,7 +163,9 @@ export class ObjectStore {
     if (resourceVersion < oldest - 1 && resourceVersion < this.counter) {
       throw expired(String(resourceVersion), oldest);
     }
-    return this.history.filter((event) => event.resourceVersion > resourceVersion).map((event) => clone(event));
+    return this.history
+      .filter((event) => event.resourceVersion > resourceVersion)
+      .map((event) => ({ ...event, object: clone(event.object) }));
   }
 
   private commit<T extends KubeObject>(type: WatchEventType, resource: ResourceType, key: string, object: T): T {

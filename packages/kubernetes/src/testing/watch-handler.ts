@@ -48,7 +48,8 @@ export function serveWatch(store: ObjectStore, request: WatchRequest, response: 
       replay = store.changesSince(since).filter((event) => event.resource === resource && inScope(event.object));
     }
   } catch (error) {
-    if (error instanceof ApiError) send('ERROR', error.status);
+    if (!(error instanceof ApiError)) throw error;
+    send('ERROR', error.status);
     response.end();
     return;
   }
