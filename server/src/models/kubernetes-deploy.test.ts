@@ -5,7 +5,6 @@ import { type KubernetesTestServer, startKubernetesTestServer } from '@loom/kube
 import type { HostDeployRequest } from '@loom/runtime';
 import { NodeError } from '@loom/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { exampleOnnx } from '../test-fixtures/onnx-models.ts';
 import { createTestApp, type TestApp } from '../test-fixtures/test-app.ts';
 import { storeModelRegistry } from './deploy-host.ts';
@@ -41,10 +40,7 @@ async function setup(neverReady: (routes: string) => boolean = () => false) {
       neverReady(deployment.spec?.template?.metadata?.annotations?.['loom.dev/routes'] ?? '') ? 'neverReady' : 'ready',
   });
   const kubeconfig = join(dir, 'kubeconfig');
-  // The test server speaks plain HTTP, which client-node allows only with TLS verification off.
-  const config = parse(cluster.kubeconfig) as { clusters: Array<{ cluster: Record<string, unknown> }> };
-  for (const entry of config.clusters) entry.cluster['insecure-skip-tls-verify'] = true;
-  await writeFile(kubeconfig, stringify(config));
+  await writeFile(kubeconfig, cluster.kubeconfig);
   const kubernetes = kubernetesEndpointsFromEnv(
     {
       KUBECONFIG: kubeconfig,
