@@ -6,7 +6,30 @@ export {
   loadKubeConfig,
   STEP_JOB_PERMISSIONS,
 } from './cluster-access.ts';
+export {
+  KUBERNETES_ENDPOINT_ENV,
+  type KubernetesEndpointConfig,
+  kubernetesEndpointConfigFromEnv,
+} from './endpoint-config.ts';
+export {
+  ENDPOINT_ANNOTATIONS,
+  ENDPOINT_LABELS,
+  ENDPOINT_PORT,
+  type EndpointManifests,
+  type EndpointRoute,
+  endpointManifests,
+  endpointObjectName,
+  endpointServiceUrl,
+  formatServeRoutes,
+} from './endpoint-manifests.ts';
+export { type RolloutVerdict, rolloutVerdict } from './endpoint-rollout.ts';
 export { KUBERNETES_ENV, kubernetesJobsConfigFromEnv } from './jobs-config.ts';
+export {
+  ENDPOINT_FIELD_MANAGER,
+  KubernetesEndpoints,
+  type KubernetesEndpointsOptions,
+  type RolloutOutcome,
+} from './kubernetes-endpoints.ts';
 export { KubernetesStepRunner, type KubernetesStepRunnerOptions } from './kubernetes-step-runner.ts';
 export {
   decodeLogLine,

@@ -61,6 +61,8 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
       };
       if (request.metrics !== undefined) body.metrics = request.metrics;
       if (request.description !== undefined) body.description = request.description;
+      // Only when not the default, so that a worker talks to a server that predates targets as before.
+      if (request.target !== undefined && request.target !== 'local') body.target = request.target;
       return post(`${modelUrl(request.model)}/deployments`, body, `deploying model "${request.model}"`);
     },
     traffic(request: TrafficWindowRequest): Promise<HostTrafficWindow> {
