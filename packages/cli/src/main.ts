@@ -160,8 +160,8 @@ program
   .option('--alias <alias>', 'the alias to move back', DEFAULT_ROLLBACK_ALIAS)
   .option(HOME_OPTION, HOME_HELP)
   .option('--json', 'print the move and the endpoint as JSON')
-  .action((model: string, options: { alias: string; home?: string; json?: boolean }) => {
-    process.exitCode = rollbackCommand(model, options);
+  .action(async (model: string, options: { alias: string; home?: string; json?: boolean }) => {
+    process.exitCode = await rollbackCommand(model, options);
   });
 
 const remote = program
