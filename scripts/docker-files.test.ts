@@ -221,7 +221,9 @@ describe('the Dockerfiles', () => {
 
   it('agree with the Kubernetes manifests: image, subcommand and backend', () => {
     for (const role of ROLES) {
-      const [deployment] = parseAllDocuments(read(`docker/kubernetes/base/${role.manifest}`)).map((doc) => doc.toJS());
+      const deployment = parseAllDocuments(read(`docker/kubernetes/base/${role.manifest}`))
+        .map((doc) => doc.toJS())
+        .find((object) => object.kind === 'Deployment');
       const container = deployment.spec.template.spec.containers[0] as { image: string; args: string[] };
       expect(container.image).toBe(role.image);
       const cmd = instructionsOf(finalStage(dockerfiles.get(role) as Dockerfile), 'CMD').at(-1)?.json ?? [];

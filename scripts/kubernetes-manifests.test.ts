@@ -151,9 +151,12 @@ describe('docker/kubernetes manifests', () => {
           'Namespace',
           'PersistentVolumeClaim',
           'Role',
+          'Role',
+          'RoleBinding',
           'RoleBinding',
           'ScaledObject',
           'Secret',
+          'ServiceAccount',
           'ServiceAccount',
           'Service',
           'Service',
@@ -201,6 +204,17 @@ describe('docker/kubernetes manifests', () => {
       const container = stepWorker.spec.template.spec.containers[0];
       const stepImage = container?.env?.find((env) => env.name === 'LOOM_KUBERNETES_IMAGE') as { value?: string };
       expect(stepImage.value).toBe(container?.image);
+      // Endpoint pods run the tagged model-server image, like the model server itself.
+      const server = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'loom-server') as unknown as {
+        spec: { template: { spec: PodSpec } };
+      };
+      const modelServer = objects.find(
+        (o) => o.kind === 'Deployment' && o.metadata?.name === 'loom-model-server',
+      ) as unknown as { spec: { template: { spec: PodSpec } } };
+      const endpointImage = server.spec.template.spec.containers[0]?.env?.find(
+        (env) => env.name === 'LOOM_KUBERNETES_ENDPOINT_IMAGE',
+      ) as { value?: string };
+      expect(endpointImage.value).toBe(modelServer.spec.template.spec.containers[0]?.image);
     });
   });
   describe.skipIf(rendered === undefined)('the base with the Prometheus HPA component instead of KEDA', () => {
