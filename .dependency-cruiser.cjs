@@ -105,6 +105,14 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm'] },
     },
     {
+      name: 'kubernetes-below-server',
+      severity: 'error',
+      comment:
+        'The Kubernetes backend and endpoint applier are adapters the CLI and the server use; they never import either, nor node packages.',
+      from: { path: '^packages/kubernetes/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(packages/cli|nodes|server)/' },
+    },
+    {
       name: 'drift-is-pure',
       severity: 'error',
       comment:

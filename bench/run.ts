@@ -8,6 +8,7 @@ import { benchCanvas } from './canvas.ts';
 import { benchCompile } from './compile.ts';
 import { benchIngest } from './ingest.ts';
 import { benchInline } from './inline.ts';
+import { benchKubernetes } from './kubernetes.ts';
 import { benchMonitor } from './monitor.ts';
 import { benchPlugins } from './plugins.ts';
 import { benchQueueChain } from './queue-chain.ts';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   compile: benchCompile,
   inline: benchInline,
   ingest: benchIngest,
+  kubernetes: benchKubernetes,
   monitor: benchMonitor,
   plugins: benchPlugins,
   'queue-chain': benchQueueChain,

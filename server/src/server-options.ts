@@ -1,5 +1,6 @@
 import type { NodeRegistry } from '@loom/sdk';
 import type { ModelServerOptions } from './model-server/model-server-options.ts';
+import type { KubernetesEndpointsSource } from './models/kubernetes-deploy.ts';
 import type { NodeRegistrySource } from './node-registry-source.ts';
 
 /** How a Loom server is set up; `buildApp` fills in the defaults. */
@@ -57,6 +58,13 @@ export interface ServerOptions {
    * `<modelServerUrl>/v2/models/<model>`. @default `LOOM_MODEL_SERVER_URL`, or this server's own address
    */
   modelServerUrl?: string;
+  /**
+   * The cluster that `deploy.endpoint` with `target: kubernetes` deploys to, asked for at each such
+   * deploy (and each alias rollback, to re-apply an endpoint that is on it); it throws saying what
+   * configuration is missing, which refuses the deploy.
+   * @default `kubernetesEndpointsFromEnv(process.env)`: `LOOM_KUBERNETES_ENDPOINT_*` and the kubeconfig
+   */
+  kubernetesEndpoints?: KubernetesEndpointsSource;
   /** Fastify's (pino) logger setting. @default false */
   logger?: boolean | { level: string };
   /**

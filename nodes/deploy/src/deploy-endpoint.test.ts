@@ -1,7 +1,14 @@
-import type { DeployRequest, DeployResult, ModelRegistryAccess } from '@loom/sdk';
+import {
+  type DeployRequest,
+  type DeployResult,
+  type ModelRegistryAccess,
+  NodeRegistry,
+  upgradeNodeParams,
+} from '@loom/sdk';
 import { type RunNodeOptions, runNode } from '@loom/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployEndpoint } from './deploy-endpoint.ts';
+import { deployEndpoint, deployEndpointV1 } from './deploy-endpoint.ts';
+import { deployNodes } from './index.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -44,7 +51,7 @@ describe('deploy.endpoint', () => {
     const models = registry();
     const result = await run({ params: { model: 'iris' }, inputs: { onnx, metrics: validation }, models });
     expect(models.asked).toEqual([
-      { model: 'iris', alias: 'production', onnx, trafficPercent: 100, metrics: validation },
+      { model: 'iris', alias: 'production', onnx, trafficPercent: 100, metrics: validation, target: 'local' },
     ]);
     expect(result.outputs.endpoint).toEqual({
       url: 'http://127.0.0.1:8080/v2/models/iris',
@@ -76,7 +83,7 @@ describe('deploy.endpoint', () => {
       inputs: { onnx },
       models,
     });
-    expect(models.asked).toEqual([{ model: 'iris', alias: 'staging', onnx, trafficPercent: 10 }]);
+    expect(models.asked).toEqual([{ model: 'iris', alias: 'staging', onnx, trafficPercent: 10, target: 'local' }]);
     expect(result.outputs.endpoint).toMatchObject({ version: 2, alias: 'staging' });
     expect(result.logs[0]?.message).toBe(
       'iris already held this model as version 2; staging serves v2 10%, v1 90% at http://127.0.0.1:8080/v2/models/iris',
@@ -139,9 +146,11 @@ describe('deploy.endpoint', () => {
       { model: 'iris', alias: '1st' },
       { model: 'iris', traffic_percent: 0 },
       { model: 'iris', traffic_percent: 101 },
+      // Not a target: typed as one here, so that the node's own check is what refuses it.
+      { model: 'iris', target: 'moon' as 'local' },
     ]) {
       await expect(run({ params, inputs: { onnx }, models: registry() }), JSON.stringify(params)).rejects.toThrow(
-        /deploy\.endpoint@1\.0\.0: invalid params: \/(model|alias|traffic_percent)/,
+        /deploy\.endpoint@1\.1\.0: invalid params: \/(model|alias|traffic_percent|target)/,
       );
     }
   });
@@ -155,5 +164,33 @@ describe('deploy.endpoint', () => {
     await expect(run({ params: { model: 'iris' }, inputs: { onnx }, models: refusing })).rejects.toThrow(
       'deploying model "iris" was refused: the artifact store holds no artifact cccc',
     );
+  });
+});
+
+describe('deploy.endpoint versions', () => {
+  it('1.1.0 asks the registry for the target; 1.0.0 asks as it did', async () => {
+    const models = registry({ url: 'http://loom-endpoint-iris.ml.svc.cluster.local:8081/v2/models/iris' });
+    const result = await run({ params: { model: 'iris', target: 'kubernetes' }, inputs: { onnx }, models });
+    expect(models.asked).toEqual([
+      { model: 'iris', alias: 'production', onnx, trafficPercent: 100, target: 'kubernetes' },
+    ]);
+    expect(result.outputs.endpoint.url).toBe('http://loom-endpoint-iris.ml.svc.cluster.local:8081/v2/models/iris');
+    const old = registry();
+    const v1 = await runNode(deployEndpointV1, { params: { model: 'iris' }, inputs: { onnx }, models: old });
+    cleanups.push(v1.cleanup);
+    expect(old.asked).toEqual([{ model: 'iris', alias: 'production', onnx, trafficPercent: 100 }]);
+    expect(deployNodes.map((n) => `${n.type}@${n.version}`)).toEqual([
+      'deploy.endpoint@1.0.0',
+      'deploy.endpoint@1.1.0',
+    ]);
+  });
+
+  it("carries a 1.0.0 document's parameters up to 1.1.0 unchanged, target taking its default", () => {
+    const nodes = new NodeRegistry(deployNodes.map((definition) => ({ definition, source: 'test' })));
+    const params = { model: 'iris', traffic_percent: 10 };
+    expect(upgradeNodeParams(nodes, 'deploy.endpoint', '1.0.0', undefined, params)).toEqual({
+      ok: true,
+      upgrade: { type: 'deploy.endpoint', version: '1.1.0', params, migrations: [] },
+    });
   });
 });

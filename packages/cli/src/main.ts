@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
+import type { StepOptions } from './commands/step.ts';
 import { validateCommand } from './commands/validate.ts';
 import { workerCommand } from './commands/worker.ts';
 import { installedNodes } from './installed-nodes.ts';
@@ -94,6 +95,25 @@ program
   });
 
 program
+  .command('step')
+  .description(
+    'run one attempt of a step and write its outcome: what a Kubernetes step pod runs (loom worker --backend kubernetes passes the arguments)',
+  )
+  .requiredOption('--run <id>', 'the run')
+  .requiredOption('--step <id>', "the step's id in the run's plan")
+  .requiredOption('--attempt <n>', 'the attempt number')
+  .requiredOption('--plan <sha256>', "the run's plan in the artifact store")
+  .requiredOption('--content-key <key>', "the step's content key")
+  .requiredOption('--inputs <json>', 'for each input port, the output records of its sources')
+  .requiredOption('--outcome-file <path>', 'where the outcome goes (the termination message path)')
+  .option('--home <dir>', 'artifact store shared with the server (default: $LOOM_HOME or ./.loom)')
+  .action(async (options: StepOptions) => {
+    // Loaded only here: the Kubernetes client is not every command's start-up cost.
+    const { stepCommand } = await import('./commands/step.ts');
+    process.exitCode = await stepCommand(options);
+  });
+
+program
   .command('format')
   .description('rewrite pipeline documents in canonical form, so they diff cleanly')
   .argument('<files...>', '.loom.json pipeline documents')
@@ -140,8 +160,8 @@ program
   .option('--alias <alias>', 'the alias to move back', DEFAULT_ROLLBACK_ALIAS)
   .option(HOME_OPTION, HOME_HELP)
   .option('--json', 'print the move and the endpoint as JSON')
-  .action((model: string, options: { alias: string; home?: string; json?: boolean }) => {
-    process.exitCode = rollbackCommand(model, options);
+  .action(async (model: string, options: { alias: string; home?: string; json?: boolean }) => {
+    process.exitCode = await rollbackCommand(model, options);
   });
 
 const remote = program

@@ -28,6 +28,22 @@ export function withModelStore<T>(homeOption: string | undefined, use: (access: 
   }
 }
 
+/** {@link withModelStore} for work that awaits: the store stays open until `use` settles. */
+export async function withModelStoreAsync<T>(
+  homeOption: string | undefined,
+  use: (access: ModelStoreAccess) => Promise<T>,
+): Promise<T> {
+  const home = resolveLoomHome(homeOption);
+  const path = join(home, 'loom.db');
+  if (!existsSync(path)) return use({ home, path, store: null });
+  const store = openRunStore(home);
+  try {
+    return await use({ home, path, store });
+  } finally {
+    store.close();
+  }
+}
+
 /** The model called `name` and the store that holds it, or a UserError naming the store and the models it does have. */
 export function requireModel(
   command: string,

@@ -26,6 +26,35 @@ function keys(plan: Plan): Record<string, string> {
   return Object.fromEntries(plan.steps.map((s) => [s.id, s.cacheKey]));
 }
 
+describe('compile: a node sent to another backend', () => {
+  const withBackend = (id: string, backend: string) => {
+    const raw = mlPipeline() as { nodes: { id: string; backend?: string }[] };
+    for (const n of raw.nodes) if (n.id === id) n.backend = backend;
+    return raw;
+  };
+
+  it('runs where the document says, under the same cache key', () => {
+    const plan = planOf(withBackend('train', 'kubernetes'));
+    expect(step(plan, 'train').backend).toBe('kubernetes');
+    expect(step(plan, 'split').backend).toBe('cpu');
+    expect(keys(plan)).toEqual(keys(planOf(mlPipeline())));
+  });
+
+  it('refuses to send a GPU node to the CPU backend, naming the node', () => {
+    const result = compile(withBackend('train', 'cpu'), registry, withEpochs);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'node.backend', severity: 'error', nodeId: 'train' }),
+    );
+  });
+
+  it('rejects a backend that does not exist', () => {
+    const result = compile(withBackend('train', 'tpu'), registry, withEpochs);
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result.diagnostics)).toContain('backend');
+  });
+});
+
 describe('compile: the plan', () => {
   it('describes each step completely', () => {
     const plan = planOf(mlPipeline());

@@ -141,6 +141,20 @@ export function compileDocument(
     }
   }
 
+  // A GPU step cannot be sent where no GPU is (a Kubernetes Job asks for one, a GPU worker has one).
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index] as PipelineNode;
+    const entry = entries[index];
+    if (node.backend !== 'cpu' || entry === undefined || entry.definition.resources.gpu <= 0) continue;
+    diagnostics.push(
+      error(
+        'node.backend',
+        `node "${node.id}" (${entry.definition.type}) needs ${entry.definition.resources.gpu} GPU, which backend "cpu" has none of: use "gpu" or "kubernetes"`,
+        { nodeId: node.id, path: `${pointer('nodes', index)}/backend` },
+      ),
+    );
+  }
+
   // Order and cycles.
   const ordered = topologicalOrder(nodes.length, successors);
   if (!ordered.ok) {
@@ -204,7 +218,7 @@ export function compileDocument(
       inputs: sortedInputs,
       outputs: summary.outputs,
       dependsOn: sortStrings(dependsOn),
-      backend: definition.resources.backend,
+      backend: node.backend ?? definition.resources.backend,
       resources: summary.resources,
       retry: node.retries === undefined ? definition.retry : { ...definition.retry, retries: node.retries },
       timeoutMs: node.timeoutMs ?? definition.timeoutMs,

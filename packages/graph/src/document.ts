@@ -69,6 +69,12 @@ export const PipelineNodeSchema = Type.Object(
     timeoutMs: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Overrides the node type default step timeout.' }),
     ),
+    backend: Type.Optional(
+      Type.Union([Type.Literal('cpu'), Type.Literal('gpu'), Type.Literal('kubernetes')], {
+        description:
+          "Overrides where the node type's steps run: `cpu` or `gpu` workers, or `kubernetes` (each step a Kubernetes Job). Not part of the cache key: where a step ran does not change what it made.",
+      }),
+    ),
     ui: Type.Optional(NodeUiSchema),
   },
   { additionalProperties: false },

@@ -16,7 +16,7 @@ const DOCUMENT_KEYS = [
   'notes',
 ];
 const PARAMETER_KEYS = ['type', 'default', 'enum', 'description'];
-const NODE_KEYS = ['id', 'type', 'version', 'params', 'retries', 'timeoutMs', 'ui'];
+const NODE_KEYS = ['id', 'type', 'version', 'params', 'retries', 'timeoutMs', 'backend', 'ui'];
 const UI_KEYS = ['position', 'label', 'color', 'comment'];
 const POSITION_KEYS = ['x', 'y'];
 const EDGE_KEYS = ['id', 'from', 'to'];

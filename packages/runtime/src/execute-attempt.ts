@@ -60,6 +60,14 @@ export interface AttemptHooks {
 
 export type { AttemptOutcome } from './attempt-outcomes.ts';
 
+/**
+ * Whatever runs attempts for a worker: a {@link StepRunnerPool} of local processes, or a backend that
+ * runs each attempt elsewhere (a Kubernetes Job). Never rejects: failures are outcomes.
+ */
+export interface AttemptRunner {
+  run(request: AttemptRequest, hooks: AttemptHooks): Promise<AttemptOutcome>;
+}
+
 export interface AttemptEnvironment {
   registry: NodeRegistry;
   store: ArtifactStore;

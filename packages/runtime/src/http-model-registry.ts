@@ -30,7 +30,7 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
   const modelUrl = (model: string) => `${base}/api/models/${encodeURIComponent(model)}`;
 
   /** Posts `body`, answering the parsed 2xx body; `what` starts every error's message. */
-  async function post<T>(url: string, body: Record<string, unknown>, what: string): Promise<T> {
+  async function post<T>(url: string, body: Record<string, unknown>, what: string, timeoutMs?: number): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.apiToken !== undefined && options.apiToken !== '') headers.authorization = `Bearer ${options.apiToken}`;
     let response: Response;
@@ -39,7 +39,7 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs ?? options.timeoutMs ?? 30_000),
       });
     } catch (cause) {
       throw new Error(`${what}: the Loom server at ${base} did not answer: ${reason(cause)}`, { cause });
@@ -61,7 +61,13 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
       };
       if (request.metrics !== undefined) body.metrics = request.metrics;
       if (request.description !== undefined) body.description = request.description;
-      return post(`${modelUrl(request.model)}/deployments`, body, `deploying model "${request.model}"`);
+      // Only when not the default, so that a worker talks to a server that predates targets as before.
+      if (request.target !== undefined && request.target !== 'local') body.target = request.target;
+      // A deploy to Kubernetes answers once the rollout is done (LOOM_KUBERNETES_ENDPOINT_ROLLOUT_TIMEOUT,
+      // 10 minutes by default): waited for that long and a little more, not cut off and sent again.
+      const timeoutMs =
+        body.target === 'kubernetes' ? Math.max(options.timeoutMs ?? 30_000, KUBERNETES_DEPLOY_TIMEOUT_MS) : undefined;
+      return post(`${modelUrl(request.model)}/deployments`, body, `deploying model "${request.model}"`, timeoutMs);
     },
     traffic(request: TrafficWindowRequest): Promise<HostTrafficWindow> {
       const body: Record<string, unknown> = { seconds: request.seconds };
@@ -70,6 +76,9 @@ export function httpModelRegistry(options: HttpModelRegistryOptions): ModelRegis
     },
   };
 }
+
+/** How long a worker waits for a deploy with `target: kubernetes`, whose answer waits for the rollout. */
+const KUBERNETES_DEPLOY_TIMEOUT_MS = 15 * 60_000;
 
 function serverMessage(text: string): string {
   try {

@@ -15,6 +15,7 @@ export {
   type AttemptHooks,
   type AttemptOutcome,
   type AttemptRequest,
+  type AttemptRunner,
   executeAttempt,
   resolveDocumentPath,
   resolvePath,

@@ -20,8 +20,10 @@ export {
 export { INPUT_FILE_KEYWORD, inputFile, isInputFileSchema } from './input-file.ts';
 export {
   ALIAS_PATTERN,
+  DEPLOY_TARGETS,
   type DeployRequest,
   type DeployResult,
+  type DeployTarget,
   type DeployTrafficShare,
   MAX_TRAFFIC_SECONDS,
   MODEL_NAME_PATTERN,

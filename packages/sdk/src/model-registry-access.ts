@@ -13,6 +13,16 @@ export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
  */
 export const ALIAS_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,63}$';
 
+/**
+ * Where an endpoint runs: `local`, the model server of the Loom server (or a `loom serve` on its home)
+ * that follows the alias; `kubernetes`, a Deployment, Service and HorizontalPodAutoscaler of its own
+ * that the Loom server applies to its cluster, its pods pinned to the versions the deploy routed.
+ */
+export const DEPLOY_TARGETS = ['local', 'kubernetes'] as const;
+
+/** One of {@link DEPLOY_TARGETS}. */
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+
 /** What a node asks {@link ModelRegistryAccess.deploy} to do. */
 export interface DeployRequest {
   /** The model (and endpoint) name; see {@link MODEL_NAME_PATTERN}. */
@@ -31,6 +41,12 @@ export interface DeployRequest {
   metrics?: Metrics;
   /** The model's description, used when this version is its first. */
   description?: string;
+  /**
+   * Where the endpoint runs (see {@link DEPLOY_TARGETS}). With `kubernetes` the deploy resolves once the
+   * rollout has completed; a failed rollout moves the alias back and rejects (not retryable).
+   * @default 'local'
+   */
+  target?: DeployTarget;
 }
 
 /** A share of an endpoint's requests. */
@@ -52,7 +68,11 @@ export interface DeployResult {
   previousVersion?: number;
   /** Where the endpoint's requests go now. */
   traffic: DeployTrafficShare[];
-  /** The endpoint's address on the model server, e.g. `http://127.0.0.1:8080/v2/models/iris`. */
+  /**
+   * The endpoint's address on the model server, e.g. `http://127.0.0.1:8080/v2/models/iris`; on
+   * Kubernetes its Service's in-cluster address, e.g.
+   * `http://loom-endpoint-iris.ml.svc.cluster.local:8081/v2/models/iris`.
+   */
   url: string;
 }
 

@@ -18,6 +18,7 @@ import { SHARED_SCHEMAS } from '../schemas/common.ts';
 import type { ServerOptions } from '../server-options.ts';
 import { type ModelServerOptions, requestLogSettingsFromEnv } from './model-server-options.ts';
 import { modelServerPlugin } from './model-server-plugin.ts';
+import { servePinFromEnv } from './serve-pin.ts';
 
 /** How `loom serve` is set up: the parts of {@link ServerOptions} a model server uses, and its own. */
 export type ModelServerAppOptions = Pick<
@@ -30,7 +31,8 @@ export type ModelServerAppOptions = Pick<
 /**
  * Completes `loom serve`'s options from the environment as `resolveServerOptions` does for `loom
  * start`: `LOOM_HOME` (default `./.loom`), `LOOM_API_TOKEN`, `LOOM_ALLOWED_HOSTS` and
- * `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_REQUEST_LOG` and `LOOM_REQUEST_LOG_SAMPLE`. Options given explicitly win; an empty variable is unset.
+ * `LOOM_ALLOWED_ORIGINS` (comma-separated), `LOOM_REQUEST_LOG` and `LOOM_REQUEST_LOG_SAMPLE`,
+ * `LOOM_SERVE_MODEL` and `LOOM_SERVE_ROUTES` (a pin: one model's given versions, see `ServePin`). Options given explicitly win; an empty variable is unset.
  *
  * @example
  * const options = resolveModelServerOptions({ host: '0.0.0.0', modelServer: { threads: 4 } }, process.env);
@@ -62,6 +64,11 @@ export function resolveModelServerOptions(
   if (given.modelServer === undefined) {
     const logging = requestLogSettingsFromEnv(read);
     if (Object.keys(logging).length > 0) options.modelServer = logging;
+  }
+  // Read even beside given model-server options (`loom serve --threads`): a pod's pin is in its environment.
+  if (given.modelServer?.pin === undefined) {
+    const pin = servePinFromEnv(read);
+    if (pin !== undefined) options.modelServer = { ...options.modelServer, pin };
   }
   return options;
 }

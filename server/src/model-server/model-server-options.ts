@@ -1,4 +1,5 @@
 import type { RequestLogSink } from './request-log-types.ts';
+import type { ServePin } from './serve-pin.ts';
 
 /** How the model server is set up (`ServerOptions.modelServer`, `loom serve`); every field has a default. */
 export interface ModelServerOptions {
@@ -25,6 +26,11 @@ export interface ModelServerOptions {
    * model with `*` for the rest (`LOOM_REQUEST_LOG_SAMPLE`, e.g. `iris=0.1,*=1`). @default 1
    */
   requestLogSampleRate?: number | Readonly<Record<string, number>>;
+  /**
+   * Serve one model's given versions only, whatever its alias says (`LOOM_SERVE_MODEL` and
+   * `LOOM_SERVE_ROUTES`, as the pods of an endpoint on Kubernetes get them). @default every endpoint of the registry, following its alias
+   */
+  pin?: ServePin;
 }
 
 /**

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { ParquetRequestLog } from '../request-log/parquet-request-log.ts';
 import { type ModelServerOptions, sampleRateOf } from './model-server-options.ts';
 import { modelServerRoutes } from './model-server-routes.ts';
+import { pinnedServingStore } from './serve-pin.ts';
 import { ServingMetrics } from './serving-metrics.ts';
 import { ServingTable } from './serving-table.ts';
 
@@ -17,7 +18,7 @@ import { ServingTable } from './serving-table.ts';
 export const modelServerPlugin = fp<{ settings: ModelServerOptions }>(
   async (fastify, { settings }) => {
     const table = new ServingTable({
-      store: fastify.store,
+      store: settings.pin === undefined ? fastify.store : pinnedServingStore(fastify.store, settings.pin),
       artifacts: fastify.artifacts,
       createPool: () =>
         new InferencePool({

@@ -8,7 +8,11 @@ import {
 import type { DeployResult, TrafficWindowRequest } from '@loom/sdk';
 import type { LoomStore } from '../store/loom-store.ts';
 import { ModelRegistryError } from '../store/model-registry-error.ts';
-import { deployModel } from './deploy.ts';
+import {
+  deployModelToTarget,
+  environmentKubernetesEndpoints,
+  type KubernetesEndpointsSource,
+} from './kubernetes-deploy.ts';
 import { readModelTraffic } from './traffic.ts';
 
 /** The model server's address when nothing says otherwise: where `loom start` listens by default. */
@@ -32,6 +36,8 @@ export interface StoreModelRegistryOptions {
    * resolves only once it has synced with the change. @default none
    */
   servedHere?: () => { sync(): Promise<void> } | undefined;
+  /** The cluster of deploys with `target: kubernetes`. @default from the environment (`kubernetesEndpointsFromEnv`) */
+  kubernetes?: KubernetesEndpointsSource;
 }
 
 /**
@@ -46,28 +52,41 @@ export interface StoreModelRegistryOptions {
  * const models = storeModelRegistry({ store, artifacts, home, modelServerUrl: () => 'http://127.0.0.1:8080', servedHere: () => app.modelServing });
  */
 export function storeModelRegistry(options: StoreModelRegistryOptions): ModelRegistryHost {
-  const { store, artifacts, home, modelServerUrl, servedHere = () => undefined } = options;
+  const {
+    store,
+    artifacts,
+    home,
+    modelServerUrl,
+    servedHere = () => undefined,
+    kubernetes = environmentKubernetesEndpoints,
+  } = options;
   return {
     async deploy(request: HostDeployRequest): Promise<DeployResult> {
       const { provenance } = request;
       try {
-        const deployed = await deployModel(store, artifacts, {
-          model: request.model,
-          onnx: request.onnx.sha256,
-          alias: request.alias,
-          trafficPercent: request.trafficPercent,
-          ...(request.metrics === undefined ? {} : { metrics: request.metrics }),
-          ...(request.description === undefined ? {} : { description: request.description }),
-          provenance: {
-            runId: provenance.runId,
-            stepId: provenance.stepId,
-            ...(provenance.pipelineId === undefined ? {} : { pipelineId: provenance.pipelineId }),
-            ...(provenance.pipelineVersion === undefined ? {} : { pipelineVersion: provenance.pipelineVersion }),
+        const deployed = await deployModelToTarget(
+          store,
+          artifacts,
+          {
+            model: request.model,
+            onnx: request.onnx.sha256,
+            alias: request.alias,
+            trafficPercent: request.trafficPercent,
+            ...(request.metrics === undefined ? {} : { metrics: request.metrics }),
+            ...(request.description === undefined ? {} : { description: request.description }),
+            provenance: {
+              runId: provenance.runId,
+              stepId: provenance.stepId,
+              ...(provenance.pipelineId === undefined ? {} : { pipelineId: provenance.pipelineId }),
+              ...(provenance.pipelineVersion === undefined ? {} : { pipelineVersion: provenance.pipelineVersion }),
+            },
+            by: `run ${provenance.runId} step ${provenance.stepId}`,
           },
-          by: `run ${provenance.runId} step ${provenance.stepId}`,
-        });
+          request.target,
+          kubernetes,
+        );
         await servedHere()?.sync();
-        return { ...deployed, url: endpointUrl(modelServerUrl(), request.model) };
+        return { ...deployed, url: deployed.url ?? endpointUrl(modelServerUrl(), request.model) };
       } catch (cause) {
         if (cause instanceof ModelRegistryError) {
           throw registryRefused(`deploying model "${request.model}" was refused: ${cause.message}`);

@@ -5,5 +5,11 @@ export {
   type StoreModelRegistryOptions,
   storeModelRegistry,
 } from './deploy-host.ts';
+export {
+  environmentKubernetesEndpoints,
+  type KubernetesEndpointsSource,
+  kubernetesEndpointsFromEnv,
+  reapplyKubernetesEndpoint,
+} from './kubernetes-deploy.ts';
 export { modelOutputs, type OnnxRegistration, registerOnnxArtifact } from './onnx-registration.ts';
 export { readModelTraffic, type TrafficRead } from './traffic.ts';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quoteLiteral, TableDatabase } from '@loom/tables';
@@ -80,7 +80,12 @@ describe('ParquetRequestLog', () => {
     const [file] = files;
     expect(file?.version).toBe(2);
     expect(file?.hour).toEqual(new Date('2026-12-07T09:00:00.000Z'));
-    expect(file?.path).toMatch(/request-logs\/iris\/2026-12-07\/09\/v2-20261207T\d{9}Z-\d+-\d{6}\.parquet$/);
+    // The writer is named by host as well as pid: containers sharing the volume are all pid 1.
+    expect(file?.path).toMatch(
+      new RegExp(
+        `request-logs/iris/2026-12-07/09/v2-20261207T\\d{9}Z-${hostname().replace(/[^A-Za-z0-9_.-]+/g, '_')}-${process.pid}-\\d{6}\\.parquet$`,
+      ),
+    );
     expect(await columnTypes(file?.path as string)).toEqual({
       at: 'TIMESTAMP',
       request_id: 'VARCHAR',

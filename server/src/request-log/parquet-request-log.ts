@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import type { InferenceLogEntry, RequestLogSink } from '../model-server/request-log-types.ts';
 import { MODEL_NAME_PATTERN } from '../store/model-names.ts';
@@ -5,6 +6,14 @@ import { RequestLogBatchBuilder } from './request-log-batch.ts';
 import { compactTime, hourStartOf, requestLogHourFolder } from './request-log-files.ts';
 import { type RequestLogCounters, type RequestLogDropReason, requestLogCounters } from './request-log-metrics.ts';
 import { RequestLogWriterThread } from './request-log-writer.ts';
+
+/**
+ * Names this process in its file names. Not the pid alone: model-server containers and pods sharing
+ * one volume are each pid 1. The host name (a container's or pod's own) tells them apart.
+ */
+const WRITER_ID = `${hostname()
+  .replace(/[^A-Za-z0-9_.-]+/g, '_')
+  .slice(0, 63)}-${process.pid}`;
 
 /** Where the request log reports a failing write: pino's (and so Fastify's) `warn(details, message)`. */
 export interface RequestLogLogger {
@@ -234,7 +243,7 @@ export class ParquetRequestLog implements RequestLogSink {
     const { model, version, rows } = builder;
     try {
       const folder = requestLogHourFolder(this.#home, model, new Date(builder.hourStart));
-      const name = `v${version}-${compactTime(new Date())}-${process.pid}-${String(++fileSeq).padStart(6, '0')}.parquet`;
+      const name = `v${version}-${compactTime(new Date())}-${WRITER_ID}-${String(++fileSeq).padStart(6, '0')}.parquet`;
       const { batch, transfer } = builder.finish();
       await this.#writer.write(batch, transfer, folder, name);
       this.#writtenRows += rows;

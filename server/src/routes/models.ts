@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { environmentKubernetesEndpoints, reapplyKubernetesEndpoint } from '../models/kubernetes-deploy.ts';
 import { registerOnnxArtifact } from '../models/onnx-registration.ts';
 import { errorResponses } from '../schemas/common.ts';
 import {
@@ -215,7 +216,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['models'],
         summary: 'Moves an alias back to its previous version',
         description:
-          'One `alias.moved` event; rolling back again goes one further back. A canary split on the endpoint serving the alias is cleared, so only the version rolled back to serves. Refused (409) when the alias has no earlier version, or it was deleted.',
+          'One `alias.moved` event; rolling back again goes one further back. A canary split on the endpoint serving the alias is cleared, so only the version rolled back to serves. Refused (409) when the alias has no earlier version, or it was deleted. An endpoint deployed to Kubernetes has its Deployment re-applied with the routes rolled back to, and the answer waits for its rollout (409 naming the reason when it fails; the alias stays rolled back).',
         params: ModelAliasParamsSchema,
         body: Type.Optional(ChangeBodySchema),
         response: { 200: AliasMoveSchema, ...errorResponses(400, 401, 404, 409) },
@@ -226,6 +227,15 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const move = app.store.rollback(request.params.name, request.params.alias, request.body?.by);
         // As for a move: a request sent after this reply gets the version rolled back to.
         await app.modelServing?.sync();
+        // An endpoint on Kubernetes has its pods pinned to versions: they follow only once re-applied.
+        if (move.moved && app.store.getEndpoint(request.params.name)?.alias === request.params.alias) {
+          const reapplied = await reapplyKubernetesEndpoint(
+            app.store,
+            app.config.kubernetesEndpoints ?? environmentKubernetesEndpoints,
+            request.params.name,
+          );
+          if (reapplied !== undefined) request.log.info(`rollback of ${request.params.name}: ${reapplied}`);
+        }
         return move;
       }),
   );

@@ -25,6 +25,7 @@ export const runsPlugin = fp(
       modelServerUrl: () =>
         config.modelServerUrl ?? (fastify.server.listening ? fastify.listeningOrigin : DEFAULT_MODEL_SERVER_URL),
       servedHere: () => fastify.modelServing,
+      ...(config.kubernetesEndpoints === undefined ? {} : { kubernetes: config.kubernetesEndpoints }),
     });
     let transport: StepTransport;
     let queue: BullMqTransport | undefined;

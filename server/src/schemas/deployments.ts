@@ -40,6 +40,12 @@ export const DeploymentBodySchema = Type.Object(
     by: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: 'Who deployed, for the model’s history.' }),
     ),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('kubernetes')], {
+        description:
+          'Where the endpoint runs (default `local`, this server’s model server). `kubernetes`: the server applies a Deployment, Service and HPA for it to its cluster (LOOM_KUBERNETES_ENDPOINT_*) and answers once the rollout completes; a failed rollout moves the alias back and answers 409 (workers do not retry it); a server without Kubernetes configuration answers 400.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

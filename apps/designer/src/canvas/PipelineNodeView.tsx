@@ -1,12 +1,14 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
+import { backendBadge } from '../catalog/node-backend.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import type { PipelineFlowNode } from './flow-elements.ts';
 import { usePortColor } from './port-colors.tsx';
 import { STATUS_LABEL } from './status-labels.ts';
 
 /**
- * A pipeline node on the canvas: title, type, typed ports, run status and problems. It subscribes only
+ * A pipeline node on the canvas: title, type, typed ports, run status, problems, and where it runs when
+ * that is not its type's default. It subscribes only
  * to its own step and its own problems, so a run event or an edit re-renders the nodes it concerns.
  */
 export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
@@ -17,6 +19,8 @@ export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selec
   const status = step?.status;
   const title = node.ui?.label ?? entry?.title ?? node.type;
   const progress = status === 'running' ? step?.progress?.fraction : undefined;
+  // From the node and its entry alone: it changes only with them, which re-render the node anyway.
+  const backend = backendBadge(node, entry);
 
   return (
     <div
@@ -28,6 +32,11 @@ export const PipelineNodeView = memo(function PipelineNodeView({ id, data, selec
       <div className="pipeline-node-header">
         <span className={`category-dot category-${entry?.category ?? 'unknown'}`} />
         <span className="pipeline-node-title">{title}</span>
+        {backend !== undefined && (
+          <span className="backend-badge" title={backend.title} data-testid={`backend-${id}`}>
+            {backend.text}
+          </span>
+        )}
         {upgrade !== undefined && (
           <span
             className="update-mark"

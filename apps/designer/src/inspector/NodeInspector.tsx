@@ -9,9 +9,10 @@ import { CacheBadge } from '../runs/CacheBadge.tsx';
 import { nodeIdProblem } from '../store/document-ids.ts';
 import { canvasIds } from '../store/document-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
+import { NodeBackendField } from './NodeBackendField.tsx';
 import { SchemaForm } from './SchemaForm.tsx';
 
-/** Settings of one node: label, version, parameters (drawn from its schema), comment, run actions. */
+/** Settings of one node: label, version, parameters (drawn from its schema), comment, where it runs, run actions. */
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useEditor((state) => state.document.nodes.find((candidate) => candidate.id === nodeId));
   const nodeIndex = useEditor((state) => state.document.nodes.findIndex((candidate) => candidate.id === nodeId));
@@ -62,7 +63,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
 
   if (node === undefined) return null;
   const upgrade = availableUpgrade(catalog, node);
-  const otherProblems = (problems ?? []).filter((problem) => !problem.path?.startsWith(`${paramsPath}/`));
+  // The compiler's word on the node's backend shows under "Runs on", the rest above the parameters.
+  const backendPath = pointer('nodes', nodeIndex, 'backend');
+  const backendProblem = problems?.find((problem) => problem.path === backendPath);
+  const otherProblems = (problems ?? []).filter(
+    (problem) => !problem.path?.startsWith(`${paramsPath}/`) && problem !== backendProblem,
+  );
 
   return (
     <div className="inspector-body" data-testid="node-inspector">
@@ -160,6 +166,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
       </label>
 
       <div className="panel-section-title">Run</div>
+      <NodeBackendField nodeId={nodeId} backend={node.backend} entry={entry} problem={backendProblem} />
       <CacheBadge nodeId={nodeId} />
       <div className="button-row">
         <button

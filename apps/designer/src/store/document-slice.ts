@@ -50,6 +50,8 @@ export interface DocumentSlice {
   setNodeParam(nodeId: string, name: string, value: unknown): void;
   setNodeUi(nodeId: string, patch: { label?: string; comment?: string; color?: string }): void;
   setNodeVersion(nodeId: string, version: string): void;
+  /** Sets where a node's steps run; undefined removes the field, so the node runs where its type does. */
+  setNodeBackend(nodeId: string, backend: PipelineNode['backend']): void;
   /**
    * Gives a node a new id, carrying its edges and the selection along (one undo step). Refused, with
    * the reason, when the id breaks the document's rule or is taken; undefined when done.
@@ -131,6 +133,14 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => {
 
     setNodeVersion(nodeId, version) {
       mapNode(nodeId, (node) => (node.version === version ? node : { ...node, version }));
+    },
+
+    setNodeBackend(nodeId, backend) {
+      mapNode(nodeId, (node) => {
+        if (node.backend === backend) return node;
+        const { backend: _old, ...rest } = node;
+        return backend === undefined ? rest : { ...rest, backend };
+      });
     },
 
     renameNode(nodeId, newId) {

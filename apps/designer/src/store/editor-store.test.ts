@@ -35,6 +35,25 @@ describe('editor store', () => {
     expect(store.getState().document).toBe(edited);
   });
 
+  it("sets and removes a node's backend, one undo step each, leaving no empty field", () => {
+    const { store, split } = irisStore();
+    const before = store.getState().document;
+    store.getState().setNodeBackend(split, 'kubernetes');
+    const edited = store.getState().document;
+    expect(edited.nodes[1]?.backend).toBe('kubernetes');
+    expect(edited.nodes[0]).toBe(before.nodes[0]);
+    store.getState().setNodeBackend(split, 'kubernetes');
+    expect(store.getState().document, 'the same backend again changes nothing').toBe(edited);
+    store.getState().setNodeBackend(split, undefined);
+    expect('backend' in (store.getState().document.nodes[1] ?? {})).toBe(false);
+    store.temporal.getState().undo();
+    expect(store.getState().document).toBe(edited);
+    store.temporal.getState().undo();
+    expect(store.getState().document).toBe(before);
+    store.temporal.getState().redo();
+    expect(store.getState().document).toBe(edited);
+  });
+
   it('does not record selection, panels or run state as undo steps', () => {
     const { store, csv } = irisStore();
     const steps = store.temporal.getState().pastStates.length;

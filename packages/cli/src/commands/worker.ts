@@ -31,7 +31,13 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   if (!BACKENDS.includes(options.backend as Backend)) {
     throw new UserError(`--backend must be one of ${BACKENDS.join(', ')}, not "${options.backend}"`, 2);
   }
-  const concurrency = options.concurrency === undefined ? availableParallelism() : Number(options.concurrency);
+  // Kubernetes steps run in the cluster, not here: this bounds Jobs at once, not this machine's load.
+  const concurrency =
+    options.concurrency === undefined
+      ? options.backend === 'kubernetes'
+        ? DEFAULT_KUBERNETES_CONCURRENCY
+        : availableParallelism()
+      : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UserError(`--concurrency must be a whole number of at least 1, not "${options.concurrency}"`, 2);
   }
@@ -48,6 +54,9 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       `LOOM_API_URL must be the server's address, e.g. http://loom.internal:8080, not "${apiUrl}"`,
       2,
     );
+  }
+  if (options.backend === 'kubernetes') {
+    return kubernetesWorker({ redisUrl, concurrency, store, home, registrySize: registry.all().length });
   }
   const pool = new StepRunnerPool({
     registryModule: WORKER_REGISTRY_MODULE,
@@ -78,6 +87,53 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   process.stderr.write('stopping: finishing running steps…\n');
   await worker.close();
   await pool.close();
+  return 0;
+}
+
+const DEFAULT_KUBERNETES_CONCURRENCY = 16;
+
+/** `loom worker --backend kubernetes`: each step a Kubernetes Job, after checking the cluster lets it make them. */
+async function kubernetesWorker(setup: {
+  redisUrl: string;
+  concurrency: number;
+  store: LocalArtifactStore;
+  home: string;
+  registrySize: number;
+}): Promise<number> {
+  const kubernetes = await import('@loom/kubernetes');
+  let loaded: ReturnType<typeof kubernetes.loadKubeConfig>;
+  let jobs: ReturnType<typeof kubernetes.kubernetesJobsConfigFromEnv>;
+  try {
+    loaded = kubernetes.loadKubeConfig();
+    jobs = kubernetes.kubernetesJobsConfigFromEnv(
+      process.env,
+      loaded.namespace === undefined ? {} : { namespace: loaded.namespace },
+    );
+    await kubernetes.checkClusterAccess(loaded, jobs.namespace);
+  } catch (cause) {
+    throw new UserError(
+      `loom worker --backend kubernetes: ${cause instanceof Error ? cause.message : String(cause)}`,
+      2,
+    );
+  }
+  const runner = new kubernetes.KubernetesStepRunner({ kubeConfig: loaded.kubeConfig, jobs, store: setup.store });
+  const worker = new StepWorker({
+    connection: setup.redisUrl,
+    ...(process.env.LOOM_QUEUE_PREFIX === undefined ? {} : { prefix: process.env.LOOM_QUEUE_PREFIX }),
+    backend: 'kubernetes',
+    concurrency: setup.concurrency,
+    pool: runner,
+    store: setup.store,
+  });
+  await worker.start();
+  process.stderr.write(
+    `${pc.green('loom worker')} taking kubernetes steps: each a Job in namespace ${jobs.namespace} of ${loaded.kubeConfig.getCurrentCluster()?.server} (image ${jobs.image}, up to ${setup.concurrency} at once, kubeconfig from ${loaded.source}, artifacts in ${setup.home})\n`,
+  );
+  await untilSignal();
+  // Running Jobs go on in the cluster; a worker started later re-attaches to them.
+  process.stderr.write('stopping: steps still running in the cluster are picked up by the next worker\n');
+  runner.detach();
+  await worker.close({ leaveRunning: true });
   return 0;
 }
 

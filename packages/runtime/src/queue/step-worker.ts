@@ -4,7 +4,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../artifact-store.ts';
 import { cancelledOutcome, errorMessage, errorOutcome } from '../attempt-outcomes.ts';
-import type { AttemptHooks, AttemptOutcome, AttemptRequest } from '../execute-attempt.ts';
+import type { AttemptHooks, AttemptOutcome, AttemptRequest, AttemptRunner } from '../execute-attempt.ts';
 import {
   type Backend,
   cancelChannel,
@@ -26,8 +26,11 @@ export interface StepWorkerOptions {
   backend: Backend;
   /** Jobs run at once. */
   concurrency: number;
-  /** Runs the steps; a pool made here from options is closed with the worker, one passed in is not. */
-  pool: StepRunnerPool | StepRunnerPoolOptions;
+  /**
+   * Runs the steps: a pool made here from options is closed with the worker, one passed in is not; any
+   * other {@link AttemptRunner} (the Kubernetes backend) is the caller's to close.
+   */
+  pool: StepRunnerPool | StepRunnerPoolOptions | AttemptRunner;
   /** Where plans are read from (the steps' own artifacts go through the pool's store). */
   store: ArtifactStore;
   /**
@@ -74,8 +77,9 @@ export class StepWorker {
   readonly #options: StepWorkerOptions;
   readonly #prefix: string;
   readonly #name: string;
-  readonly #pool: StepRunnerPool;
-  readonly #ownsPool: boolean;
+  readonly #pool: AttemptRunner;
+  /** The pool this worker made from options, closed with it. */
+  readonly #ownPool: StepRunnerPool | undefined;
   readonly #controllers = new Map<string, AbortController>();
   /** Most recently used last; each plan indexed by step id. */
   readonly #plans = new Map<string, Promise<Map<string, PlanStep>>>();
@@ -85,13 +89,16 @@ export class StepWorker {
   #worker: Worker<StepJobData, AttemptOutcome> | undefined;
   /** Jobs cancelled over pub/sub in the last {@link CANCEL_MEMORY_MS}, oldest first. */
   readonly #recentlyCancelled = new Map<string, number>();
+  /** Set by `close({ leaveRunning: true })`: outcomes from then on are not this worker's to report. */
+  #closing = false;
 
   constructor(options: StepWorkerOptions) {
     this.#options = options;
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
     this.#name = options.name ?? `${hostname()}:${process.pid}`;
-    this.#ownsPool = !(options.pool instanceof StepRunnerPool);
-    this.#pool = options.pool instanceof StepRunnerPool ? options.pool : new StepRunnerPool(options.pool);
+    const { pool } = options;
+    this.#ownPool = 'run' in pool ? undefined : new StepRunnerPool(pool);
+    this.#pool = this.#ownPool ?? (pool as AttemptRunner);
   }
 
   async start(): Promise<void> {
@@ -128,10 +135,16 @@ export class StepWorker {
     await this.#worker.waitUntilReady();
   }
 
-  /** Takes no more jobs, lets running ones finish (the pool bounds how long), then closes. */
-  async close(): Promise<void> {
-    await this.#worker?.close();
-    if (this.#ownsPool) await this.#pool.close();
+  /**
+   * Takes no more jobs, lets running ones finish (the pool bounds how long), then closes. With
+   * `leaveRunning`, closes at once and reports nothing more of the running jobs: their locks lapse and
+   * another worker takes them again (the Kubernetes backend then re-attaches to their Jobs). The
+   * runner must be told to stop following them first.
+   */
+  async close(options: { leaveRunning?: boolean } = {}): Promise<void> {
+    this.#closing = options.leaveRunning === true;
+    await this.#worker?.close(options.leaveRunning === true);
+    await this.#ownPool?.close();
     await Promise.all(
       [this.#subscriber, this.#redis, this.#workerConnection].map((client) =>
         client === undefined ? undefined : closeRedis(client),
@@ -266,7 +279,7 @@ export class StepWorker {
   }
 
   async #report(report: StepReport): Promise<void> {
-    if (this.#redis === undefined) return;
+    if (this.#redis === undefined || this.#closing) return;
     try {
       await appendReport(this.#redis, this.#prefix, report);
     } catch (cause) {
