@@ -1,7 +1,6 @@
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { PlanStep } from '@loom/compiler';
 import { KubernetesStepRunner } from '@loom/kubernetes';
-import { startKubernetesTestServer } from '@loom/kubernetes/testing';
+import { kubernetesPlanStep, startKubernetesTestServer } from '@loom/kubernetes/testing';
 import { type AttemptOutcome, type AttemptRequest, LocalArtifactStore } from '@loom/runtime';
 import { round } from './bench-nodes.ts';
 import type { BenchResult } from './bench-result.ts';
@@ -35,7 +34,7 @@ export async function benchKubernetes(): Promise<BenchResult> {
     let counter = 0;
     const request = (): AttemptRequest => ({
       runId: `bench-${++counter}`,
-      step: step(),
+      step: kubernetesPlanStep({ id: 'bench', resources: { cpu: 0.1, memoryMb: 64, gpu: 0 } }),
       attempt: 1,
       inputs: {},
       contentKey: 'c'.repeat(64),
@@ -95,24 +94,4 @@ export async function benchKubernetes(): Promise<BenchResult> {
   } finally {
     await cluster.close();
   }
-}
-
-function step(): PlanStep {
-  return {
-    id: 'bench',
-    type: 'bench.noop',
-    version: '1.0.0',
-    title: 'bench',
-    params: {},
-    inputs: {},
-    outputs: {},
-    dependsOn: [],
-    backend: 'kubernetes',
-    resources: { cpu: 0.1, memoryMb: 64, gpu: 0 },
-    retry: { retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 },
-    timeoutMs: 60_000,
-    cacheable: true,
-    implementationHash: 'bench',
-    cacheKey: 'k'.repeat(64),
-  };
 }

@@ -10,14 +10,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { startRedisServer, type TestRedisServer } from '../packages/runtime/src/testing/redis-server.ts';
+import { freePort, startRedisServer, type TestRedisServer } from '../packages/runtime/src/testing/redis-server.ts';
 import {
   type Dockerfile,
   dockerIgnore,
@@ -343,19 +342,6 @@ interface Started {
   log: () => string;
   env: Record<string, string>;
   healthcheck: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 25_000): Promise<T> {

@@ -3,7 +3,6 @@
  * step pod (scripted by the test kubelet) ends as the outcome a user should read.
  */
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { PlanStep } from '@loom/compiler';
 import {
   type AttemptHooks,
   type AttemptOutcome,
@@ -15,7 +14,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KubernetesStepRunner } from './kubernetes-step-runner.ts';
 import { encodeReport } from './pod-protocol.ts';
 import { type KubernetesJobsConfig, stepJobName } from './step-job.ts';
-import { type ContainerScript, type KubernetesTestServer, startKubernetesTestServer } from './testing/index.ts';
+import {
+  type ContainerScript,
+  type KubernetesTestServer,
+  kubernetesPlanStep,
+  startKubernetesTestServer,
+} from './testing/index.ts';
 
 const running: KubernetesTestServer[] = [];
 afterEach(async () => {
@@ -43,29 +47,8 @@ function runnerFor(server: KubernetesTestServer, jobs: Partial<KubernetesJobsCon
   return { runner, said };
 }
 
-function planStep(overrides: Partial<PlanStep> = {}): PlanStep {
-  return {
-    id: 'train',
-    type: 'test.train',
-    version: '1.0.0',
-    title: 'train',
-    params: {},
-    inputs: {},
-    outputs: { text: 'text' },
-    dependsOn: [],
-    backend: 'kubernetes',
-    resources: { cpu: 1, memoryMb: 512, gpu: 0 },
-    retry: { retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 },
-    timeoutMs: 60_000,
-    cacheable: true,
-    implementationHash: 'impl',
-    cacheKey: 'k'.repeat(64),
-    ...overrides,
-  } as PlanStep;
-}
-
 let runCounter = 0;
-function request(step = planStep(), signal = new AbortController().signal): AttemptRequest {
+function request(step = kubernetesPlanStep(), signal = new AbortController().signal): AttemptRequest {
   return {
     runId: `run-${++runCounter}`,
     step,
@@ -164,7 +147,7 @@ describe('KubernetesStepRunner', () => {
     const server = await cluster({ nodes: [{ name: 'cpu-only', cpu: '8', memory: '16Gi' }] });
     const started = Date.now();
     const outcome = await runnerFor(server, { pendingTimeoutMs: 1500 }).runner.run(
-      request(planStep({ resources: { cpu: 1, memoryMb: 512, gpu: 1 } })),
+      request(kubernetesPlanStep({ resources: { cpu: 1, memoryMb: 512, gpu: 1 } })),
       listen().hooks,
     );
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -179,7 +162,7 @@ describe('KubernetesStepRunner', () => {
     const server = await cluster({ kubelet: () => ({ kind: 'hang', log: ['working'] }) });
     const controller = new AbortController();
     const heard = listen();
-    const outcome = runnerFor(server).runner.run(request(planStep(), controller.signal), heard.hooks);
+    const outcome = runnerFor(server).runner.run(request(kubernetesPlanStep(), controller.signal), heard.hooks);
     await expect.poll(() => heard.logs.includes('working'), { timeout: 10_000 }).toBe(true);
     controller.abort();
     expect(await outcome).toMatchObject({ ok: false, failure: { reason: 'cancelled' } });
@@ -190,7 +173,10 @@ describe('KubernetesStepRunner', () => {
 
   it('calls a step that outlives its timeout a timeout (the Job’s activeDeadlineSeconds)', async () => {
     const server = await cluster({ kubelet: () => ({ kind: 'hang' }) });
-    const outcome = await runnerFor(server).runner.run(request(planStep({ timeoutMs: 1000 })), listen().hooks);
+    const outcome = await runnerFor(server).runner.run(
+      request(kubernetesPlanStep({ timeoutMs: 1000 })),
+      listen().hooks,
+    );
     expect(outcome).toMatchObject({ ok: false, failure: { reason: 'timeout' }, retryable: true });
     if (outcome.ok) return;
     expect(outcome.failure.message).toMatch(/^deadline exceeded: the step ran past its timeout of 1 s/);

@@ -1,33 +1,12 @@
-import type { PlanStep } from '@loom/compiler';
 import { stepJobId } from '@loom/runtime';
 import { Job } from 'kubernetes-models/batch/v1';
 import { describe, expect, it } from 'vitest';
 import { parseInputsArgument, TERMINATION_MESSAGE_PATH } from './pod-protocol.ts';
 import { labelValue, stepJob, stepJobName } from './step-job.ts';
+import { kubernetesPlanStep } from './testing/plan-step.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function planStep(overrides: Partial<PlanStep> = {}): PlanStep {
-  return {
-    id: 'train',
-    type: 'train.logistic',
-    version: '1.0.0',
-    title: 'train',
-    params: {},
-    inputs: {},
-    outputs: { model: 'model' },
-    dependsOn: [],
-    backend: 'kubernetes',
-    resources: { cpu: 1.5, memoryMb: 2048, gpu: 0 },
-    retry: { retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 },
-    timeoutMs: 90_500,
-    cacheable: true,
-    implementationHash: 'impl',
-    cacheKey: 'k'.repeat(64),
-    ...overrides,
-  } as PlanStep;
-}
 
 const job = {
   runId: '20261207T154000Z-a1b2c3',
@@ -41,13 +20,18 @@ const job = {
 describe('stepJob', () => {
   it('is a valid Job by the official schema, with the step as requests and limits', () => {
     const id = stepJobId(job.runId, job.stepId, job.attempt);
-    const manifest = stepJob(job as never, id, planStep({ resources: { cpu: 1.5, memoryMb: 2048, gpu: 1 } }), {
-      namespace: 'loom',
-      image: 'loom/worker:0.1.0',
-      artifactVolume: { claimName: 'loom-home', mountPath: '/var/lib/loom' },
-      env: { LOOM_API_URL: 'http://loom-server:8080' },
-      secretEnv: { LOOM_API_TOKEN: { secret: 'loom-api', key: 'token' } },
-    });
+    const manifest = stepJob(
+      job as never,
+      id,
+      kubernetesPlanStep({ resources: { cpu: 1.5, memoryMb: 2048, gpu: 1 }, timeoutMs: 90_500 }),
+      {
+        namespace: 'loom',
+        image: 'loom/worker:0.1.0',
+        artifactVolume: { claimName: 'loom-home', mountPath: '/var/lib/loom' },
+        env: { LOOM_API_URL: 'http://loom-server:8080' },
+        secretEnv: { LOOM_API_TOKEN: { secret: 'loom-api', key: 'token' } },
+      },
+    );
     expect(() => new Job(manifest as never).validate()).not.toThrow();
     expect(manifest.spec?.backoffLimit).toBe(0);
     expect(manifest.spec?.activeDeadlineSeconds).toBe(91);
@@ -80,10 +64,15 @@ describe('stepJob', () => {
   });
 
   it('leaves out the GPU when the step needs none', () => {
-    const manifest = stepJob(job as never, stepJobId(job.runId, 'train', 2), planStep(), {
-      namespace: 'loom',
-      image: 'x',
-    });
+    const manifest = stepJob(
+      job as never,
+      stepJobId(job.runId, 'train', 2),
+      kubernetesPlanStep({ resources: { cpu: 1.5, memoryMb: 2048, gpu: 0 } }),
+      {
+        namespace: 'loom',
+        image: 'x',
+      },
+    );
     expect(manifest.spec?.template.spec?.containers[0]?.resources?.limits).toEqual({ cpu: '1500m', memory: '2048Mi' });
   });
 });

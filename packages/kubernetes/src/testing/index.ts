@@ -10,3 +10,4 @@ export {
   type StoredKind,
   startKubernetesTestServer,
 } from './kubernetes-test-server.ts';
+export { kubernetesPlanStep } from './plan-step.ts';

@@ -1,1 +1,1 @@
-export { type RedisServerOptions, startRedisServer, type TestRedisServer } from './redis-server.ts';
+export { freePort, type RedisServerOptions, startRedisServer, type TestRedisServer } from './redis-server.ts';
