@@ -36,8 +36,8 @@ trap cleanup EXIT
 
 # A Debian 12 root file system with this machine's Node.js, imported as an image.
 make_base() {
-  local tag=$1 packages=$2 rootfs="$work/rootfs-$1"
-  rootfs=${rootfs//[:\/]/-}
+  local tag=$1 packages=$2
+  local rootfs="$work/rootfs-${tag//[:\/]/-}"
   command -v debootstrap >/dev/null 2>&1 || { echo "the official images cannot be pulled and debootstrap is missing" >&2; exit 1; }
   debootstrap --variant=minbase ${packages:+--include="$packages"} bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
   local node_bin npm_dir

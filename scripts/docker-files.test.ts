@@ -81,8 +81,17 @@ function succeeds(command: string, args: string[]): boolean {
     return false;
   }
 }
-/** A container engine that answers, if any: the docker client alone (no daemon) does not count. */
-const engine = ['docker', 'podman'].find((command) => succeeds(command, ['info']));
+/**
+ * A container engine that runs containers, if any. The docker client alone (no daemon) does not count,
+ * and neither does a podman that answers `info` but cannot start one: on the machines Loom is tested
+ * on, Debian's podman installs and answers, but crun and runc fail there (hybrid cgroups; setrlimit
+ * RLIMIT_NOFILE/RLIMIT_NPROC not permitted). Podman proves it by running /bin/true on the host's own
+ * root file system, which needs no image.
+ */
+const engine = [
+  { command: 'docker', works: () => succeeds('docker', ['info']) },
+  { command: 'podman', works: () => succeeds('podman', ['run', '--rm', '--rootfs', '/', '/bin/true']) },
+].find((candidate) => candidate.works())?.command;
 const composePlugin = engine !== undefined && succeeds(engine, ['compose', 'version']);
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
