@@ -1,10 +1,6 @@
-import {
-  KubernetesEndpoints,
-  type KubernetesEndpointsOptions,
-  kubernetesEndpointConfigFromEnv,
-  loadKubeConfig,
-  type RolloutOutcome,
-} from '@loom/kubernetes';
+// Types only: the Kubernetes client (half a second to load) is imported at the first deploy that
+// needs it, not by every server and CLI command.
+import type { KubernetesEndpoints, KubernetesEndpointsOptions, RolloutOutcome } from '@loom/kubernetes';
 import type { ArtifactStore } from '@loom/runtime';
 import type { DeployTarget } from '@loom/sdk';
 import type { LoomStore } from '../store/loom-store.ts';
@@ -17,7 +13,7 @@ import { deployModel, type ModelDeployment, type ModelDeploymentResult } from '.
  * each deploy with `target: kubernetes` (and each rollback of such an endpoint), never at start: a
  * server without a cluster works as ever until a document asks for one.
  */
-export type KubernetesEndpointsSource = () => KubernetesEndpoints;
+export type KubernetesEndpointsSource = () => Promise<KubernetesEndpoints>;
 
 /**
  * The Kubernetes endpoints from the environment: `LOOM_KUBERNETES_ENDPOINT_*` (see
@@ -33,8 +29,9 @@ export function kubernetesEndpointsFromEnv(
   options: Pick<KubernetesEndpointsOptions, 'pollMs' | 'backoff'> = {},
 ): KubernetesEndpointsSource {
   let found: KubernetesEndpoints | undefined;
-  return () => {
+  return async () => {
     if (found !== undefined) return found;
+    const { KubernetesEndpoints, kubernetesEndpointConfigFromEnv, loadKubeConfig } = await import('@loom/kubernetes');
     // The image first: a server meant for no cluster is told of the variable, not of kubeconfig paths.
     const config = kubernetesEndpointConfigFromEnv(env);
     const loaded = loadKubeConfig(env);
@@ -49,9 +46,9 @@ export function kubernetesEndpointsFromEnv(
 export const environmentKubernetesEndpoints: KubernetesEndpointsSource = kubernetesEndpointsFromEnv();
 
 /** The server's endpoints on Kubernetes, or the refusal (not retryable) of a deploy that needs them. */
-function requireKubernetes(source: KubernetesEndpointsSource, model: string): KubernetesEndpoints {
+async function requireKubernetes(source: KubernetesEndpointsSource, model: string): Promise<KubernetesEndpoints> {
   try {
-    return source();
+    return await source();
   } catch (cause) {
     throw new ModelRegistryError(
       'invalid',
@@ -89,7 +86,7 @@ export async function deployModelToTarget(
 ): Promise<TargetDeploymentResult> {
   if (target !== 'kubernetes') return deployModel(store, artifacts, deployment);
   const { model, alias } = deployment;
-  const endpoints = requireKubernetes(kubernetes, model);
+  const endpoints = await requireKubernetes(kubernetes, model);
   const before = {
     aliasVersion: store.getModel(model)?.aliases.find((a) => a.alias === alias)?.version,
     endpoint: store.getEndpoint(model),
@@ -169,7 +166,7 @@ export async function reapplyKubernetesEndpoint(
 ): Promise<string | undefined> {
   let endpoints: KubernetesEndpoints;
   try {
-    endpoints = kubernetes();
+    endpoints = await kubernetes();
   } catch {
     // No cluster configured: no endpoint of this server can be on one.
     return undefined;
