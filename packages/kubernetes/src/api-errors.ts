@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { sleep } from '@loom/runtime';
 
 /** The HTTP status of a failed API call, or undefined when no answer came (the server unreachable). */
 export function apiStatus(cause: unknown): number | undefined {
@@ -52,20 +53,6 @@ export function backoffDelay(n: number, backoff: Backoff = {}): number {
   const max = backoff.maxMs ?? 10_000;
   const base = Math.min(max, initial * 2 ** Math.min(30, n - 1));
   return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-/** Resolves after `ms`, or at once when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

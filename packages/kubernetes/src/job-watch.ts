@@ -1,5 +1,6 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
-import { type Backoff, backoffDelay, sleep } from './api-errors.ts';
+import { sleep } from '@loom/runtime';
+import { type Backoff, backoffDelay } from './api-errors.ts';
 
 /** What {@link watchObjects} hands on: the latest state of each object, or its deletion. */
 export interface WatchedChange<T> {

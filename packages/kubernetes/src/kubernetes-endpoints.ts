@@ -7,7 +7,8 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { apiMessage, apiStatus, type Backoff, retrying, sleep } from './api-errors.ts';
+import { sleep } from '@loom/runtime';
+import { apiMessage, apiStatus, type Backoff, retrying } from './api-errors.ts';
 import type { KubernetesEndpointConfig } from './endpoint-config.ts';
 import {
   ENDPOINT_ANNOTATIONS,

@@ -6,9 +6,10 @@ import {
   type AttemptOutcome,
   type AttemptRequest,
   type AttemptRunner,
+  sleep,
   stepJobId,
 } from '@loom/runtime';
-import { apiMessage, apiStatus, type Backoff, retrying, sleep } from './api-errors.ts';
+import { apiMessage, apiStatus, type Backoff, retrying } from './api-errors.ts';
 import { watchObjects } from './job-watch.ts';
 import { followPodLog } from './pod-log.ts';
 import { decodeLogLine, type PodReport, parseTerminationMessage } from './pod-protocol.ts';

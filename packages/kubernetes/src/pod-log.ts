@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { sleep } from '@loom/runtime';
 import fetch from 'node-fetch';
-import { apiMessage, type Backoff, backoffDelay, sleep } from './api-errors.ts';
+import { apiMessage, type Backoff, backoffDelay } from './api-errors.ts';
 
 export interface FollowPodLogOptions {
   namespace: string;

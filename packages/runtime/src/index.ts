@@ -52,6 +52,7 @@ export {
   type StepRunnerPoolOptions,
   StepWorker,
   type StepWorkerOptions,
+  sleep,
   stepJobId,
 } from './queue/index.ts';
 export type {

@@ -13,7 +13,7 @@ export {
   type StepJobData,
   stepJobId,
 } from './queue-names.ts';
-export { closeRedis, openRedis, type RedisConnection } from './redis-connection.ts';
+export { closeRedis, openRedis, type RedisConnection, sleep } from './redis-connection.ts';
 export {
   appendReport,
   REPORTS_MAXLEN,

@@ -32,8 +32,10 @@ export async function closeRedis(client: Redis): Promise<void> {
   client.disconnect();
 }
 
+/** Resolves after `ms`, or as soon as `signal` aborts (at once when it already has). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolveSleep) => {
+    if (signal?.aborted) return resolveSleep();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
