@@ -1,3 +1,4 @@
+import { envPullPolicy, envSetting } from './env-settings.ts';
 /** How the Loom server runs endpoints on Kubernetes: where, with which image, how many pods, how long a rollout may take. */
 export interface KubernetesEndpointConfig {
   namespace: string;
@@ -57,10 +58,7 @@ export function kubernetesEndpointConfigFromEnv(
   env: NodeJS.ProcessEnv,
   defaults: { namespace?: string | undefined } = {},
 ): KubernetesEndpointConfig {
-  const value = (name: keyof typeof KUBERNETES_ENDPOINT_ENV) => {
-    const text = env[name]?.trim();
-    return text === undefined || text === '' ? undefined : text;
-  };
+  const value = (name: keyof typeof KUBERNETES_ENDPOINT_ENV) => envSetting(env, name);
   const image = value('LOOM_KUBERNETES_ENDPOINT_IMAGE');
   if (image === undefined) {
     throw new Error(
@@ -99,15 +97,8 @@ export function kubernetesEndpointConfigFromEnv(
     progressDeadlineSeconds: rolloutSeconds,
     tokenSecret: value('LOOM_KUBERNETES_ENDPOINT_TOKEN_SECRET') ?? 'loom-api-token',
   };
-  const pullPolicy = value('LOOM_KUBERNETES_ENDPOINT_IMAGE_PULL_POLICY');
-  if (pullPolicy !== undefined) {
-    if (pullPolicy !== 'Always' && pullPolicy !== 'IfNotPresent' && pullPolicy !== 'Never') {
-      throw new Error(
-        `LOOM_KUBERNETES_ENDPOINT_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, not "${pullPolicy}"`,
-      );
-    }
-    config.imagePullPolicy = pullPolicy;
-  }
+  const pullPolicy = envPullPolicy(env, 'LOOM_KUBERNETES_ENDPOINT_IMAGE_PULL_POLICY');
+  if (pullPolicy !== undefined) config.imagePullPolicy = pullPolicy;
   const serviceAccount = value('LOOM_KUBERNETES_ENDPOINT_SERVICE_ACCOUNT');
   if (serviceAccount !== undefined) config.serviceAccountName = serviceAccount;
   return config;

@@ -1,3 +1,4 @@
+import { envPullPolicy, envSetting } from './env-settings.ts';
 import { type KubernetesJobsConfig, MIN_JOB_TTL_SECONDS } from './step-job.ts';
 
 /** The environment variables `loom worker --backend kubernetes` reads, with what each sets. */
@@ -26,10 +27,7 @@ export function kubernetesJobsConfigFromEnv(
   env: NodeJS.ProcessEnv,
   defaults: { namespace?: string } = {},
 ): KubernetesJobsConfig {
-  const value = (name: keyof typeof KUBERNETES_ENV) => {
-    const text = env[name]?.trim();
-    return text === undefined || text === '' ? undefined : text;
-  };
+  const value = (name: keyof typeof KUBERNETES_ENV) => envSetting(env, name);
   const image = value('LOOM_KUBERNETES_IMAGE');
   if (image === undefined) {
     throw new Error(
@@ -57,13 +55,8 @@ export function kubernetesJobsConfigFromEnv(
     }
     config.command = parsed;
   }
-  const pullPolicy = value('LOOM_KUBERNETES_IMAGE_PULL_POLICY');
-  if (pullPolicy !== undefined) {
-    if (pullPolicy !== 'Always' && pullPolicy !== 'IfNotPresent' && pullPolicy !== 'Never') {
-      throw new Error(`LOOM_KUBERNETES_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, not "${pullPolicy}"`);
-    }
-    config.imagePullPolicy = pullPolicy;
-  }
+  const pullPolicy = envPullPolicy(env, 'LOOM_KUBERNETES_IMAGE_PULL_POLICY');
+  if (pullPolicy !== undefined) config.imagePullPolicy = pullPolicy;
   const serviceAccount = value('LOOM_KUBERNETES_SERVICE_ACCOUNT');
   if (serviceAccount !== undefined) config.serviceAccountName = serviceAccount;
   const selector = value('LOOM_KUBERNETES_NODE_SELECTOR');
