@@ -47,8 +47,6 @@ interface Tracked {
   pod: V1Pod | undefined;
   /** Set when the pod was deleted, and no newer pod has appeared. */
   podDeleted: V1Pod | undefined;
-  job: V1Job | undefined;
-  jobGone: boolean;
   /** Counts the changes seen, so that one arriving while the loop was busy is not slept through. */
   changes: number;
   wake: () => void;
@@ -162,8 +160,6 @@ export class KubernetesStepRunner implements AttemptRunner {
     const tracked: Tracked = {
       pod: undefined,
       podDeleted: undefined,
-      job: undefined,
-      jobGone: false,
       changes: 0,
       wake: () => undefined,
     };
@@ -199,6 +195,8 @@ export class KubernetesStepRunner implements AttemptRunner {
     const watchedSince = Date.now();
     let lastJobRead = 0;
     let jobGoneAt: number | undefined;
+    // While a vanished Job's pod is awaited, the Job is looked at again soon.
+    const jobPollMs = () => (jobGoneAt === undefined ? (this.#options.jobPollMs ?? 10_000) : 250);
     try {
       for (;;) {
         if (this.#detached.signal.aborted) return failed('detached', true, elapsed());
@@ -262,7 +260,7 @@ export class KubernetesStepRunner implements AttemptRunner {
           );
         }
         // The Job itself, now and then: its deadline, and whether someone deleted it.
-        if (Date.now() - lastJobRead >= (jobGoneAt === undefined ? (this.#options.jobPollMs ?? 10_000) : 250)) {
+        if (Date.now() - lastJobRead >= jobPollMs()) {
           lastJobRead = Date.now();
           const job = await this.#readJob(name, retry);
           if (job === undefined) {
@@ -282,8 +280,7 @@ export class KubernetesStepRunner implements AttemptRunner {
         }
         if (tracked.changes !== seenChanges) continue;
         await new Promise<void>((resolve) => {
-          // While a vanished Job's pod is awaited, the Job is looked at again soon.
-          const pollMs = jobGoneAt === undefined ? (this.#options.jobPollMs ?? 10_000) : 250;
+          const pollMs = jobPollMs();
           const waitMs =
             verdict?.state === 'running' ? pollMs : Math.min(pollMs, Math.max(50, pendingLimitMs - pendingFor));
           const wake = () => {
