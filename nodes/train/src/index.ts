@@ -5,6 +5,7 @@ import { mlp } from './mlp.ts';
 import { randomForest } from './random-forest.ts';
 
 export { MODEL_MEDIA_TYPE } from './model-output.ts';
+export { findTorchPython, probeTorchPython, type TorchPythonProbe, torchPythonCandidates } from './torch-python.ts';
 export { linearRegression, logisticRegression, mlp, randomForest };
 
 /** Every node this package provides. */
