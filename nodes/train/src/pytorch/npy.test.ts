@@ -52,7 +52,7 @@ describe.skipIf(!found.python)('encodeNpy', () => {
       const read = await readInNumpy(found.python as string, path);
       expect(read.dtype).toBe(c.dtype);
       expect(read.shape).toEqual([c.data.length]);
-      expect(read.text).toEqual(Array.from(c.data, (v) => String(v)));
+      expect(read.text).toEqual(Array.from(c.data as ArrayLike<number | bigint>, (v) => String(v)));
     }
   });
 
