@@ -83,7 +83,10 @@ describe.skipIf(!found.python)('runPytorchTraining', () => {
     expect(epochs[0]).toMatchObject({ epochs: 150, lr: 0.01 });
     expect(typeof epochs[0]?.valLoss).toBe('number');
     expect(result.summary).toMatchObject({ device: 'cpu', output: 'logits', epochs: epochs.length });
-    expect(result.summary.bestEpoch).toBeLessThanOrEqual(epochs.length);
+    // Early stopping exports the epoch with the lowest validation loss, and stops `patience` epochs after it.
+    const valLosses = epochs.map((e) => e.valLoss ?? Number.POSITIVE_INFINITY);
+    expect(valLosses[result.summary.bestEpoch - 1]).toBe(Math.min(...valLosses));
+    if (epochs.length < 150) expect(epochs.length - result.summary.bestEpoch).toBe(30);
     expect(isAlive(pid)).toBe(false);
 
     // A batch size other than the traced one (1) checks the dynamic batch axis.
@@ -216,6 +219,42 @@ describe.skipIf(!found.python)('runPytorchTraining', () => {
     });
     await expect(run).rejects.toThrow('stopped by the test');
     expect(pid).toBeGreaterThan(0);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('sends SIGKILL after the grace period when Python ignores SIGTERM', async () => {
+    const module = join(dir, 'ignore_sigterm.py');
+    await writeFile(
+      module,
+      [
+        'import signal',
+        'from torch import nn',
+        'def build_model(in_features, out_features, params):',
+        '    signal.signal(signal.SIGTERM, signal.SIG_IGN)',
+        '    return nn.Linear(in_features, out_features)',
+        '',
+      ].join('\n'),
+    );
+    const controller = new AbortController();
+    let pid = 0;
+    const run = runPytorchTraining({
+      python,
+      features: new Float32Array(64 * 2),
+      labels: new Float32Array(64),
+      rows: 64,
+      cols: 2,
+      workDir: join(dir, 'abort-kill'),
+      config: { task: { kind: 'regression' }, module, epochs: 1_000_000, device: 'cpu' },
+      killGraceMs: 300,
+      onSpawn: (p) => {
+        pid = p;
+      },
+      onEpoch: (e) => {
+        if (e.epoch === 2) controller.abort(new Error('stopped hard'));
+      },
+      signal: controller.signal,
+    });
+    await expect(run).rejects.toThrow('stopped hard');
     expect(isAlive(pid)).toBe(false);
   });
 
