@@ -34,7 +34,10 @@ export async function benchKubernetes(): Promise<BenchResult> {
     let counter = 0;
     const request = (): AttemptRequest => ({
       runId: `bench-${++counter}`,
-      step: kubernetesPlanStep({ id: 'bench', resources: { cpu: 0.1, memoryMb: 64, gpu: 0 } }),
+      step: kubernetesPlanStep({
+        id: 'bench',
+        resources: { cpu: 0.1, memoryMb: 64, gpu: { count: 0, memoryMb: 0, cpuFallback: false } },
+      }),
       attempt: 1,
       inputs: {},
       contentKey: 'c'.repeat(64),

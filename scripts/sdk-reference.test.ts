@@ -45,7 +45,9 @@ describe('docs/sdk-reference.md', () => {
 
   it('shows each interface member with its type, optional marker, description and default', () => {
     expect(under('### `ResourceNeeds`')).toContain('- `memoryMb?: number` — Memory in MiB. **Default:** `512`');
-    expect(under('### `ResourceNeeds`')).toContain("**Default:** `'gpu'` when `gpu > 0`, else `'cpu'`");
+    expect(under('### `ResourceNeeds`')).toContain(
+      "**Default:** `'gpu'` when the GPU count (`gpu` or `gpu.count`) is above 0, else `'cpu'`",
+    );
     expect(under('### `RetryPolicy`')).toContain('- `retries: number` — Attempts after the first. **Default:** `0`');
   });
 

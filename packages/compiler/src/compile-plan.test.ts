@@ -70,7 +70,7 @@ describe('compile: the plan', () => {
       outputs: { model: 'model', history: 'metrics' },
       dependsOn: ['split'],
       backend: 'gpu',
-      resources: { cpu: 1, memoryMb: 4096, gpu: 1 },
+      resources: { cpu: 1, memoryMb: 4096, gpu: { count: 1, memoryMb: 0, cpuFallback: false } },
       retry: { retries: 2, backoffMs: 1000, maxBackoffMs: 60_000 },
       timeoutMs: 3_600_000,
       cacheable: true,
@@ -147,7 +147,11 @@ describe('compile: the plan', () => {
       outputs: {},
       params: { title: 'Report' },
     });
-    expect(step(plan, 's').resources).toEqual({ cpu: 1, memoryMb: 512, gpu: 0 });
+    expect(step(plan, 's').resources).toEqual({
+      cpu: 1,
+      memoryMb: 512,
+      gpu: { count: 0, memoryMb: 0, cpuFallback: false },
+    });
   });
 
   it('compiles an empty pipeline to an empty plan', () => {

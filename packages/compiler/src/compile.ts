@@ -145,11 +145,11 @@ export function compileDocument(
   for (let index = 0; index < nodes.length; index++) {
     const node = nodes[index] as PipelineNode;
     const entry = entries[index];
-    if (node.backend !== 'cpu' || entry === undefined || entry.definition.resources.gpu <= 0) continue;
+    if (node.backend !== 'cpu' || entry === undefined || entry.definition.resources.gpu.count <= 0) continue;
     diagnostics.push(
       error(
         'node.backend',
-        `node "${node.id}" (${entry.definition.type}) needs ${entry.definition.resources.gpu} GPU, which backend "cpu" has none of: use "gpu" or "kubernetes"`,
+        `node "${node.id}" (${entry.definition.type}) needs ${entry.definition.resources.gpu.count} GPU, which backend "cpu" has none of: use "gpu" or "kubernetes"`,
         { nodeId: node.id, path: `${pointer('nodes', index)}/backend` },
       ),
     );
@@ -305,7 +305,7 @@ function resolveParameterValues(
 interface EntrySummary {
   outputs: Readonly<Record<string, string>>;
   requiredInputs: ReadonlyArray<readonly [string, { type: string; multiple: boolean }]>;
-  resources: Readonly<{ cpu: number; memoryMb: number; gpu: number }>;
+  resources: Readonly<PlanStep['resources']>;
   /** `stepIdentity(…)` up to the parameters: the text before `params` and its closing bracket. */
   identityPrefix: string;
 }

@@ -23,7 +23,8 @@ export interface PlanStep {
   /** Ids of the steps whose outputs this one reads, sorted. */
   dependsOn: string[];
   backend: 'cpu' | 'gpu' | 'kubernetes';
-  resources: { cpu: number; memoryMb: number; gpu: number };
+  /** `gpu` as the node type declares it, filled in (`memoryMb` 0 asks for whole devices). */
+  resources: { cpu: number; memoryMb: number; gpu: { count: number; memoryMb: number; cpuFallback: boolean } };
   retry: RetryPolicy;
   timeoutMs: number;
   cacheable: boolean;

@@ -147,7 +147,11 @@ describe('KubernetesStepRunner', () => {
     const server = await cluster({ nodes: [{ name: 'cpu-only', cpu: '8', memory: '16Gi' }] });
     const started = Date.now();
     const outcome = await runnerFor(server, { pendingTimeoutMs: 1500 }).runner.run(
-      request(kubernetesPlanStep({ resources: { cpu: 1, memoryMb: 512, gpu: 1 } })),
+      request(
+        kubernetesPlanStep({
+          resources: { cpu: 1, memoryMb: 512, gpu: { count: 1, memoryMb: 0, cpuFallback: false } },
+        }),
+      ),
       listen().hooks,
     );
     expect(Date.now() - started).toBeLessThan(10_000);

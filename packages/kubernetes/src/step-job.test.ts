@@ -23,7 +23,10 @@ describe('stepJob', () => {
     const manifest = stepJob(
       job as never,
       id,
-      kubernetesPlanStep({ resources: { cpu: 1.5, memoryMb: 2048, gpu: 1 }, timeoutMs: 90_500 }),
+      kubernetesPlanStep({
+        resources: { cpu: 1.5, memoryMb: 2048, gpu: { count: 1, memoryMb: 0, cpuFallback: false } },
+        timeoutMs: 90_500,
+      }),
       {
         namespace: 'loom',
         image: 'loom/worker:0.1.0',
@@ -67,7 +70,9 @@ describe('stepJob', () => {
     const manifest = stepJob(
       job as never,
       stepJobId(job.runId, 'train', 2),
-      kubernetesPlanStep({ resources: { cpu: 1.5, memoryMb: 2048, gpu: 0 } }),
+      kubernetesPlanStep({
+        resources: { cpu: 1.5, memoryMb: 2048, gpu: { count: 0, memoryMb: 0, cpuFallback: false } },
+      }),
       {
         namespace: 'loom',
         image: 'x',

@@ -157,7 +157,7 @@ function stepResources(step: PlanStep): { requests: Record<string, string>; limi
     cpu: `${Math.max(1, Math.round(step.resources.cpu * 1000))}m`,
     memory: `${Math.max(1, Math.ceil(step.resources.memoryMb))}Mi`,
   };
-  if (step.resources.gpu > 0) amounts['nvidia.com/gpu'] = String(Math.ceil(step.resources.gpu));
+  if (step.resources.gpu.count > 0) amounts['nvidia.com/gpu'] = String(Math.ceil(step.resources.gpu.count));
   return { requests: { ...amounts }, limits: { ...amounts } };
 }
 

@@ -20,6 +20,15 @@ export {
   resolveDocumentPath,
   resolvePath,
 } from './execute-attempt.ts';
+export {
+  type AllocatableDevice,
+  type Allocation,
+  allocateDevices,
+  type DeviceLoad,
+  type GpuNeed,
+} from './gpu/device-allocator.ts';
+export { type DiscoverGpusOptions, discoverGpus } from './gpu/discover-gpus.ts';
+export { type GpuDevice, NVIDIA_SMI_QUERY_FIELDS, parseNvidiaSmiCsv } from './gpu/nvidia-smi-csv.ts';
 export { type HttpModelRegistryOptions, httpModelRegistry } from './http-model-registry.ts';
 export { InlineTransport, type InlineTransportOptions, type StepTransport } from './inline-transport.ts';
 export {

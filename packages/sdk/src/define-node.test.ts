@@ -18,7 +18,12 @@ describe('defineNode', () => {
     expect(node.inputs).toEqual({});
     expect(node.outputs).toEqual({});
     expect(node.params).toMatchObject({ type: 'object', properties: {} });
-    expect(node.resources).toEqual({ cpu: 1, memoryMb: 512, gpu: 0, backend: 'cpu' });
+    expect(node.resources).toEqual({
+      cpu: 1,
+      memoryMb: 512,
+      gpu: { count: 0, memoryMb: 0, cpuFallback: false },
+      backend: 'cpu',
+    });
     expect(node.retry).toEqual({ retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 });
     expect(node.timeoutMs).toBe(600_000);
     expect(node.cacheable).toBe(true);
@@ -40,9 +45,35 @@ describe('defineNode', () => {
     expect(defineNode({ ...base, resources: { gpu: 1 } }).resources).toEqual({
       cpu: 1,
       memoryMb: 512,
-      gpu: 1,
+      gpu: { count: 1, memoryMb: 0, cpuFallback: false },
       backend: 'gpu',
     });
+  });
+
+  it('takes the long GPU form and fills in what it leaves out', () => {
+    expect(
+      defineNode({ ...base, resources: { gpu: { count: 2, memoryMb: 8192, cpuFallback: true } } }).resources,
+    ).toEqual({
+      cpu: 1,
+      memoryMb: 512,
+      gpu: { count: 2, memoryMb: 8192, cpuFallback: true },
+      backend: 'gpu',
+    });
+    expect(defineNode({ ...base, resources: { gpu: { count: 1 } } }).resources.gpu).toEqual({
+      count: 1,
+      memoryMb: 0,
+      cpuFallback: false,
+    });
+    expect(defineNode({ ...base, resources: { gpu: { count: 0, cpuFallback: true } } }).resources.backend).toBe('cpu');
+  });
+
+  it('refuses a negative or non-finite GPU count or memory', () => {
+    expect(() => defineNode({ ...base, resources: { gpu: -1 } })).toThrow(
+      'defineNode(test.node): resources.gpu.count must be a number of at least 0, not -1',
+    );
+    expect(() => defineNode({ ...base, resources: { gpu: { count: 1, memoryMb: Number.NaN } } })).toThrow(
+      'resources.gpu.memoryMb must be a number of at least 0, not NaN',
+    );
   });
 
   it('lets an explicit backend win over the GPU rule', () => {
@@ -54,7 +85,7 @@ describe('defineNode', () => {
     expect(defineNode({ ...base, resources: { cpu: 4, memoryMb: 8192 } }).resources).toEqual({
       cpu: 4,
       memoryMb: 8192,
-      gpu: 0,
+      gpu: { count: 0, memoryMb: 0, cpuFallback: false },
       backend: 'cpu',
     });
   });

@@ -21,10 +21,38 @@ export interface ResourceNeeds {
   cpu?: number;
   /** Memory in MiB. @default 512 */
   memoryMb?: number;
-  /** GPUs; more than 0 sends the step to the `gpu` backend. @default 0 */
-  gpu?: number;
-  /** Forces a backend, e.g. `kubernetes`. @default `'gpu'` when `gpu > 0`, else `'cpu'` */
+  /**
+   * GPUs: a count, or a count with the memory each device must have free and whether the step may run
+   * on CPU when no GPU is there. A count above 0 sends the step to the `gpu` backend.
+   * @default 0
+   * @example
+   * resources: { gpu: 1 }
+   * resources: { gpu: { count: 1, memoryMb: 8192, cpuFallback: true } }
+   */
+  gpu?: number | GpuNeeds;
+  /** Forces a backend, e.g. `kubernetes`. @default `'gpu'` when the GPU count (`gpu` or `gpu.count`) is above 0, else `'cpu'` */
   backend?: 'cpu' | 'gpu' | 'kubernetes';
+}
+
+/** The long form of {@link ResourceNeeds.gpu}. */
+export interface GpuNeeds {
+  /** GPUs the step needs; more than 0 sends it to the `gpu` backend. */
+  count: number;
+  /** Memory the step needs free on each GPU, in MiB; 0 asks for whole devices. @default 0 */
+  memoryMb?: number;
+  /** Whether the step may run on CPU when no GPU is available, instead of waiting for one. @default false */
+  cpuFallback?: boolean;
+}
+
+/** {@link GpuNeeds} as {@link defineNode} fills it in: what catalogs and plans carry. */
+export type GpuResources = Required<GpuNeeds>;
+
+/** The resources of a {@link NodeDefinition}: every field of {@link ResourceNeeds} filled in. */
+export interface NodeResources {
+  cpu: number;
+  memoryMb: number;
+  gpu: GpuResources;
+  backend: 'cpu' | 'gpu' | 'kubernetes';
 }
 
 /** How often and how patiently a failed step is tried again. */
@@ -128,7 +156,7 @@ export interface NodeDefinition<
   inputs: I;
   outputs: O;
   params: P;
-  resources: Required<Omit<ResourceNeeds, 'backend'>> & { backend: 'cpu' | 'gpu' | 'kubernetes' };
+  resources: NodeResources;
   retry: RetryPolicy;
   timeoutMs: number;
   cacheable: boolean;
@@ -194,7 +222,7 @@ export function defineNode<
       );
     }
   }
-  const gpu = definition.resources?.gpu ?? 0;
+  const gpu = gpuResources(definition.type, definition.resources?.gpu);
   const { inputs, outputs, params, resources, retry, timeoutMs, cacheable, ...rest } = definition;
   return {
     ...rest,
@@ -206,7 +234,7 @@ export function defineNode<
       cpu: resources?.cpu ?? 1,
       memoryMb: resources?.memoryMb ?? 512,
       gpu,
-      backend: resources?.backend ?? (gpu > 0 ? 'gpu' : 'cpu'),
+      backend: resources?.backend ?? (gpu.count > 0 ? 'gpu' : 'cpu'),
     }),
     retry: Object.freeze({
       retries: retry?.retries ?? 0,
@@ -235,4 +263,20 @@ function checkRowFlow(
   if (typeof fits === 'object' && !Object.hasOwn(definition.params?.properties ?? {}, fits.param)) {
     throw new Error(`${where} fits depending on parameter "${fits.param}", which the node does not have`);
   }
+}
+
+/** The GPU needs as a {@link GpuResources}: a bare number is the count; the rest take their defaults. */
+function gpuResources(type: string, gpu: number | GpuNeeds | undefined): GpuResources {
+  const needs = typeof gpu === 'number' ? { count: gpu } : (gpu ?? { count: 0 });
+  const resources = {
+    count: needs.count,
+    memoryMb: needs.memoryMb ?? 0,
+    cpuFallback: needs.cpuFallback ?? false,
+  };
+  for (const field of ['count', 'memoryMb'] as const) {
+    const value = resources[field];
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`defineNode(${type}): resources.gpu.${field} must be a number of at least 0, not ${value}`);
+  }
+  return Object.freeze(resources);
 }

@@ -10,9 +10,12 @@ export {
 export {
   type AnyNodeDefinition,
   defineNode,
+  type GpuNeeds,
+  type GpuResources,
   type NodeCategory,
   type NodeDefinition,
   type NodeDefinitionInput,
+  type NodeResources,
   type ParameterMigration,
   type ResourceNeeds,
   type RetryPolicy,

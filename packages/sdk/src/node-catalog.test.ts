@@ -92,7 +92,7 @@ describe('nodeCatalog', () => {
         { name: 'sample', type: 'table', columns: { from: 'train' } },
       ],
       params: { type: 'object', properties: {} },
-      resources: { cpu: 1, memoryMb: 4096, gpu: 1, backend: 'gpu' },
+      resources: { cpu: 1, memoryMb: 4096, gpu: { count: 1, memoryMb: 0, cpuFallback: false }, backend: 'gpu' },
       retry: { retries: 2, backoffMs: 10, maxBackoffMs: 60_000 },
       timeoutMs: 5000,
       cacheable: false,

@@ -1,5 +1,5 @@
 import { KindGuard, type TObject } from '@sinclair/typebox';
-import { type AnyNodeDefinition, defineNode } from './define-node.ts';
+import { type AnyNodeDefinition, defineNode, type NodeResources } from './define-node.ts';
 import { type NodeRegistration, NodeRegistry, type PluginOrigin, type RegisteredNode } from './node-registry.ts';
 import { parameterJsonSchema } from './parameter-schema.ts';
 import { BUILTIN_PORT_TYPES, type PortStorage, type PortTypeDefinition } from './port-types.ts';
@@ -57,7 +57,8 @@ export interface CatalogNode {
   outputs: CatalogOutputPort[];
   /** The parameter JSON Schema, as {@link parameterJsonSchema} publishes it; the designer draws its form from it. */
   params: Record<string, unknown>;
-  resources: { cpu: number; memoryMb: number; gpu: number; backend: 'cpu' | 'gpu' | 'kubernetes' };
+  /** As {@link defineNode} fills them in: `gpu` is always the long form. */
+  resources: NodeResources;
   retry: { retries: number; backoffMs: number; maxBackoffMs: number };
   timeoutMs: number;
   cacheable: boolean;
@@ -153,7 +154,7 @@ function catalogNode(entry: RegisteredNode, latest: boolean): CatalogNode {
     inputs,
     outputs,
     params: parameterJsonSchema(definition.params),
-    resources: { ...definition.resources },
+    resources: { ...definition.resources, gpu: { ...definition.resources.gpu } },
     retry: { ...definition.retry },
     timeoutMs: definition.timeoutMs,
     cacheable: definition.cacheable,
@@ -226,7 +227,7 @@ function definitionFromCatalog(node: CatalogNode): AnyNodeDefinition {
     inputs,
     outputs,
     params,
-    resources: { ...node.resources },
+    resources: { ...node.resources, gpu: { ...node.resources.gpu } },
     retry: { ...node.retry },
     timeoutMs: node.timeoutMs,
     cacheable: node.cacheable,

@@ -31,10 +31,15 @@ describe('GET /api/nodes', () => {
         { name: 'extra', type: 'json', required: false, multiple: false },
       ],
       outputs: [{ name: 'merged', type: 'metrics' }],
-      resources: { cpu: 1, memoryMb: 512, gpu: 0, backend: 'cpu' },
+      resources: { cpu: 1, memoryMb: 512, gpu: { count: 0, memoryMb: 0, cpuFallback: false }, backend: 'cpu' },
     });
     const train = nodes[3];
-    expect(train.resources).toEqual({ cpu: 1, memoryMb: 512, gpu: 1, backend: 'gpu' });
+    expect(train.resources).toEqual({
+      cpu: 1,
+      memoryMb: 512,
+      gpu: { count: 1, memoryMb: 0, cpuFallback: false },
+      backend: 'gpu',
+    });
     expect(train.retry).toEqual({ retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 });
     expect(train).toMatchObject({ timeoutMs: 600_000, cacheable: true });
   });

@@ -85,7 +85,13 @@ export const CatalogNodeSchema = Type.Object({
   resources: Type.Object({
     cpu: Type.Number(),
     memoryMb: Type.Number(),
-    gpu: Type.Number(),
+    gpu: Type.Object({
+      count: Type.Number({ description: 'GPUs each step needs; above 0 the step needs a GPU backend.' }),
+      memoryMb: Type.Number({
+        description: 'Memory each step needs free on each GPU, in MiB; 0 asks for whole devices.',
+      }),
+      cpuFallback: Type.Boolean({ description: 'Whether a step may run on CPU when no GPU is available.' }),
+    }),
     backend: Type.Union([Type.Literal('cpu'), Type.Literal('gpu'), Type.Literal('kubernetes')]),
   }),
   retry: Type.Object({ retries: Type.Integer(), backoffMs: Type.Number(), maxBackoffMs: Type.Number() }),

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { backendBadge, backendChoices, backendHint, effectiveBackend } from './node-backend.ts';
 
-const cpuEntry = { resources: { cpu: 1, memoryMb: 512, gpu: 0, backend: 'cpu' as const } };
-const gpuEntry = { resources: { cpu: 4, memoryMb: 8192, gpu: 1, backend: 'gpu' as const } };
+const cpuEntry = {
+  resources: { cpu: 1, memoryMb: 512, gpu: { count: 0, memoryMb: 0, cpuFallback: false }, backend: 'cpu' as const },
+};
+const gpuEntry = {
+  resources: { cpu: 4, memoryMb: 8192, gpu: { count: 1, memoryMb: 0, cpuFallback: false }, backend: 'gpu' as const },
+};
 
 describe('backendChoices', () => {
   it("offers the type's default first, naming it, then every backend", () => {

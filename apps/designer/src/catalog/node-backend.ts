@@ -47,11 +47,11 @@ export interface BackendChoice {
  * choice comes disabled with the reason. Without an entry (type not installed) the default is unknown.
  *
  * @example
- * backendChoices({ resources: { cpu: 1, memoryMb: 512, gpu: 0, backend: 'cpu' } })[0];
+ * backendChoices({ resources: { cpu: 1, memoryMb: 512, gpu: { count: 0, memoryMb: 0, cpuFallback: false }, backend: 'cpu' } })[0];
  * // { value: '', label: 'Node default (cpu)' }
  */
 export function backendChoices(entry: ResourcesOf | undefined): BackendChoice[] {
-  const gpu = entry?.resources.gpu ?? 0;
+  const gpu = entry?.resources.gpu.count ?? 0;
   const choices: BackendChoice[] = [
     { value: '', label: entry === undefined ? 'Node default' : `Node default (${entry.resources.backend})` },
   ];

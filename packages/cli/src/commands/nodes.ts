@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type NodeRegistry, parameterJsonSchema, type RegisteredNode } from '@loom/sdk';
+import { type GpuResources, type NodeRegistry, parameterJsonSchema, type RegisteredNode } from '@loom/sdk';
 import pc from 'picocolors';
 import { alignColumns, renderTable } from '../format.ts';
 import { type ParameterSummary, shortDescription, summarizeParameters } from '../parameter-summary.ts';
@@ -109,6 +109,13 @@ function parameterTable(parameters: ParameterSummary[]): string {
   return indent(renderTable(header, rows), 2);
 }
 
+/** `, 1 GPU (8192 MB free, else CPU)`, or nothing for a node that needs no GPU. */
+export function gpuText(gpu: GpuResources): string {
+  if (gpu.count <= 0) return '';
+  const notes = [...(gpu.memoryMb > 0 ? [`${gpu.memoryMb} MB free`] : []), ...(gpu.cpuFallback ? ['else CPU'] : [])];
+  return `, ${gpu.count} GPU${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+
 /** One node in full: its description, where it comes from, what it needs, its ports and every parameter. */
 function describeNode(entry: RegisteredNode): string {
   const { definition } = entry;
@@ -116,7 +123,7 @@ function describeNode(entry: RegisteredNode): string {
   const facts = alignColumns([
     ['category', definition.category],
     ['source', describeSource(entry)],
-    ['resources', `${cpu} CPU, ${memoryMb} MB memory${gpu > 0 ? `, ${gpu} GPU` : ''}, ${backend} backend`],
+    ['resources', `${cpu} CPU, ${memoryMb} MB memory${gpuText(gpu)}, ${backend} backend`],
     ['cacheable', definition.cacheable ? 'yes' : 'no (always runs)'],
   ]);
   const ports = (title: string, ports: Record<string, Omit<CatalogPort, 'name'>>, isInput: boolean) => {

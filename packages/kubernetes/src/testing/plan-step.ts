@@ -15,7 +15,7 @@ export function kubernetesPlanStep(overrides: Partial<PlanStep> = {}): PlanStep 
     outputs: { text: 'text' },
     dependsOn: [],
     backend: 'kubernetes',
-    resources: { cpu: 1, memoryMb: 512, gpu: 0 },
+    resources: { cpu: 1, memoryMb: 512, gpu: { count: 0, memoryMb: 0, cpuFallback: false } },
     retry: { retries: 0, backoffMs: 1000, maxBackoffMs: 60_000 },
     timeoutMs: 60_000,
     cacheable: true,

@@ -29,7 +29,7 @@ export function planStep(id: string, title = id): PlanStep {
     outputs: { out: 'json' },
     dependsOn: [],
     backend: 'cpu',
-    resources: { cpu: 1, memoryMb: 256, gpu: 0 },
+    resources: { cpu: 1, memoryMb: 256, gpu: { count: 0, memoryMb: 0, cpuFallback: false } },
     retry: { retries: 1, backoffMs: 10, maxBackoffMs: 100 },
     timeoutMs: 60_000,
     cacheable: true,

@@ -40,7 +40,7 @@ export function testStep(
     outputs: { value: 'json' },
     dependsOn: options.inputs === undefined ? [] : ['upstream'],
     backend: options.backend ?? 'cpu',
-    resources: { cpu: 1, memoryMb: options.memoryMb ?? 256, gpu: 0 },
+    resources: { cpu: 1, memoryMb: options.memoryMb ?? 256, gpu: { count: 0, memoryMb: 0, cpuFallback: false } },
     retry: { retries: 0, backoffMs: 10, maxBackoffMs: 10 },
     timeoutMs: options.timeoutMs ?? 10_000,
     cacheable: true,
