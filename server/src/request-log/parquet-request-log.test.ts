@@ -81,9 +81,10 @@ describe('ParquetRequestLog', () => {
     expect(file?.version).toBe(2);
     expect(file?.hour).toEqual(new Date('2026-12-07T09:00:00.000Z'));
     // The writer is named by host as well as pid: containers sharing the volume are all pid 1.
+    // The file is stamped with the time it was written (now), not the hour of its requests.
     expect(file?.path).toMatch(
       new RegExp(
-        `request-logs/iris/2026-12-07/09/v2-20261207T\\d{9}Z-${hostname().replace(/[^A-Za-z0-9_.-]+/g, '_')}-${process.pid}-\\d{6}\\.parquet$`,
+        `request-logs/iris/2026-12-07/09/v2-\\d{8}T\\d{9}Z-${hostname().replace(/[^A-Za-z0-9_.-]+/g, '_')}-${process.pid}-\\d{6}\\.parquet$`,
       ),
     );
     expect(await columnTypes(file?.path as string)).toEqual({
